@@ -1,0 +1,7 @@
+def organisation(request):
+    """Expose the current organisation and membership (set by the view) to templates."""
+    membership = getattr(request, "membership", None)
+    return {
+        "membership": membership,
+        "organisation": membership.organisation if membership else None,
+    }

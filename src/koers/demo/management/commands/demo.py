@@ -1,0 +1,35 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from koers.demo.services import PASSWORD, USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = _("Load the demo organisations and plans, then start the web server.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help=_("Only load the demo data; do not start the server."),
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help=_("Remove the demo organisations first and load them anew."),
+        )
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve=False, reset=False, addrport="127.0.0.1:8000", **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if load_demo(reset=reset):
+            self.stdout.write(_("Demo data loaded."))
+        else:
+            self.stdout.write(_("Demo data was already there (use --reset to load it anew)."))
+        self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": PASSWORD})
+        for user in USERS:
+            roles = ", ".join(f"{role} @ {slug}" for slug, role, _deps in user.memberships)
+            self.stdout.write(f"  {user.email:28} {roles}")
+        if not no_serve:
+            call_command("serve", addrport=addrport)

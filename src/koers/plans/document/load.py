@@ -1,0 +1,280 @@
+"""Loads a PlanDocument into the database: as a new plan, over an existing one, or as a subtree.
+
+Loading is all-or-nothing: the document is checked completely before the first
+write, and the writes run in one transaction. Items are inserted in bulk with
+their tree paths computed here, so a plan of 10,000 items loads in seconds.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from koers.accounts.models import Department, Organisation
+from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
+from koers.plans.richtext import sanitise
+from koers.plans.services.actor import Actor
+from koers.plans.services.plans import create_plan, update_plan
+from koers.sdgs.models import SDGGoal, SDGTarget
+
+BATCH = 500
+
+
+@dataclass
+class LoadResult:
+    plan: Plan
+    item_count: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def plan_values(plan_data: dict) -> dict:
+    terminology = plan_data.get("terminology", {})
+    return {
+        "title": plan_data["title"],
+        "description": plan_data.get("description", ""),
+        "first_year": plan_data["first_year"],
+        "last_year": plan_data["last_year"],
+        "terminology_preset": terminology.get("preset", "flemish_bbc"),
+        "level_labels": terminology.get("levels", []),
+        "section_labels": terminology.get("sections", {}),
+        "progress_rollup": plan_data.get("progress_rollup", "average"),
+        "is_published": plan_data.get("published", False),
+    }
+
+
+def load_plan_document(
+    document: dict, organisation: Organisation, *, user=None, replace: Plan | None = None
+) -> LoadResult:
+    """Create a plan from ``document`` (or replace the content of ``replace``)."""
+    validate(document)
+    plan_data = document["plan"]
+    actor = Actor.system(user)
+    with transaction.atomic():
+        if replace is not None:
+            if replace.organisation_id != organisation.id:
+                raise PlanDocumentError([Problem("$", "the plan belongs to another organisation")])
+            PlanItem.objects.filter(plan=replace, depth=2).delete()
+            replace.statuses.all().delete()
+            plan = update_plan(replace, plan_values(plan_data), actor=actor)
+            _create_statuses(plan, plan_data.get("statuses"))
+        else:
+            plan = create_plan(
+                organisation,
+                plan_values(plan_data),
+                actor=actor,
+                statuses=_status_values(plan_data.get("statuses")),
+            )
+        for name in plan_data.get("departments", []):
+            Department.objects.get_or_create(organisation=organisation, name=name)
+        root = PlanItem.objects.get(plan=plan, depth=1)
+        reason = _("Imported from a PlanDocument")
+        warnings: list[str] = []
+        created = insert_items(
+            plan, root, plan_data["items"], user=user, reason=reason, warnings=warnings
+        )
+    return LoadResult(plan=plan, item_count=len(created), warnings=warnings)
+
+
+def _status_values(statuses: list[dict] | None) -> list[dict] | None:
+    if statuses is None:
+        return None
+    return [
+        {
+            "key": status["key"],
+            "name": status["name"],
+            "colour": status.get("colour", "#8a8f98"),
+            "default_percent": status.get("default_percent"),
+            "counts_in_progress": status.get("counts_in_progress", True),
+        }
+        for status in statuses
+    ]
+
+
+def _create_statuses(plan: Plan, statuses: list[dict] | None) -> None:
+    values = _status_values(statuses)
+    if values is None:
+        values = [
+            {
+                "key": s.key,
+                "name": s.name,
+                "colour": s.colour,
+                "default_percent": s.default_percent,
+                "counts_in_progress": s.counts_in_progress,
+            }
+            for s in plan.terminology.preset.statuses
+        ]
+    for position, status in enumerate(values, start=1):
+        PlanStatus.objects.create(plan=plan, position=position, **status)
+
+
+class _Lookups:
+    """Everything the items refer to by name, fetched once."""
+
+    def __init__(self, plan: Plan):
+        organisation = plan.organisation
+        self.statuses = {status.key: status for status in plan.statuses.all()}
+        self.departments = {d.name: d for d in Department.objects.filter(organisation=organisation)}
+        members = get_user_model().objects.filter(memberships__organisation=organisation)
+        self.owners = {user.email.lower(): user for user in members if user.email}
+        self.goals = {goal.number: goal for goal in SDGGoal.objects.all()}
+        self.targets = {target.code: target for target in SDGTarget.objects.all()}
+        self.codes = set(
+            PlanItem.objects.filter(plan=plan).exclude(code="").values_list("code", flat=True)
+        )
+
+
+def _check_references(items: list[dict], lookups: _Lookups, warnings: list[str]) -> None:
+    problems = []
+    for path, item in walk_items(items, "$.items"):
+        if item.get("code") and item["code"] in lookups.codes:
+            problems.append(
+                Problem(f"{path}.code", f"{item['code']!r} is already used in the plan")
+            )
+        for index, code in enumerate(item.get("sdg_targets", [])):
+            if code not in lookups.targets:
+                problems.append(
+                    Problem(f"{path}.sdg_targets[{index}]", f"{code!r} is no SDG target")
+                )
+        for name in item.get("departments", []):
+            if name not in lookups.departments:
+                problems.append(Problem(f"{path}.departments", f"unknown department {name!r}"))
+        owner = item.get("owner")
+        if owner and owner.lower() not in lookups.owners:
+            warnings.append(
+                _("%(path)s: owner %(owner)s is no member of the organisation; left empty.")
+                % {"path": path, "owner": owner}
+            )
+        status = item.get("status")
+        if status and status not in lookups.statuses:
+            warnings.append(
+                _("%(path)s: status %(status)s does not exist (any more); left empty.")
+                % {"path": path, "status": status}
+            )
+    if problems:
+        raise PlanDocumentError(problems)
+
+
+def insert_items(
+    plan: Plan,
+    parent: PlanItem,
+    items: list[dict],
+    *,
+    user=None,
+    reason="",
+    warnings: list[str] | None = None,
+) -> list[PlanItem]:
+    """Insert PlanDocument items (with their subtrees) as the last children of ``parent``."""
+    warnings = [] if warnings is None else warnings
+    lookups = _Lookups(plan)
+    _check_references(items, lookups, warnings)
+
+    last_child = (
+        PlanItem.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    first_step = PlanItem._str2int(last_child[-PlanItem.steplen :]) + 1 if last_child else 1
+
+    nodes: list[PlanItem] = []
+    links: list[tuple[int, dict]] = []  # (index in nodes, item data)
+
+    def add(data: dict, parent_path: str, depth: int, step: int) -> None:
+        node = PlanItem(
+            plan=plan,
+            path=PlanItem._get_path(parent_path, depth, step),
+            depth=depth,
+            numchild=len(data.get("children", [])),
+            code=data.get("code", ""),
+            title=data["title"],
+            description=sanitise(data.get("description", "")),
+            intended_result=sanitise(data.get("intended_result", "")),
+            policy=data.get("policy", PlanItem.Policy.PRIORITY),
+            owner=lookups.owners.get((data.get("owner") or "").lower()),
+            start_year=data.get("start_year"),
+            end_year=data.get("end_year"),
+            status=lookups.statuses.get(data.get("status") or ""),
+            progress=data.get("progress"),
+            weight=Decimal(str(data.get("weight", 1))),
+            is_public=data.get("public", True),
+        )
+        nodes.append(node)
+        links.append((len(nodes) - 1, data))
+        for child_step, child in enumerate(data.get("children", []), start=1):
+            add(child, node.path, depth + 1, child_step)
+
+    for offset, data in enumerate(items):
+        add(data, parent.path, parent.depth + 1, first_step + offset)
+
+    created = bulk_create_with_history(
+        nodes, PlanItem, batch_size=BATCH, default_user=user, default_change_reason=reason
+    )
+    if created and created[0].pk is None:  # databases that return no keys from bulk inserts
+        ids = dict(
+            PlanItem.objects.filter(plan=plan, path__in=[n.path for n in nodes]).values_list(
+                "path", "id"
+            )
+        )
+        for node in nodes:
+            node.pk = node.id = ids[node.path]
+    PlanItem.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(items))
+    parent.numchild += len(items)
+
+    department_links, goal_links, target_links = [], [], []
+    milestones, budget_lines = [], []
+    for index, data in links:
+        node = nodes[index]
+        department_links += [
+            PlanItem.departments.through(
+                planitem_id=node.id, department_id=lookups.departments[name].id
+            )
+            for name in data.get("departments", [])
+        ]
+        goal_links += [
+            PlanItem.sdg_goals.through(planitem_id=node.id, sdggoal_id=lookups.goals[number].id)
+            for number in data.get("sdg_goals", [])
+        ]
+        target_links += [
+            PlanItem.sdg_targets.through(planitem_id=node.id, sdgtarget_id=lookups.targets[code].id)
+            for code in data.get("sdg_targets", [])
+        ]
+        milestones += [
+            Milestone(
+                item_id=node.id,
+                position=position,
+                title=milestone["title"],
+                planned_start=milestone.get("planned_start"),
+                planned_end=milestone.get("planned_end"),
+                planned_text=milestone.get("planned_text", ""),
+                done=milestone.get("done", False),
+                done_on=milestone.get("done_on"),
+            )
+            for position, milestone in enumerate(data.get("milestones", []), start=1)
+        ]
+        budget_lines += [
+            BudgetLine(
+                item_id=node.id,
+                year=line["year"],
+                direction=line.get("direction", BudgetLine.Direction.EXPENSE),
+                nature=line.get("nature", BudgetLine.Nature.OPERATING),
+                label=line.get("label", ""),
+                initial=Decimal(str(line.get("initial", 0))),
+                current=Decimal(str(line.get("current", line.get("initial", 0)))),
+                actual=Decimal(str(line.get("actual", 0))),
+            )
+            for line in data.get("budget_lines", [])
+        ]
+    PlanItem.departments.through.objects.bulk_create(department_links, batch_size=BATCH)
+    PlanItem.sdg_goals.through.objects.bulk_create(goal_links, batch_size=BATCH)
+    PlanItem.sdg_targets.through.objects.bulk_create(target_links, batch_size=BATCH)
+    bulk_create_with_history(
+        milestones, Milestone, batch_size=BATCH, default_user=user, default_change_reason=reason
+    )
+    bulk_create_with_history(
+        budget_lines, BudgetLine, batch_size=BATCH, default_user=user, default_change_reason=reason
+    )
+    return [nodes[i] for i, _data in links if nodes[i].depth == parent.depth + 1]

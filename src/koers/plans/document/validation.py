@@ -1,0 +1,139 @@
+"""Checks a PlanDocument: first against the JSON Schema, then the rules a schema cannot say.
+
+Every problem is reported with the JSON path where it sits, e.g.
+``$.plan.items[2].children[0].code: 'BD1-01' is used twice``.
+"""
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jsonschema
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document-1.schema.json"
+FORMAT = "koers.plan-document"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+class PlanDocumentError(ValueError):
+    """The document is not a valid PlanDocument; nothing was changed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+
+
+def parse(text: str | bytes) -> dict:
+    """Read JSON text; a syntax error becomes a :class:`PlanDocumentError`."""
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError as error:
+        raise PlanDocumentError(
+            [Problem("$", f"the file is not UTF-8 text ({error.reason})")]
+        ) from None
+    except json.JSONDecodeError as error:
+        raise PlanDocumentError(
+            [
+                Problem(
+                    "$", f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+                )
+            ]
+        ) from None
+
+
+def problems(document) -> list[Problem]:
+    found = [
+        Problem(error.json_path, _schema_message(error))
+        for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.path))
+    ]
+    if found:
+        return found
+    return _rule_problems(document["plan"])
+
+
+def validate(document) -> None:
+    found = problems(document)
+    if found:
+        raise PlanDocumentError(found)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        return f"unknown field ({error.message})"
+    if (
+        error.validator == "oneOf"
+        and error.path
+        and error.path[-1] in {"initial", "current", "actual"}
+    ):
+        return f'{error.instance!r} is not an amount such as "1250.50"'
+    return error.message
+
+
+def _rule_problems(plan: dict) -> list[Problem]:
+    found: list[Problem] = []
+    if plan["first_year"] > plan["last_year"]:
+        found.append(Problem("$.plan.last_year", "the last year lies before the first year"))
+    status_keys = [status["key"] for status in plan.get("statuses", [])]
+    for index, key in enumerate(status_keys):
+        if key in status_keys[:index]:
+            found.append(Problem(f"$.plan.statuses[{index}].key", f"{key!r} is used twice"))
+    known_statuses = set(status_keys)
+    departments = set(plan.get("departments", []))
+    codes: dict[str, str] = {}
+    for path, item in walk_items(plan["items"], "$.plan.items"):
+        code = item.get("code", "")
+        if code:
+            if code in codes:
+                found.append(
+                    Problem(f"{path}.code", f"{code!r} is used twice (also at {codes[code]})")
+                )
+            else:
+                codes[code] = path
+        status = item.get("status")
+        if status and known_statuses and status not in known_statuses:
+            found.append(Problem(f"{path}.status", f"{status!r} is not one of the plan's statuses"))
+        start, end = item.get("start_year"), item.get("end_year")
+        if start and end and start > end:
+            found.append(Problem(f"{path}.end_year", "the end year lies before the start year"))
+        for name in item.get("departments", []):
+            if departments and name not in departments:
+                found.append(
+                    Problem(f"{path}.departments", f"{name!r} is not in $.plan.departments")
+                )
+        for index, line in enumerate(item.get("budget_lines", [])):
+            if not plan["first_year"] <= line["year"] <= plan["last_year"]:
+                found.append(
+                    Problem(
+                        f"{path}.budget_lines[{index}].year",
+                        f"{line['year']} lies outside the plan period",
+                    )
+                )
+    return found
+
+
+def walk_items(items: list[dict], path: str):
+    """Yield (json_path, item) for every item, depth first in document order."""
+    for index, item in enumerate(items):
+        item_path = f"{path}[{index}]"
+        yield item_path, item
+        yield from walk_items(item.get("children", []), f"{item_path}.children")

@@ -1,0 +1,180 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from koers.accounts.models import Department
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
+from koers.plans.terminology import SECTION_KEYS
+from koers.sdgs.models import SDGGoal, SDGTarget
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.email or user.username
+
+
+class PlanForm(forms.ModelForm):
+    level_labels_text = forms.CharField(
+        label=_("Own level labels"),
+        required=False,
+        help_text=_("Optional, one per line from the top level down, e.g. 'Programma'."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "description",
+            "first_year",
+            "last_year",
+            "terminology_preset",
+            "progress_rollup",
+            "is_published",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level_labels_text"].initial = "\n".join(self.instance.level_labels or [])
+        for key in SECTION_KEYS:
+            self.fields[f"section_{key}"] = forms.CharField(
+                label=_("Own label for section '%(key)s'") % {"key": key},
+                required=False,
+                max_length=80,
+                initial=(self.instance.section_labels or {}).get(key, ""),
+            )
+
+    def service_values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["level_labels"] = [
+            line.strip()
+            for line in self.cleaned_data["level_labels_text"].splitlines()
+            if line.strip()
+        ]
+        data["section_labels"] = {
+            key: self.cleaned_data[f"section_{key}"].strip()
+            for key in SECTION_KEYS
+            if self.cleaned_data[f"section_{key}"].strip()
+        }
+        return data
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = [
+            "code",
+            "title",
+            "description",
+            "intended_result",
+            "policy",
+            "owner",
+            "departments",
+            "start_year",
+            "end_year",
+            "status",
+            "progress",
+            "weight",
+            "sdg_goals",
+            "sdg_targets",
+            "is_public",
+        ]
+        field_classes = {"owner": PersonChoiceField}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "intended_result": forms.Textarea(attrs={"rows": 4}),
+            "departments": forms.CheckboxSelectMultiple,
+            "sdg_goals": forms.SelectMultiple(attrs={"size": 6}),
+            "sdg_targets": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        organisation = plan.organisation
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation)
+            .order_by("first_name", "last_name", "email")
+        )
+        self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
+        self.fields["status"].queryset = PlanStatus.objects.filter(plan=plan)
+        self.fields["sdg_goals"].queryset = SDGGoal.objects.all()
+        self.fields["sdg_targets"].queryset = SDGTarget.objects.select_related("goal")
+        self.fields["code"].help_text = _("Leave empty to generate it from the parent's code.")
+        terminology = plan.terminology
+        self.fields["description"].label = terminology.section("description")
+        intent = terminology.section("intent")
+        if intent:
+            self.fields["intended_result"].label = intent
+        else:
+            del self.fields["intended_result"]
+        self.fields["description"].help_text = _(
+            "Simple formatting with HTML is kept (paragraphs, bold, lists, links)."
+        )
+
+    def service_values(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class MoveForm(forms.Form):
+    POSITIONS = [
+        ("last-child", _("as last child of")),
+        ("first-child", _("as first child of")),
+        ("left", _("just before")),
+        ("right", _("just after")),
+    ]
+    position = forms.ChoiceField(label=_("Place"), choices=POSITIONS)
+    target = forms.ModelChoiceField(label=_("Item"), queryset=PlanItem.objects.none())
+
+    def __init__(self, *args, item: PlanItem, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            PlanItem.objects.filter(plan=item.plan)
+            .exclude(path__startswith=item.path)
+            .order_by("path")
+        )
+        top = item.plan.terminology.level_plural(1)
+        self.fields["target"].label_from_instance = lambda node: (
+            _("(top level: %(levels)s)") % {"levels": top}
+            if node.is_plan_root
+            else "\u2003" * (node.depth - 2) + str(node)
+        )
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "planned_text", "planned_start", "planned_end", "done", "done_on"]
+        widgets = {
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["year", "direction", "nature", "label", "initial", "current", "actual"]
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("Year"),
+            coerce=int,
+            choices=[(y, y) for y in plan.years],
+            initial=self.instance.year if self.instance.pk else plan.first_year,
+        )
+
+
+class StatusForm(forms.ModelForm):
+    class Meta:
+        model = PlanStatus
+        fields = ["name", "key", "colour", "default_percent", "counts_in_progress", "position"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=_("PlanDocument (JSON)"))

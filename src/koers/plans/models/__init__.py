@@ -1,0 +1,7 @@
+from koers.plans.models.budget import BudgetLine
+from koers.plans.models.item import PlanItem
+from koers.plans.models.milestone import Milestone
+from koers.plans.models.plan import Plan, PlanStatus
+from koers.plans.models.trash import DeletedSubtree
+
+__all__ = ["BudgetLine", "DeletedSubtree", "Milestone", "Plan", "PlanItem", "PlanStatus"]

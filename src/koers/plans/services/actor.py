@@ -1,0 +1,38 @@
+"""Who performs a mutation, and the permission check every write path starts with."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from koers.accounts.models import Membership
+from koers.accounts.permissions import can
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person acting through the web or API (with a membership), or the system (CLI)."""
+
+    user: object | None
+    membership: Membership | None = None
+
+    @classmethod
+    def system(cls, user=None) -> "Actor":
+        return cls(user=user, membership=None)
+
+    @classmethod
+    def member(cls, membership: Membership) -> "Actor":
+        return cls(user=membership.user, membership=membership)
+
+    def require(self, capability: str, item=None) -> None:
+        if self.membership is None:  # the command line acts with the operator's authority
+            return
+        if not can(self.membership, capability, item):
+            raise PermissionDenied
+
+
+def attribute(instance, actor: Actor, reason: str = "") -> None:
+    """Tell django-simple-history who made the change that is about to be saved."""
+    if actor.user is not None:
+        instance._history_user = actor.user
+    if reason:
+        instance._change_reason = reason

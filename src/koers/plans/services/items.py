@@ -1,0 +1,275 @@
+"""Every change to plan items, milestones and budget lines goes through these functions.
+
+Each one checks permission, runs in a transaction and leaves a history record
+(django-simple-history) naming who did it. Views, the API and the CLI call
+them; none of them changes these models directly.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
+from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
+from koers.plans.richtext import sanitise
+from koers.plans.services.actor import Actor, attribute
+from koers.plans.services.codes import ensure_code_free, next_child_code
+
+ITEM_FIELDS = (
+    "code",
+    "title",
+    "description",
+    "intended_result",
+    "policy",
+    "owner",
+    "start_year",
+    "end_year",
+    "status",
+    "progress",
+    "weight",
+    "is_public",
+)
+ITEM_M2M_FIELDS = ("departments", "sdg_goals", "sdg_targets")
+RICH_TEXT_FIELDS = ("description", "intended_result")
+
+
+def plan_root(plan: Plan) -> PlanItem:
+    return PlanItem.objects.get(plan=plan, depth=1)
+
+
+def _check_item_values(plan: Plan, values: dict, exclude_id=None) -> None:
+    errors = {}
+    start, end = values.get("start_year"), values.get("end_year")
+    if start and end and start > end:
+        errors["end_year"] = _("The end year lies before the start year.")
+    progress = values.get("progress")
+    if progress is not None and not 0 <= progress <= 100:
+        errors["progress"] = _("Progress is a percentage from 0 to 100.")
+    status = values.get("status")
+    if status is not None and status.plan_id != plan.id:
+        errors["status"] = _("This status belongs to another plan.")
+    if errors:
+        raise ValidationError(errors)
+    ensure_code_free(plan, values.get("code", ""), exclude_id)
+
+
+def _apply(item: PlanItem, values: dict) -> None:
+    for name in ITEM_FIELDS:
+        if name in values:
+            value = values[name]
+            if name in RICH_TEXT_FIELDS:
+                value = sanitise(value or "")
+            setattr(item, name, value)
+
+
+def _apply_m2m(item: PlanItem, values: dict) -> None:
+    for name in ITEM_M2M_FIELDS:
+        if name in values:
+            getattr(item, name).set(values[name])
+
+
+@transaction.atomic
+def create_item(plan: Plan, parent: PlanItem | None, values: dict, *, actor: Actor) -> PlanItem:
+    """Add an item as the last child of ``parent`` (``None``: top level of the plan)."""
+    actor.require(MANAGE_STRUCTURE)
+    parent = parent or plan_root(plan)
+    if parent.plan_id != plan.id:
+        raise ValidationError(_("The parent belongs to another plan."))
+    values = dict(values)
+    if not values.get("code"):
+        values["code"] = next_child_code(plan, parent)
+    _check_item_values(plan, values)
+    item = PlanItem(plan=plan)
+    _apply(item, values)
+    attribute(item, actor)
+    item = PlanItem.objects.add_child(parent, instance=item)
+    _apply_m2m(item, values)
+    return item
+
+
+@transaction.atomic
+def update_item(item: PlanItem, values: dict, *, actor: Actor) -> PlanItem:
+    actor.require(CHANGE_ITEM, item)
+    _check_item_values(item.plan, values, exclude_id=item.id)
+    _apply(item, values)
+    attribute(item, actor)
+    item.save()
+    _apply_m2m(item, values)
+    return item
+
+
+MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
+
+
+@transaction.atomic
+def move_item(item: PlanItem, target: PlanItem, position: str, *, actor: Actor) -> PlanItem:
+    """Move an item with its subtree: into ``target`` (first/last child) or beside it."""
+    actor.require(MANAGE_STRUCTURE, item)
+    if position not in MOVE_POSITIONS:
+        raise ValidationError(_("Unknown position."))
+    if target.plan_id != item.plan_id:
+        raise ValidationError(_("An item can only move within its own plan."))
+    if target.path.startswith(item.path):
+        raise ValidationError(_("An item cannot move into itself or below itself."))
+    if target.is_plan_root and position in {"left", "right"}:
+        raise ValidationError(_("Choose a place inside the plan."))
+    old_parent = PlanItem.objects.get_parent(item)
+    PlanItem.objects.move(item, target, position)
+    item.refresh_from_db()
+    new_parent = PlanItem.objects.get_parent(item)
+    attribute(item, actor, _moved_reason(old_parent, new_parent))
+    item.save()  # records the move in the item's history
+    return item
+
+
+def _moved_reason(old_parent: PlanItem, new_parent: PlanItem) -> str:
+    def name(node):
+        return _("top level") if node.is_plan_root else str(node)
+
+    if old_parent.id == new_parent.id:
+        return _("Moved within %(parent)s") % {"parent": name(new_parent)}
+    return _("Moved from %(old)s to %(new)s") % {"old": name(old_parent), "new": name(new_parent)}
+
+
+@transaction.atomic
+def reorder_item(item: PlanItem, direction: str, *, actor: Actor) -> PlanItem:
+    """Swap the item with its previous ('up') or next ('down') sibling."""
+    actor.require(MANAGE_STRUCTURE, item)
+    if direction == "up":
+        sibling = PlanItem.objects.get_prev_sibling(item)
+        if sibling is not None:
+            return move_item(item, sibling, "left", actor=actor)
+    elif direction == "down":
+        sibling = PlanItem.objects.get_next_sibling(item)
+        if sibling is not None:
+            return move_item(item, sibling, "right", actor=actor)
+    else:
+        raise ValidationError(_("Unknown direction."))
+    return item
+
+
+def subtree_counts(item: PlanItem) -> dict[str, int]:
+    """What deleting ``item`` would remove, for the confirmation page."""
+    subtree = PlanItem.objects.filter(plan=item.plan, path__startswith=item.path)
+    return {
+        "items": subtree.count(),
+        "milestones": Milestone.objects.filter(item__in=subtree).count(),
+        "budget_lines": BudgetLine.objects.filter(item__in=subtree).count(),
+    }
+
+
+@transaction.atomic
+def delete_item(item: PlanItem, *, actor: Actor) -> DeletedSubtree:
+    """Delete an item with its subtree; a copy is kept so that it can be restored."""
+    from koers.plans.document.export import export_subtree
+
+    actor.require(MANAGE_STRUCTURE, item)
+    fragment = export_subtree(item)
+    trash = DeletedSubtree.objects.create(
+        plan=item.plan,
+        parent=PlanItem.objects.get_parent(item),
+        title=str(item),
+        item_count=PlanItem.objects.filter(plan=item.plan, path__startswith=item.path).count(),
+        fragment=fragment,
+        deleted_by=actor.user,
+    )
+    item.delete()
+    return trash
+
+
+@transaction.atomic
+def restore_deleted(trash: DeletedSubtree, *, actor: Actor) -> PlanItem:
+    """Undo a deletion: put the subtree back as the last child of its old parent."""
+    from koers.plans.document.load import insert_items
+
+    actor.require(MANAGE_STRUCTURE)
+    if trash.restored_at is not None:
+        raise ValidationError(_("This deletion has already been undone."))
+    parent = trash.parent or plan_root(trash.plan)
+    created = insert_items(
+        trash.plan, parent, [trash.fragment], user=actor.user, reason=_("Restored after deletion")
+    )
+    trash.restored_at = timezone.now()
+    trash.save(update_fields=["restored_at"])
+    return created[0]
+
+
+# Milestones -----------------------------------------------------------------
+
+MILESTONE_FIELDS = ("title", "planned_start", "planned_end", "planned_text", "done", "done_on")
+
+
+def _check_milestone(values: dict) -> None:
+    start, end = values.get("planned_start"), values.get("planned_end")
+    if start and end and start > end:
+        raise ValidationError({"planned_end": _("The end lies before the start.")})
+
+
+@transaction.atomic
+def save_milestone(
+    item: PlanItem, values: dict, *, actor: Actor, milestone: Milestone | None = None
+) -> Milestone:
+    actor.require(CHANGE_ITEM, item)
+    _check_milestone(values)
+    if milestone is None:
+        last = item.milestones.order_by("-position").values_list("position", flat=True).first()
+        milestone = Milestone(item=item, position=(last or 0) + 1)
+    for name in MILESTONE_FIELDS:
+        if name in values:
+            setattr(milestone, name, values[name])
+    if milestone.done and milestone.done_on is None:
+        milestone.done_on = timezone.localdate()
+    if not milestone.done:
+        milestone.done_on = None
+    attribute(milestone, actor)
+    milestone.save()
+    return milestone
+
+
+def set_milestone_done(milestone: Milestone, done: bool, *, actor: Actor) -> Milestone:
+    return save_milestone(
+        milestone.item, {"done": done, "done_on": None}, actor=actor, milestone=milestone
+    )
+
+
+@transaction.atomic
+def delete_milestone(milestone: Milestone, *, actor: Actor) -> None:
+    actor.require(CHANGE_ITEM, milestone.item)
+    attribute(milestone, actor)
+    milestone.delete()
+
+
+# Budget lines ---------------------------------------------------------------
+
+BUDGET_FIELDS = ("year", "direction", "nature", "label", "initial", "current", "actual")
+
+
+@transaction.atomic
+def save_budget_line(
+    item: PlanItem, values: dict, *, actor: Actor, line: BudgetLine | None = None
+) -> BudgetLine:
+    actor.require(CHANGE_ITEM, item)
+    plan = item.plan
+    year = values.get("year", line.year if line else None)
+    if year is not None and not plan.first_year <= year <= plan.last_year:
+        raise ValidationError(
+            {
+                "year": _("The year lies outside the plan period (%(first)s–%(last)s).")
+                % {"first": plan.first_year, "last": plan.last_year}
+            }
+        )
+    line = line or BudgetLine(item=item)
+    for name in BUDGET_FIELDS:
+        if name in values:
+            setattr(line, name, values[name])
+    attribute(line, actor)
+    line.save()
+    return line
+
+
+@transaction.atomic
+def delete_budget_line(line: BudgetLine, *, actor: Actor) -> None:
+    actor.require(CHANGE_ITEM, line.item)
+    attribute(line, actor)
+    line.delete()

@@ -1,0 +1,102 @@
+"""Creating and configuring plans and their status vocabulary."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from koers.accounts.models import Organisation
+from koers.accounts.permissions import MANAGE_PLANS
+from koers.plans.models import Plan, PlanItem, PlanStatus
+from koers.plans.services.actor import Actor, attribute
+from koers.plans.terminology import PRESETS
+
+PLAN_FIELDS = (
+    "title",
+    "description",
+    "first_year",
+    "last_year",
+    "terminology_preset",
+    "level_labels",
+    "section_labels",
+    "progress_rollup",
+    "is_published",
+)
+
+
+def _check_plan_values(values: dict) -> None:
+    first, last = values.get("first_year"), values.get("last_year")
+    if first and last and first > last:
+        raise ValidationError({"last_year": _("The last year lies before the first year.")})
+    preset = values.get("terminology_preset")
+    if preset is not None and preset not in PRESETS:
+        raise ValidationError({"terminology_preset": _("Unknown terminology preset.")})
+
+
+@transaction.atomic
+def create_plan(
+    organisation: Organisation, values: dict, *, actor: Actor, statuses: list[dict] | None = None
+) -> Plan:
+    """A new, empty plan with the status vocabulary of its preset (or the given one)."""
+    actor.require(MANAGE_PLANS)
+    _check_plan_values(values)
+    plan = Plan(organisation=organisation)
+    for name in PLAN_FIELDS:
+        if name in values:
+            setattr(plan, name, values[name])
+    attribute(plan, actor)
+    plan.save()
+    PlanItem.objects.add_root(instance=PlanItem(plan=plan, title=plan.title))
+    if statuses is None:
+        statuses = [
+            {
+                "key": status.key,
+                "name": status.name,
+                "colour": status.colour,
+                "default_percent": status.default_percent,
+                "counts_in_progress": status.counts_in_progress,
+            }
+            for status in plan.terminology.preset.statuses
+        ]
+    for position, status in enumerate(statuses, start=1):
+        PlanStatus.objects.create(plan=plan, position=position, **status)
+    return plan
+
+
+@transaction.atomic
+def update_plan(plan: Plan, values: dict, *, actor: Actor) -> Plan:
+    actor.require(MANAGE_PLANS)
+    _check_plan_values(values)
+    for name in PLAN_FIELDS:
+        if name in values:
+            setattr(plan, name, values[name])
+    plan._terminology = None
+    attribute(plan, actor)
+    plan.save()
+    PlanItem.objects.filter(plan=plan, depth=1).update(title=plan.title)
+    return plan
+
+
+@transaction.atomic
+def delete_plan(plan: Plan, *, actor: Actor) -> None:
+    actor.require(MANAGE_PLANS)
+    attribute(plan, actor)
+    plan.delete()
+
+
+@transaction.atomic
+def save_statuses(
+    plan: Plan, statuses: list[PlanStatus], new: PlanStatus | None, *, actor: Actor
+) -> None:
+    """Save edits to the plan's status vocabulary and optionally add one word."""
+    actor.require(MANAGE_PLANS)
+    for status in statuses:
+        if status.plan_id != plan.id:
+            raise ValidationError(_("This status belongs to another plan."))
+        attribute(status, actor)
+        status.save()
+    if new is not None:
+        if plan.statuses.filter(key=new.key).exists():
+            raise ValidationError({"key": _("This key is already used in this plan.")})
+        new.plan = plan
+        attribute(new, actor)
+        new.save()

@@ -1,0 +1,185 @@
+"""The plan tree with its roll-ups: progress, milestones and money summed up the tree.
+
+Everything is computed from four queries, whatever the size of the plan:
+items, budget sums per item and year, milestone counts per item, and nothing
+per row. Pages that show a tree or a subtree use :func:`plan_rows`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+STEP = PlanItem.steplen
+
+
+@dataclass
+class Money:
+    initial: Decimal = ZERO
+    current: Decimal = ZERO
+    actual: Decimal = ZERO
+
+    def add(self, other: "Money") -> None:
+        self.initial += other.initial
+        self.current += other.current
+        self.actual += other.actual
+
+    @property
+    def difference(self) -> Decimal:
+        return self.current - self.initial
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.current - self.actual
+
+
+@dataclass
+class MoneyByYear:
+    """Expenses and receipts per year, plus totals over all years."""
+
+    expense: dict[int, Money] = field(default_factory=lambda: defaultdict(Money))
+    receipt: dict[int, Money] = field(default_factory=lambda: defaultdict(Money))
+
+    def add(self, other: "MoneyByYear") -> None:
+        for year, money in other.expense.items():
+            self.expense[year].add(money)
+        for year, money in other.receipt.items():
+            self.receipt[year].add(money)
+
+    def expense_for(self, year: int | None) -> Money:
+        return _total(self.expense, year)
+
+    def receipt_for(self, year: int | None) -> Money:
+        return _total(self.receipt, year)
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(set(self.expense) | set(self.receipt))
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.expense and not self.receipt
+
+
+def _total(by_year: dict[int, Money], year: int | None) -> Money:
+    if year is not None:
+        return by_year.get(year, Money())
+    total = Money()
+    for money in by_year.values():
+        total.add(money)
+    return total
+
+
+@dataclass
+class TreeRow:
+    item: PlanItem
+    level: int
+    has_children: bool = False
+    progress: float | None = None
+    milestones_done: int = 0
+    milestones_total: int = 0
+    money: MoneyByYear = field(default_factory=MoneyByYear)
+    # How many nested lists close after this row when rendering a nested tree.
+    closes: int = 0
+
+    @property
+    def progress_percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress)
+
+
+def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
+    """All items of the plan (or of one item's subtree) in tree order, with roll-ups."""
+    items = (
+        PlanItem.objects.filter(plan=plan, depth__gt=1)
+        .select_related("owner", "status")
+        .order_by("path")
+    )
+    budget = BudgetLine.objects.filter(item__plan=plan)
+    milestones = Milestone.objects.filter(item__plan=plan)
+    if subtree_of is not None:
+        items = items.filter(path__startswith=subtree_of.path)
+        budget = budget.filter(item__path__startswith=subtree_of.path)
+        milestones = milestones.filter(item__path__startswith=subtree_of.path)
+
+    rows = [TreeRow(item=item, level=item.depth - 1) for item in items]
+    by_id = {row.item.id: row for row in rows}
+
+    sums = budget.values("item_id", "year", "direction").annotate(
+        initial=Sum("initial"), current=Sum("current"), actual=Sum("actual")
+    )
+    for entry in sums:
+        row = by_id[entry["item_id"]]
+        target = row.money.expense if entry["direction"] == "expense" else row.money.receipt
+        target[entry["year"]].add(
+            Money(_cents(entry["initial"]), _cents(entry["current"]), _cents(entry["actual"]))
+        )
+    counts = milestones.values("item_id").annotate(
+        total=Count("id"), done=Count("id", filter=Q(done=True))
+    )
+    for entry in counts:
+        row = by_id[entry["item_id"]]
+        row.milestones_total, row.milestones_done = entry["total"], entry["done"]
+
+    _roll_up(plan, rows)
+    _mark_closings(rows)
+    return rows
+
+
+def _cents(value) -> Decimal:
+    """SQLite sums decimals as floats; bring them back to whole cents."""
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _leaf_progress(item: PlanItem) -> float | None:
+    if item.status_id and not item.status.counts_in_progress:
+        return None
+    if item.progress is not None:
+        return float(item.progress)
+    if item.status_id and item.status.default_percent is not None:
+        return float(item.status.default_percent)
+    return None
+
+
+def _roll_up(plan: Plan, rows: list[TreeRow]) -> None:
+    """Sum money and milestones up the tree and average progress, deepest rows first."""
+    weighted = plan.progress_rollup == Plan.Rollup.WEIGHTED
+    by_path = {row.item.path: row for row in rows}
+    # parent path -> list of (progress, weight) of its children
+    child_progress: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for row in reversed(rows):
+        item = row.item
+        children = child_progress.pop(item.path, None)
+        row.has_children = item.numchild > 0
+        if children:
+            row.progress = _average(children)
+        elif not row.has_children:
+            row.progress = _leaf_progress(item)
+        parent = by_path.get(item.path[:-STEP])
+        if parent is None:
+            continue
+        parent.money.add(row.money)
+        parent.milestones_done += row.milestones_done
+        parent.milestones_total += row.milestones_total
+        counts = not (item.status_id and not item.status.counts_in_progress)
+        if row.progress is not None and counts:
+            weight = float(item.weight) if weighted else 1.0
+            child_progress[parent.item.path].append((row.progress, weight))
+
+
+def _average(values: list[tuple[float, float]]) -> float | None:
+    total_weight = sum(weight for _, weight in values)
+    if total_weight <= 0:
+        return None
+    return sum(progress * weight for progress, weight in values) / total_weight
+
+
+def _mark_closings(rows: list[TreeRow]) -> None:
+    """For nested rendering: after each row, how many open child lists end."""
+    for index, row in enumerate(rows):
+        next_level = rows[index + 1].level if index + 1 < len(rows) else rows[0].level
+        row.closes = max(row.level - next_level, 0)

@@ -1,0 +1,155 @@
+"""Terminology presets: the words a plan uses for its levels, sections and statuses.
+
+Terminology is data. A plan names a preset and may override level and section
+labels; the UI asks the plan's :class:`Terminology` for every such word.
+The preset words are the domain's own (Dutch) words and are not translated.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+SECTION_KEYS = ("description", "intent", "progress", "milestones", "cost")
+
+
+@dataclass(frozen=True)
+class StatusPreset:
+    key: str
+    name: str
+    colour: str
+    default_percent: int | None
+    counts_in_progress: bool = True
+
+
+@dataclass(frozen=True)
+class CodeStyle:
+    """How codes are generated: ``BD1`` → ``BD1-01`` → ``BD1-01-01`` or ``1`` → ``1.1``."""
+
+    root_prefix: str
+    separator: str
+    width: int  # zero padding of child numbers; 0 = none
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    levels: tuple[str, ...]
+    levels_plural: tuple[str, ...]
+    sections: dict[str, str]
+    code_style: CodeStyle
+    statuses: tuple[StatusPreset, ...] = field(default=())
+
+
+COMMON_STATUSES = (
+    StatusPreset("niet-gestart", "niet gestart", "#8a8f98", 0),
+    StatusPreset("op-schema", "op schema", "#1d6fb8", 50),
+    StatusPreset("vertraagd", "vertraagd", "#c46a00", 30),
+    StatusPreset("on-hold", "on hold", "#6b5ca5", None),
+    StatusPreset("gerealiseerd", "gerealiseerd", "#1e7b34", 100),
+    StatusPreset("geannuleerd", "geannuleerd", "#a3262a", None, counts_in_progress=False),
+)
+
+PRESETS: dict[str, Preset] = {
+    "flemish_bbc": Preset(
+        key="flemish_bbc",
+        label=_("Flemish BBC (beleidsdoelstelling, actieplan, actie)"),
+        levels=("Beleidsdoelstelling", "Actieplan", "Actie"),
+        levels_plural=("Beleidsdoelstellingen", "Actieplannen", "Acties"),
+        sections={
+            "description": "Ons plan",
+            "intent": "",
+            "progress": "Stand van zaken",
+            "milestones": "Tijdspad en mijlpalen",
+            "cost": "Wat kost het",
+        },
+        code_style=CodeStyle(root_prefix="BD", separator="-", width=2),
+        statuses=(
+            StatusPreset("niet-gestart", "niet gestart", "#8a8f98", 0),
+            StatusPreset("lopend", "lopend", "#1d6fb8", 50),
+            StatusPreset("vertraagd", "vertraagd", "#c46a00", 30),
+            StatusPreset("on-hold", "on hold", "#6b5ca5", None),
+            StatusPreset("gerealiseerd", "gerealiseerd", "#1e7b34", 100),
+            StatusPreset("geannuleerd", "geannuleerd", "#a3262a", None, counts_in_progress=False),
+        ),
+    ),
+    "dutch_pc": Preset(
+        key="dutch_pc",
+        label=_("Dutch planning & control (programma, doel, activiteit)"),
+        levels=("Programma", "Doel", "Activiteit"),
+        levels_plural=("Programma's", "Doelen", "Activiteiten"),
+        sections={
+            "description": "Omschrijving",
+            "intent": "Wat wilden we bereiken?",
+            "progress": "Wat hebben we gerealiseerd?",
+            "milestones": "Planning en mijlpalen",
+            "cost": "Wat heeft het gekost?",
+        },
+        code_style=CodeStyle(root_prefix="", separator=".", width=0),
+        statuses=COMMON_STATUSES,
+    ),
+    "custom": Preset(
+        key="custom",
+        label=_("Custom (own labels)"),
+        levels=("Doelstelling", "Actieplan", "Actie"),
+        levels_plural=("Doelstellingen", "Actieplannen", "Acties"),
+        sections={
+            "description": "Omschrijving",
+            "intent": "",
+            "progress": "Voortgang",
+            "milestones": "Mijlpalen",
+            "cost": "Budget",
+        },
+        code_style=CodeStyle(root_prefix="D", separator="-", width=2),
+        statuses=COMMON_STATUSES,
+    ),
+}
+
+DEFAULT_PRESET = "flemish_bbc"
+
+
+def preset_choices() -> list[tuple[str, str]]:
+    return [(key, preset.label) for key, preset in PRESETS.items()]
+
+
+@dataclass(frozen=True)
+class Terminology:
+    """The resolved words of one plan: preset plus the plan's own overrides."""
+
+    preset: Preset
+    level_overrides: tuple[str, ...] = ()
+    section_overrides: dict[str, str] = field(default_factory=dict)
+
+    def level(self, level: int) -> str:
+        """Label of a level, 1 = top (goal / programme)."""
+        labels = self.levels
+        return labels[min(level, len(labels)) - 1]
+
+    def level_plural(self, level: int) -> str:
+        if self.level_overrides:
+            return self.level(level)
+        plural = self.preset.levels_plural
+        return plural[min(level, len(plural)) - 1]
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        merged = list(self.preset.levels)
+        for index, label in enumerate(self.level_overrides):
+            if label:
+                if index < len(merged):
+                    merged[index] = label
+                else:
+                    merged.append(label)
+        return tuple(merged)
+
+    def section(self, key: str) -> str:
+        return self.section_overrides.get(key) or self.preset.sections.get(key, "")
+
+    @property
+    def sections(self) -> dict[str, str]:
+        return {key: self.section(key) for key in SECTION_KEYS}
+
+
+def terminology_for(preset_key: str, levels=(), sections=None) -> Terminology:
+    preset = PRESETS.get(preset_key, PRESETS[DEFAULT_PRESET])
+    return Terminology(preset, tuple(levels or ()), dict(sections or {}))

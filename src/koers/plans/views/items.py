@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.accounts.access import actor, member_view
+from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
+from koers.plans.forms import ItemForm, MoveForm
+from koers.plans.models import PlanItem
+from koers.plans.services import items as item_services
+from koers.plans.services.history import item_history
+from koers.plans.services.tree import plan_rows
+from koers.plans.views.common import get_item, get_plan, save_with
+
+
+def _item_url(request, item):
+    return redirect("plans:item_detail", org=request.organisation.slug, pk=item.pk)
+
+
+@member_view
+def item_detail(request, pk):
+    item = get_item(request, pk)
+    actor(request).require(VIEW)
+    plan = item.plan
+    rows = plan_rows(plan, subtree_of=item)
+    this_row = rows[0]
+    children = [row for row in rows if row.level == this_row.level + 1]
+    ancestors = PlanItem.objects.filter(
+        plan=plan,
+        depth__gt=1,
+        path__in=[item.path[:n] for n in range(PlanItem.steplen, len(item.path), PlanItem.steplen)],
+    ).order_by("depth")
+    money = this_row.money
+    years = sorted(set(plan.years) | set(money.years))
+    return render(
+        request,
+        "plans/item_detail.html",
+        {
+            "plan": plan,
+            "item": item,
+            "row": this_row,
+            "children": children,
+            "ancestors": ancestors,
+            "terminology": plan.terminology,
+            "child_level_label": plan.terminology.level(item.level + 1),
+            "departments": item.departments.all(),
+            "sdg_goals": item.sdg_goals.all(),
+            "sdg_targets": item.sdg_targets.select_related("goal"),
+            "milestones": item.milestones.all(),
+            "budget_lines": item.budget_lines.all(),
+            "money_years": [
+                (year, money.expense_for(year), money.receipt_for(year)) for year in years
+            ],
+            "money_total": (money.expense_for(None), money.receipt_for(None)),
+            "history": item_history(item, limit=15),
+            "can_change": can(request.membership, CHANGE_ITEM, item),
+            "can_structure": can(request.membership, MANAGE_STRUCTURE),
+        },
+    )
+
+
+@member_view
+def item_history_page(request, pk):
+    item = get_item(request, pk)
+    actor(request).require(VIEW)
+    return render(
+        request,
+        "plans/item_history.html",
+        {"plan": item.plan, "item": item, "history": item_history(item)},
+    )
+
+
+@member_view
+def item_create(request, pk):
+    """Create an item in plan ``pk``; ``?parent=ID`` puts it below that item."""
+    plan = get_plan(request, pk)
+    actor(request).require(MANAGE_STRUCTURE)
+    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    parent = None
+    if parent_id:
+        parent = get_object_or_404(PlanItem, plan=plan, pk=parent_id)
+    form = ItemForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        item = save_with(
+            form,
+            lambda: item_services.create_item(
+                plan, parent, form.service_values(), actor=actor(request)
+            ),
+        )
+        if item:
+            messages.success(request, _("'%(item)s' has been created.") % {"item": item})
+            return _item_url(request, item)
+    level = parent.level + 1 if parent else 1
+    return render(
+        request,
+        "plans/item_form.html",
+        {
+            "plan": plan,
+            "form": form,
+            "parent": parent,
+            "title": _("New %(level)s") % {"level": plan.terminology.level(level).lower()},
+        },
+    )
+
+
+@member_view
+def item_edit(request, pk):
+    item = get_item(request, pk)
+    actor(request).require(CHANGE_ITEM, item)
+    form = ItemForm(request.POST or None, instance=item, plan=item.plan)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_with(
+            form,
+            lambda: item_services.update_item(item, form.service_values(), actor=actor(request)),
+        )
+    ):
+        messages.success(request, _("Your changes have been saved."))
+        return _item_url(request, item)
+    return render(
+        request,
+        "plans/item_form.html",
+        {
+            "plan": item.plan,
+            "form": form,
+            "item": item,
+            "title": _("Edit %(item)s") % {"item": item},
+        },
+    )
+
+
+@member_view
+def item_move(request, pk):
+    item = get_item(request, pk)
+    actor(request).require(MANAGE_STRUCTURE, item)
+    form = MoveForm(request.POST or None, item=item)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_with(
+            form,
+            lambda: item_services.move_item(
+                item,
+                form.cleaned_data["target"],
+                form.cleaned_data["position"],
+                actor=actor(request),
+            ),
+        )
+    ):
+        messages.success(request, _("'%(item)s' has been moved.") % {"item": item})
+        return _item_url(request, item)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "plan": item.plan,
+            "form": form,
+            "item": item,
+            "title": _("Move %(item)s") % {"item": item},
+        },
+    )
+
+
+@member_view
+@require_POST
+def item_reorder(request, pk):
+    item = get_item(request, pk)
+    direction = request.POST.get("direction")
+    if direction not in {"up", "down"}:
+        return HttpResponseBadRequest(_("Unknown direction."))
+    item_services.reorder_item(item, direction, actor=actor(request))
+    return redirect(request.POST.get("next") or f"{_tree_url(request, item)}#item-{item.pk}")
+
+
+def _tree_url(request, item):
+    from django.urls import reverse
+
+    return reverse("plans:plan_tree", kwargs={"org": request.organisation.slug, "pk": item.plan_id})
+
+
+@member_view
+def item_delete(request, pk):
+    item = get_item(request, pk)
+    actor(request).require(MANAGE_STRUCTURE, item)
+    if request.method == "POST":
+        trash = item_services.delete_item(item, actor=actor(request))
+        messages.success(
+            request,
+            _("'%(item)s' has been deleted.") % {"item": trash.title},
+            extra_tags=f"undo:{trash.pk}",
+        )
+        return redirect("plans:plan_tree", org=request.organisation.slug, pk=trash.plan_id)
+    return render(
+        request,
+        "plans/item_delete.html",
+        {"plan": item.plan, "item": item, "counts": item_services.subtree_counts(item)},
+    )

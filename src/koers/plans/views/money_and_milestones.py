@@ -1,0 +1,139 @@
+"""Milestones and budget lines of an item: add, edit, tick off, delete."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.accounts.access import actor, member_view
+from koers.accounts.permissions import CHANGE_ITEM
+from koers.plans.forms import BudgetLineForm, MilestoneForm
+from koers.plans.services import items as item_services
+from koers.plans.views.common import get_budget_line, get_item, get_milestone, save_with
+
+
+def _back(request, item, anchor):
+    return redirect(f"{item_url(request, item)}#{anchor}")
+
+
+def item_url(request, item):
+    from django.urls import reverse
+
+    return reverse("plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk})
+
+
+def _edit(request, item, form, save, title, anchor):
+    actor(request).require(CHANGE_ITEM, item)
+    saved = (
+        request.method == "POST"
+        and form.is_valid()
+        and save_with(form, lambda: save(form.cleaned_data))
+    )
+    if saved:
+        messages.success(request, _("Your changes have been saved."))
+        return _back(request, item, anchor)
+    return render(
+        request,
+        "plans/form.html",
+        {
+            "plan": item.plan,
+            "item": item,
+            "form": form,
+            "title": title,
+            "cancel_url": item_url(request, item) + f"#{anchor}",
+        },
+    )
+
+
+@member_view
+def milestone_create(request, pk):
+    item = get_item(request, pk)
+    form = MilestoneForm(request.POST or None)
+    return _edit(
+        request,
+        item,
+        form,
+        lambda data: item_services.save_milestone(item, data, actor=actor(request)),
+        _("New milestone for %(item)s") % {"item": item},
+        "milestones",
+    )
+
+
+@member_view
+def milestone_edit(request, pk):
+    milestone = get_milestone(request, pk)
+    item = milestone.item
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    return _edit(
+        request,
+        item,
+        form,
+        lambda data: item_services.save_milestone(
+            item, data, actor=actor(request), milestone=milestone
+        ),
+        _("Edit milestone"),
+        "milestones",
+    )
+
+
+@member_view
+@require_POST
+def milestone_toggle(request, pk):
+    milestone = get_milestone(request, pk)
+    item_services.set_milestone_done(
+        milestone, request.POST.get("done") == "1", actor=actor(request)
+    )
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "plans/_milestone_row.html",
+            {"milestone": milestone, "item": milestone.item, "can_change": True},
+        )
+    return _back(request, milestone.item, "milestones")
+
+
+@member_view
+@require_POST
+def milestone_delete(request, pk):
+    milestone = get_milestone(request, pk)
+    item_services.delete_milestone(milestone, actor=actor(request))
+    messages.success(request, _("The milestone has been deleted."))
+    return _back(request, milestone.item, "milestones")
+
+
+@member_view
+def budget_create(request, pk):
+    item = get_item(request, pk)
+    form = BudgetLineForm(request.POST or None, plan=item.plan)
+    return _edit(
+        request,
+        item,
+        form,
+        lambda data: item_services.save_budget_line(item, data, actor=actor(request)),
+        _("New budget line for %(item)s") % {"item": item},
+        "cost",
+    )
+
+
+@member_view
+def budget_edit(request, pk):
+    line = get_budget_line(request, pk)
+    item = line.item
+    form = BudgetLineForm(request.POST or None, instance=line, plan=item.plan)
+    return _edit(
+        request,
+        item,
+        form,
+        lambda data: item_services.save_budget_line(item, data, actor=actor(request), line=line),
+        _("Edit budget line"),
+        "cost",
+    )
+
+
+@member_view
+@require_POST
+def budget_delete(request, pk):
+    line = get_budget_line(request, pk)
+    item_services.delete_budget_line(line, actor=actor(request))
+    messages.success(request, _("The budget line has been deleted."))
+    return _back(request, line.item, "cost")

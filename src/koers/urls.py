@@ -1,0 +1,14 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from koers.accounts.views import index
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("app/", include("koers.accounts.urls")),
+    path("app/<slug:org>/", include("koers.plans.urls")),
+    path("api/", include("koers.api.urls")),
+]

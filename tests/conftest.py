@@ -1,0 +1,85 @@
+"""Test set-up. ``KOERS_TEST_POSTGRES=1`` runs the suite on a throwaway PostgreSQL server."""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests import pg_cluster
+
+# Hashing demo passwords properly costs seconds per test; tests need no strong hashes.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if os.environ.get("KOERS_TEST_POSTGRES") == "1":
+    # No connection exists yet: point the default database at a fresh server.
+    settings.DATABASES["default"].update(
+        ENGINE="django.db.backends.postgresql", OPTIONS={}, **pg_cluster.start()
+    )
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow
+# its synchronous ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisations, users and plans."""
+    from koers.demo.services import load_demo
+
+    load_demo()
+    return DemoWorld()
+
+
+class DemoWorld:
+    @property
+    def voorbeeld(self):
+        from koers.accounts.models import Organisation
+
+        return Organisation.objects.get(slug="voorbeeld")
+
+    @property
+    def proefdorp(self):
+        from koers.accounts.models import Organisation
+
+        return Organisation.objects.get(slug="proefdorp")
+
+    @property
+    def plan(self):
+        from koers.plans.models import Plan
+
+        return Plan.objects.get(organisation__slug="voorbeeld")
+
+    @property
+    def dutch_plan(self):
+        from koers.plans.models import Plan
+
+        return Plan.objects.get(organisation__slug="proefdorp")
+
+    def user(self, email):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.get(email=email)
+
+    def membership(self, email, slug="voorbeeld"):
+        from koers.accounts.models import Membership
+
+        return Membership.objects.select_related("organisation", "user").get(
+            user__email=email, organisation__slug=slug
+        )
+
+    def item(self, code, plan=None):
+        from koers.plans.models import PlanItem
+
+        return PlanItem.objects.select_related("plan").get(plan=plan or self.plan, code=code)
+
+
+@pytest.fixture
+def login(client):
+    """``login("coordinator@voorbeeld.be")`` logs the test client in as that user."""
+    from django.contrib.auth import get_user_model
+
+    def as_user(email):
+        client.force_login(get_user_model().objects.get(email=email))
+        return client
+
+    return as_user
