@@ -42,7 +42,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "koers.accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,6 +102,7 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Only needed for `koers collectstatic` in production; whitenoise finds files without it.
 STATIC_ROOT = env_str("STATIC_ROOT", "") or None
 MEDIA_ROOT = Path(env_str("MEDIA_DIR", str(DATA_DIR / "files")))

@@ -73,10 +73,16 @@ def load_plan_document(
         root = PlanItem.objects.get(plan=plan, depth=1)
         reason = _("Imported from a PlanDocument")
         warnings: list[str] = []
-        created = insert_items(
-            plan, root, plan_data["items"], user=user, reason=reason, warnings=warnings
+        inserted = insert_items(
+            plan,
+            root,
+            plan_data["items"],
+            user=user,
+            reason=reason,
+            warnings=warnings,
+            base_path="$.plan.items",
         )
-    return LoadResult(plan=plan, item_count=len(created), warnings=warnings)
+    return LoadResult(plan=plan, item_count=inserted.count, warnings=warnings)
 
 
 def _status_values(statuses: list[dict] | None) -> list[dict] | None:
@@ -127,9 +133,11 @@ class _Lookups:
         )
 
 
-def _check_references(items: list[dict], lookups: _Lookups, warnings: list[str]) -> None:
+def _check_references(
+    items: list[dict], lookups: _Lookups, warnings: list[str], base_path: str
+) -> None:
     problems = []
-    for path, item in walk_items(items, "$.items"):
+    for path, item in walk_items(items, base_path):
         if item.get("code") and item["code"] in lookups.codes:
             problems.append(
                 Problem(f"{path}.code", f"{item['code']!r} is already used in the plan")
@@ -158,6 +166,12 @@ def _check_references(items: list[dict], lookups: _Lookups, warnings: list[str])
         raise PlanDocumentError(problems)
 
 
+@dataclass
+class Inserted:
+    top: list[PlanItem]  # the given items, now children of the parent
+    count: int  # all items created, subtrees included
+
+
 def insert_items(
     plan: Plan,
     parent: PlanItem,
@@ -166,11 +180,15 @@ def insert_items(
     user=None,
     reason="",
     warnings: list[str] | None = None,
-) -> list[PlanItem]:
-    """Insert PlanDocument items (with their subtrees) as the last children of ``parent``."""
+    base_path: str = "$.items",
+) -> Inserted:
+    """Insert PlanDocument items (with their subtrees) as the last children of ``parent``.
+
+    ``base_path`` is the JSON path of ``items`` in the document, for error messages.
+    """
     warnings = [] if warnings is None else warnings
     lookups = _Lookups(plan)
-    _check_references(items, lookups, warnings)
+    _check_references(items, lookups, warnings, base_path)
 
     last_child = (
         PlanItem.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
@@ -277,4 +295,6 @@ def insert_items(
     bulk_create_with_history(
         budget_lines, BudgetLine, batch_size=BATCH, default_user=user, default_change_reason=reason
     )
-    return [nodes[i] for i, _data in links if nodes[i].depth == parent.depth + 1]
+    return Inserted(
+        top=[node for node in nodes if node.depth == parent.depth + 1], count=len(nodes)
+    )

@@ -2,9 +2,6 @@
 
 import re
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
 from koers.plans.models import Plan, PlanItem
 
 
@@ -15,13 +12,6 @@ def code_is_free(plan: Plan, code: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         taken = taken.exclude(id=exclude_id)
     return not taken.exists()
-
-
-def ensure_code_free(plan: Plan, code: str, exclude_id: int | None = None) -> None:
-    if not code_is_free(plan, code, exclude_id):
-        raise ValidationError(
-            {"code": _("The code %(code)s is already used in this plan.") % {"code": code}}
-        )
 
 
 def next_child_code(plan: Plan, parent: PlanItem) -> str:

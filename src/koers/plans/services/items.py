@@ -14,7 +14,7 @@ from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
 from koers.plans.services.actor import Actor, attribute
-from koers.plans.services.codes import ensure_code_free, next_child_code
+from koers.plans.services.codes import code_is_free, next_child_code
 
 ITEM_FIELDS = (
     "code",
@@ -49,9 +49,11 @@ def _check_item_values(plan: Plan, values: dict, exclude_id=None) -> None:
     status = values.get("status")
     if status is not None and status.plan_id != plan.id:
         errors["status"] = _("This status belongs to another plan.")
+    code = values.get("code", "")
+    if not code_is_free(plan, code, exclude_id):
+        errors["code"] = _("The code %(code)s is already used in this plan.") % {"code": code}
     if errors:
         raise ValidationError(errors)
-    ensure_code_free(plan, values.get("code", ""), exclude_id)
 
 
 def _apply(item: PlanItem, values: dict) -> None:
@@ -187,12 +189,17 @@ def restore_deleted(trash: DeletedSubtree, *, actor: Actor) -> PlanItem:
     if trash.restored_at is not None:
         raise ValidationError(_("This deletion has already been undone."))
     parent = trash.parent or plan_root(trash.plan)
-    created = insert_items(
-        trash.plan, parent, [trash.fragment], user=actor.user, reason=_("Restored after deletion")
+    inserted = insert_items(
+        trash.plan,
+        parent,
+        [trash.fragment],
+        user=actor.user,
+        reason=_("Restored after deletion"),
+        base_path="$.deleted",
     )
     trash.restored_at = timezone.now()
     trash.save(update_fields=["restored_at"])
-    return created[0]
+    return inserted.top[0]
 
 
 # Milestones -----------------------------------------------------------------

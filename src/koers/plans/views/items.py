@@ -99,7 +99,7 @@ def item_create(request, pk):
             "plan": plan,
             "form": form,
             "parent": parent,
-            "title": _("New %(level)s") % {"level": plan.terminology.level(level).lower()},
+            "title": _("Add %(level)s") % {"level": plan.terminology.level(level)},
         },
     )
 

@@ -1,0 +1,154 @@
+"""Benchmark: PlanDocument import/export and the plan tree pages for plans of N actions.
+
+Run: .venv/bin/python bench/plan_tree.py [--sizes 100,1000,10000]
+Uses its own throwaway SQLite database in a temporary directory.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+DATA_DIR = Path(tempfile.mkdtemp(prefix="koers-bench-"))
+os.environ["KOERS_DATA_DIR"] = str(DATA_DIR)  # before Django reads the settings
+os.environ["DJANGO_SETTINGS_MODULE"] = "koers.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from koers.accounts.models import Membership, Organisation, Role  # noqa: E402
+from koers.plans.document.export import export_plan  # noqa: E402
+from koers.plans.document.load import load_plan_document  # noqa: E402
+from koers.plans.models import PlanItem  # noqa: E402
+
+MILESTONES = [{"title": "Start", "done": True, "done_on": "2026-03-01"}, {"title": "Einde"}]
+BUDGET = [
+    {"year": 2026, "initial": "1000.00", "current": "1200.00", "actual": "300.00"},
+    {"year": 2027, "initial": "500", "current": "500"},
+]
+
+
+def make_document(actions: int) -> dict:
+    """Goals BD1.. with 5 action plans BD1-01.. of 10 actions BD1-01-01.., until ``actions``."""
+    goals, made = [], 0
+    while made < actions:
+        g = len(goals) + 1
+        plans = []
+        for p in range(1, 6):
+            children = []
+            for a in range(1, 11):
+                if made >= actions:
+                    break
+                made += 1
+                children.append(
+                    {
+                        "code": f"BD{g}-{p:02d}-{a:02d}",
+                        "title": f"Actie {made}",
+                        "status": "lopend",
+                        "progress": made % 100,
+                        "milestones": MILESTONES,
+                        "budget_lines": BUDGET,
+                    }
+                )
+            if children:
+                code, title = f"BD{g}-{p:02d}", f"Actieplan {g}.{p}"
+                plans.append({"code": code, "title": title, "children": children})
+        goals.append({"code": f"BD{g}", "title": f"Doelstelling {g}", "children": plans})
+    plan = {"title": f"Plan met {actions} acties", "first_year": 2026, "last_year": 2031}
+    return {"format": "koers.plan-document", "version": 1, "plan": {**plan, "items": goals}}
+
+
+def timed(func, *args):
+    start = time.perf_counter()
+    result = func(*args)
+    return result, time.perf_counter() - start
+
+
+def measure_page(client: Client, url: str) -> tuple[float, int, float]:
+    """Median server time (ms) of 5 GETs after one warm-up, queries and size (KB)."""
+    assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            response, seconds = timed(client.get, url)
+        assert response.status_code == 200, url
+        times.append(seconds)
+    return statistics.median(times) * 1000, len(queries), len(response.content) / 1024
+
+
+def db_megabytes() -> tuple[float, float, float]:
+    """Sizes of the sqlite file and its WAL, then of the file after a full WAL checkpoint."""
+    main, wal = DATA_DIR / "koers.sqlite3", DATA_DIR / "koers.sqlite3-wal"
+    before = [p.stat().st_size / 1e6 if p.exists() else 0.0 for p in (main, wal)]
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return before[0], before[1], main.stat().st_size / 1e6
+
+
+HEAD = (
+    "N items import_s export_s exp+imp_s tree_ms queries KB BD1_ms queries KB db_MB wal_MB ckpt_MB"
+)
+
+
+def run(n: int, user) -> list:
+    """One table row for a plan of ``n`` actions, in the order of HEAD."""
+    org = Organisation.objects.create(name=f"Gemeente Bench {n}", slug=f"bench-{n}")
+    Membership.objects.create(user=user, organisation=org, role=Role.READER)
+    loaded, t_import = timed(load_plan_document, make_document(n), org)
+    plan = loaded.plan
+    db = db_megabytes()
+    _, t_export = timed(export_plan, plan)
+    start = time.perf_counter()
+    load_plan_document(export_plan(plan), org)  # round trip: a second, identical plan
+    t_round = time.perf_counter() - start
+    client = Client()
+    client.force_login(user)
+    tree = reverse("plans:plan_tree", kwargs={"org": org.slug, "pk": plan.pk})
+    goal = PlanItem.objects.get(plan=plan, code="BD1")
+    detail = reverse("plans:item_detail", kwargs={"org": org.slug, "pk": goal.pk})
+    items = PlanItem.objects.filter(plan=plan, depth__gt=1).count()
+    pages = [*measure_page(client, tree), *measure_page(client, detail)]
+    return [n, items, t_import, t_export, t_round, *pages, *db]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated action counts")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    user = get_user_model().objects.create_user("bench@example.test", password="bench-pass")
+    print(f"Machine: {platform.platform()}, Python {platform.python_version()}, ", end="")
+    print(f"{os.cpu_count()} CPUs; database {DATA_DIR / 'koers.sqlite3'}")
+    rows = []
+    for n in sizes:
+        rows.append(run(n, user))
+        print(f"N={n}: import {rows[-1][2]:.1f} s, tree page {rows[-1][5]:.0f} ms", flush=True)
+    print("\n" + " ".join(f"{h:>9}" for h in HEAD.split()))
+    for row in rows:
+        print(" ".join(f"{c:>9}" if isinstance(c, int) else f"{c:>9.2f}" for c in row))
+    print("\ntree/BD1: median server time of 5 GETs (after 1 warm-up), SQL queries, response KB.")
+    print("exp+imp: export_plan + load_plan_document of the export as a new plan.")
+    print("db/wal MB: sqlite file and WAL right after importing N; ckpt MB: the file after")
+    print("a WAL checkpoint. Sizes are cumulative: all sizes share one database.")
+    connection.close()
+    if not args.keep:
+        shutil.rmtree(DATA_DIR)
+
+
+if __name__ == "__main__":
+    main()

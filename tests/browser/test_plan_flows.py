@@ -1,0 +1,95 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from koers.plans.models import PlanItem
+
+pytestmark = pytest.mark.browser
+
+
+def item_by_code(code):
+    return PlanItem.objects.get(plan__organisation__slug="voorbeeld", code=code)
+
+
+def test_coordinator_browses_folds_and_edits(log_in, live_server, screenshot):
+    page = log_in("coordinator@voorbeeld.be")
+    expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")
+    page.get_by_role("link", name=re.compile("Meerjarenplan")).first.click()
+    expect(page.locator(".tree")).to_contain_text("BD1-01-01")
+    screenshot("plan-tree")
+
+    action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
+    expect(action).to_be_visible()
+    page.locator(f"#item-{item_by_code('BD1').pk} > details > summary").click()
+    expect(action).to_be_hidden()
+    page.locator(f"#item-{item_by_code('BD1').pk} > details > summary").click()
+    expect(action).to_be_visible()
+
+    action.get_by_role("link").first.click()
+    expect(page.locator("h1")).to_contain_text("BD1-01-01")
+    expect(page.get_by_role("heading", name="Tijdspad en mijlpalen")).to_be_visible()
+    screenshot("item-page")
+
+    page.get_by_role("link", name="Bewerken", exact=True).click()
+    page.fill("#id_title", "Buurtwerking in alle wijken")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("h1")).to_contain_text("Buurtwerking in alle wijken")
+    expect(page.locator("#history")).to_contain_text("Buurtwerking in alle wijken")
+    expect(page.locator("#history")).to_contain_text("Cor Coördinator")
+
+
+def test_milestone_is_ticked_off_in_place(log_in, live_server):
+    item = PlanItem.objects.filter(
+        plan__organisation__slug="voorbeeld", milestones__done=False
+    ).first()
+    milestone = item.milestones.filter(done=False).first()
+    page = log_in("coordinator@voorbeeld.be")
+    page.goto(f"{live_server.url}/app/voorbeeld/items/{item.pk}/")
+    row = page.locator(f"#milestone-{milestone.pk}")
+    row.get_by_role("button", name=re.compile("^Markeren als afgerond")).click()
+    expect(page.locator(f"#milestone-{milestone.pk}")).to_contain_text("☑")
+    milestone.refresh_from_db()
+    assert milestone.done
+
+
+def test_form_error_keeps_typing_and_scripts_never_run(log_in, live_server, screenshot):
+    item = item_by_code("BD1-01-01")
+    page = log_in("coordinator@voorbeeld.be")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(f"{live_server.url}/app/voorbeeld/items/{item.pk}/edit/")
+    page.fill("#id_code", "BD1-01-02")
+    page.fill("#id_title", "Een titel die blijft staan")
+    page.fill(
+        "#id_description",
+        '<p>Tekst</p><script>alert("script")</script><img src="x" onerror="alert(\'img\')">',
+    )
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".errorlist")).to_contain_text("al gebruikt")
+    expect(page.locator("#id_title")).to_have_value("Een titel die blijft staan")
+    expect(page.locator("#id_description")).to_have_value(re.compile("<script>"))
+    screenshot("form-error")
+
+    page.fill("#id_code", "BD1-01-01")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".richtext").first).to_contain_text("Tekst")
+    page.reload()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator(".richtext script").count() == 0
+
+
+def test_delete_with_confirmation_and_undo(log_in, live_server):
+    goal = item_by_code("BD3")
+    before = PlanItem.objects.filter(plan=goal.plan).count()
+    page = log_in("coordinator@voorbeeld.be")
+    page.goto(f"{live_server.url}/app/voorbeeld/items/{goal.pk}/")
+    page.get_by_role("link", name="Verwijderen").click()
+    expect(page.locator("main")).to_contain_text("onderliggende")
+    page.get_by_role("button", name="Ja, verwijderen").click()
+    expect(page.locator(".messages")).to_contain_text("verwijderd")
+    assert PlanItem.objects.filter(plan=goal.plan).count() < before
+    page.get_by_role("button", name="Ongedaan maken").click()
+    expect(page.locator("h1")).to_contain_text("BD3")
+    assert PlanItem.objects.filter(plan=goal.plan).count() == before

@@ -1,0 +1,172 @@
+"""Sweeps every URL with every role and with a user of another organisation.
+
+A new URL fails ``test_every_url_is_in_the_matrix`` until it is added here.
+"""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from koers.plans.models import BudgetLine, Milestone, PlanItem
+from koers.plans.services.actor import Actor
+from koers.plans.services.items import delete_item
+
+ROLES = ("admin", "coordinator", "editor", "reader")
+EMAILS = {
+    "admin": "admin@voorbeeld.be",
+    "coordinator": "coordinator@voorbeeld.be",
+    "editor": "editor@voorbeeld.be",
+    "reader": "reader@voorbeeld.be",
+}
+OUTSIDER = "admin@proefdorp.nl"
+
+VIEW = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 200}
+MANAGE = {"admin": 200, "coordinator": 200, "editor": 403, "reader": 403}
+CHANGE = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
+POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
+
+# url name -> (object kind in the URL, expected GET status per role on the editor's own item)
+PAGES = {
+    "plan_list": (None, VIEW),
+    "plan_create": (None, MANAGE),
+    "plan_import": (None, POST_ONLY),
+    "plan_tree": ("plan", VIEW),
+    "plan_edit": ("plan", MANAGE),
+    "plan_statuses": ("plan", MANAGE),
+    "plan_export": ("plan", VIEW),
+    "plan_trash": ("plan", MANAGE),
+    "item_create": ("plan", MANAGE),
+    "restore_deleted": ("trash", POST_ONLY),
+    "item_detail": ("item", VIEW),
+    "item_edit": ("item", CHANGE),
+    "item_move": ("item", MANAGE),
+    "item_reorder": ("item", POST_ONLY),
+    "item_delete": ("item", MANAGE),
+    "item_history": ("item", VIEW),
+    "milestone_create": ("item", CHANGE),
+    "milestone_edit": ("milestone", CHANGE),
+    "milestone_toggle": ("milestone", POST_ONLY),
+    "milestone_delete": ("milestone", POST_ONLY),
+    "budget_create": ("item", CHANGE),
+    "budget_edit": ("budget", CHANGE),
+    "budget_delete": ("budget", POST_ONLY),
+}
+# Pages whose POST changes something; a reader must be refused.
+MUTATING = sorted(
+    name for name, (_, expected) in PAGES.items() if expected in (MANAGE, CHANGE, POST_ONLY)
+)
+
+API = {
+    "api-plans": None,
+    "api-plan": "plan",
+    "api-plan-items": "plan",
+    "api-plan-tree": "plan",
+    "api-item": "item",
+}
+
+
+@pytest.fixture
+def world(demo):
+    plan = demo.plan
+    own = PlanItem.objects.filter(plan=plan, owner__email=EMAILS["editor"]).first()
+    foreign = (
+        PlanItem.objects.filter(plan=plan, depth__gt=1)
+        .exclude(owner__email=EMAILS["editor"])
+        .exclude(departments__name="Omgeving")
+        .first()
+    )
+    milestone = Milestone.objects.create(item=own, title="Sweep")
+    budget = BudgetLine.objects.create(item=own, year=2026)
+    doomed = PlanItem.objects.filter(plan=plan, depth=4).exclude(pk=own.pk).last()
+    trash = delete_item(doomed, actor=Actor.system())
+    return {
+        "org": "voorbeeld",
+        "plan": plan.pk,
+        "item": own.pk,
+        "foreign_item": foreign.pk,
+        "milestone": milestone.pk,
+        "budget": budget.pk,
+        "trash": trash.pk,
+    }
+
+
+def url(name, kind, world, org=None, item_key="item"):
+    kwargs = {"org": org or world["org"]}
+    if kind is not None:
+        kwargs["pk"] = world[item_key if kind == "item" else kind]
+    namespace = "" if name.startswith("api-") else "plans:"
+    return reverse(namespace + name, kwargs=kwargs)
+
+
+def test_every_url_is_in_the_matrix():
+    plans_names = set(get_resolver().namespace_dict["plans"][1].reverse_dict.keys())
+    named = {name for name in plans_names if isinstance(name, str)}
+    assert named == set(PAGES)
+    api_names = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
+    api_names |= {
+        p.name
+        for resolver in get_resolver().url_patterns
+        for p in getattr(resolver, "url_patterns", [])
+        if getattr(p, "name", "") and p.name.startswith("api-") and p.name != "api-schema"
+    }
+    assert {name for name in api_names if name.startswith("api-") and name != "api-schema"} == set(
+        API
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_every_page_with_every_role(world, login, role):
+    client = login(EMAILS[role])
+    for name, (kind, expected) in PAGES.items():
+        response = client.get(url(name, kind, world))
+        assert response.status_code == expected[role], (role, name)
+
+
+def test_editor_is_refused_on_items_of_others(world, login):
+    client = login(EMAILS["editor"])
+    for name, (kind, expected) in PAGES.items():
+        if kind == "item" and expected is CHANGE:
+            response = client.get(url(name, kind, world, item_key="foreign_item"))
+            assert response.status_code == 403, name
+    response = client.post(url("item_edit", "item", world, item_key="foreign_item"), {"title": "x"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", MUTATING)
+def test_readers_cannot_change_anything(world, login, name):
+    kind, _ = PAGES[name]
+    response = login(EMAILS["reader"]).post(url(name, kind, world), {"direction": "up"})
+    assert response.status_code == 403, name
+
+
+def test_users_of_another_organisation_get_404_everywhere(world, login):
+    client = login(OUTSIDER)
+    for name, (kind, _) in PAGES.items():
+        # the other organisation in the URL
+        assert client.get(url(name, kind, world)).status_code == 404, name
+        assert client.post(url(name, kind, world)).status_code == 404, name
+        # their own organisation in the URL, our objects' ids
+        if kind is not None:
+            own_org = url(name, kind, world, org="proefdorp")
+            assert client.get(own_org).status_code in (404, 405), name
+            assert client.post(own_org).status_code == 404, name
+    for name, kind in API.items():
+        assert client.get(url(name, kind, world)).status_code == 404, name
+        if kind is not None:
+            assert client.get(url(name, kind, world, org="proefdorp")).status_code == 404, name
+
+
+def test_anonymous_users_are_sent_to_the_login_page(world, client):
+    for name, (kind, _) in PAGES.items():
+        response = client.get(url(name, kind, world))
+        assert response.status_code in (302, 405), name
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("login"))
+    for name, kind in API.items():
+        assert client.get(url(name, kind, world)).status_code in (401, 403), name
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_is_readable_by_every_member(world, login, role):
+    client = login(EMAILS[role])
+    for name, kind in API.items():
+        assert client.get(url(name, kind, world)).status_code == 200, (role, name)

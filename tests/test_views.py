@@ -1,0 +1,185 @@
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from koers.plans.document.export import export_plan
+from koers.plans.models import DeletedSubtree, Plan, PlanItem
+
+
+def plan_url(demo, name="plan_tree", org="voorbeeld", plan=None):
+    return reverse(f"plans:{name}", kwargs={"org": org, "pk": (plan or demo.plan).pk})
+
+
+def item_url(item, name="item_detail", org="voorbeeld"):
+    return reverse(f"plans:{name}", kwargs={"org": org, "pk": item.pk})
+
+
+def test_login_and_choose_organisation(demo, client):
+    response = client.post(
+        reverse("login"), {"username": "beide@koers.test", "password": "demo"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Gemeente Voorbeeld" in page and "Gemeente Proefdorp" in page
+    response = client.post(
+        reverse("login"), {"username": "editor@voorbeeld.be", "password": "demo"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("plans:plan_list", kwargs={"org": "voorbeeld"})
+
+
+def test_tree_uses_the_plans_own_words(demo, login):
+    page = login("coordinator@voorbeeld.be").get(plan_url(demo)).content.decode()
+    assert "Beleidsdoelstelling › Actieplan › Actie" in page
+    assert "BD1-01-01" in page
+    dutch = (
+        login("beide@koers.test")
+        .get(plan_url(demo, org="proefdorp", plan=demo.dutch_plan))
+        .content.decode()
+    )
+    assert "Programma › Doel › Activiteit" in dutch
+
+
+def test_item_page_shows_sections_milestones_money_sdgs_history(demo, login):
+    item = (
+        PlanItem.objects.filter(plan=demo.plan, depth=4)
+        .exclude(milestones=None)
+        .exclude(budget_lines=None)
+        .exclude(sdg_targets=None)
+        .first()
+    )
+    page = login("reader@voorbeeld.be").get(item_url(item)).content.decode()
+    for words in (
+        "Ons plan",
+        "Tijdspad en mijlpalen",
+        "Wat kost het",
+        "SDG",
+        item.title,
+        item.milestones.first().title,
+        item.sdg_targets.first().code,
+    ):
+        assert words in page, words
+    dutch_item = PlanItem.objects.filter(plan=demo.dutch_plan, depth=4).first()
+    dutch = login("beide@koers.test").get(item_url(dutch_item, org="proefdorp")).content.decode()
+    assert "Wat wilden we bereiken?" in dutch and "Wat heeft het gekost?" in dutch
+
+
+def test_a_form_error_keeps_what_the_user_typed(demo, login):
+    item = demo.item("BD1-01-01")
+    response = login("coordinator@voorbeeld.be").post(
+        item_url(item, "item_edit"),
+        {
+            "code": "BD1-01-02",  # taken by a sibling
+            "title": "Mijn nieuwe titel die ik niet wil verliezen",
+            "description": "<p>Lange tekst</p>",
+            "policy": "priority",
+            "start_year": "2028",
+            "end_year": "2027",
+            "weight": "1",
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Mijn nieuwe titel die ik niet wil verliezen" in page
+    assert "BD1-01-02" in page
+    assert "already used" in page or "al gebruikt" in page
+    item.refresh_from_db()
+    assert item.title != "Mijn nieuwe titel die ik niet wil verliezen"
+
+
+def test_scripts_in_descriptions_never_reach_the_page(demo, login):
+    item = demo.item("BD1-01-01")
+    client = login("coordinator@voorbeeld.be")
+    client.post(
+        item_url(item, "item_edit"),
+        {
+            "code": item.code,
+            "title": item.title,
+            "policy": "priority",
+            "weight": "1",
+            "description": '<p>Veilig</p><script>document.title="gehackt"</script>'
+            '<img src=x onerror="alert(1)">',
+        },
+    )
+    page = client.get(item_url(item)).content.decode()
+    assert "Veilig" in page
+    assert "gehackt" not in page
+    assert "onerror" not in page
+
+
+def test_create_child_generates_the_code(demo, login):
+    parent = demo.item("BD1-01")
+    client = login("coordinator@voorbeeld.be")
+    response = client.post(
+        reverse("plans:item_create", kwargs={"org": "voorbeeld", "pk": demo.plan.pk})
+        + f"?parent={parent.pk}",
+        {"title": "Nieuwe actie", "policy": "priority", "weight": "1"},
+    )
+    created = PlanItem.objects.get(plan=demo.plan, title="Nieuwe actie")
+    assert response.status_code == 302
+    assert created.code.startswith("BD1-01-") and created.depth == parent.depth + 1
+
+
+def test_delete_asks_first_and_can_be_undone(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    goal = demo.item("BD2")
+    count = PlanItem.objects.filter(plan=demo.plan).count()
+    confirm = client.get(item_url(goal, "item_delete")).content.decode()
+    assert "underlying" in confirm or "onderliggende" in confirm
+    assert PlanItem.objects.filter(plan=demo.plan).count() == count
+    response = client.post(item_url(goal, "item_delete"), follow=True)
+    page = response.content.decode()
+    trash = DeletedSubtree.objects.get()
+    assert reverse("plans:restore_deleted", kwargs={"org": "voorbeeld", "pk": trash.pk}) in page
+    assert PlanItem.objects.filter(plan=demo.plan).count() < count
+    client.post(reverse("plans:restore_deleted", kwargs={"org": "voorbeeld", "pk": trash.pk}))
+    assert PlanItem.objects.filter(plan=demo.plan).count() == count
+
+
+def test_milestone_can_be_ticked_off_with_htmx(demo, login):
+    milestone = (
+        demo.item("BD1-01-01").milestones.filter(done=False).first()
+        or demo.item("BD1-01-01").milestones.first()
+    )
+    client = login("coordinator@voorbeeld.be")
+    response = client.post(
+        reverse("plans:milestone_toggle", kwargs={"org": "voorbeeld", "pk": milestone.pk}),
+        {"done": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'id="milestone-{milestone.pk}"' in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.done and milestone.done_on is not None
+
+
+def test_web_import_of_a_bad_file_changes_nothing(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    count = Plan.objects.count()
+    bad = SimpleUploadedFile("plan.json", b'{"format": "koers.plan-document", "version": 2}')
+    response = client.post(reverse("plans:plan_import", kwargs={"org": "voorbeeld"}), {"file": bad})
+    assert response.status_code == 400
+    assert "$.version" in response.content.decode()
+    assert Plan.objects.count() == count
+    good = SimpleUploadedFile("plan.json", json.dumps(export_plan(demo.plan)).encode())
+    response = client.post(
+        reverse("plans:plan_import", kwargs={"org": "voorbeeld"}), {"file": good}
+    )
+    assert response.status_code == 302
+    assert Plan.objects.count() == count + 1
+
+
+def test_english_can_be_chosen(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    dutch = client.get(plan_url(demo)).content.decode()
+    assert "Uitloggen" in dutch
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(plan_url(demo)).content.decode()
+    assert "Log out" in english
+    translation.activate("nl")
+
+
+def test_export_download(demo, login):
+    response = login("reader@voorbeeld.be").get(plan_url(demo, "plan_export"))
+    assert response["Content-Disposition"].startswith("attachment")
+    assert json.loads(response.content)["plan"]["title"] == demo.plan.title
