@@ -61,81 +61,133 @@ def _amount(value: Decimal) -> str:
 
 
 def _item_tree(items, top_depth: int) -> list[dict]:
-    items = list(items.select_related("owner", "status").order_by("path"))
-    ids = [item.id for item in items]
-    through = PlanItem.departments.through.objects.filter(planitem_id__in=ids)
-    departments = defaultdict(list)
-    for item_id, name in through.values_list("planitem_id", "department__name").order_by(
-        "department__name"
-    ):
-        departments[item_id].append(name)
-    goals = defaultdict(list)
-    goal_links = PlanItem.sdg_goals.through.objects.filter(planitem_id__in=ids)
-    for item_id, number in goal_links.values_list("planitem_id", "sdggoal__number").order_by(
-        "sdggoal__number"
-    ):
-        goals[item_id].append(number)
-    targets = defaultdict(list)
-    target_links = PlanItem.sdg_targets.through.objects.filter(planitem_id__in=ids)
-    for item_id, code in target_links.values_list("planitem_id", "sdgtarget__code").order_by(
-        "sdgtarget__goal__number", "sdgtarget__position"
-    ):
-        targets[item_id].append(code)
-    milestones = defaultdict(list)
-    for milestone in Milestone.objects.filter(item_id__in=ids).order_by("position", "id"):
-        milestones[milestone.item_id].append(
+    """Items with their links, milestones and budget lines: one query each, plain values."""
+    subset = items.values("id")
+    departments = _grouped(
+        PlanItem.departments.through.objects.filter(planitem__in=subset)
+        .order_by("department__name")
+        .values_list("planitem_id", "department__name")
+    )
+    goals = _grouped(
+        PlanItem.sdg_goals.through.objects.filter(planitem__in=subset)
+        .order_by("sdggoal__number")
+        .values_list("planitem_id", "sdggoal__number")
+    )
+    targets = _grouped(
+        PlanItem.sdg_targets.through.objects.filter(planitem__in=subset)
+        .order_by("sdgtarget__goal__number", "sdgtarget__position")
+        .values_list("planitem_id", "sdgtarget__code")
+    )
+    milestones = _grouped(
+        (
+            item_id,
             {
-                "title": milestone.title,
-                "planned_start": _date(milestone.planned_start),
-                "planned_end": _date(milestone.planned_end),
-                "planned_text": milestone.planned_text,
-                "done": milestone.done,
-                "done_on": _date(milestone.done_on),
-            }
+                "title": title,
+                "planned_start": _date(start),
+                "planned_end": _date(end),
+                "planned_text": text,
+                "done": done,
+                "done_on": _date(done_on),
+            },
         )
-    budget = defaultdict(list)
-    for line in BudgetLine.objects.filter(item_id__in=ids).order_by("year", "id"):
-        budget[line.item_id].append(
+        for item_id, title, start, end, text, done, done_on in Milestone.objects.filter(
+            item__in=subset
+        )
+        .order_by("position", "id")
+        .values_list(
+            "item_id", "title", "planned_start", "planned_end", "planned_text", "done", "done_on"
+        )
+    )
+    budget = _grouped(
+        (
+            item_id,
             {
-                "year": line.year,
-                "direction": line.direction,
-                "nature": line.nature,
-                "label": line.label,
-                "initial": _amount(line.initial),
-                "current": _amount(line.current),
-                "actual": _amount(line.actual),
-            }
+                "year": year,
+                "direction": direction,
+                "nature": nature,
+                "label": label,
+                "initial": _amount(initial),
+                "current": _amount(current),
+                "actual": _amount(actual),
+            },
         )
-
+        for item_id, year, direction, nature, label, initial, current, actual in (
+            BudgetLine.objects.filter(item__in=subset)
+            .order_by("year", "id")
+            .values_list(
+                "item_id", "year", "direction", "nature", "label", "initial", "current", "actual"
+            )
+        )
+    )
+    rows = items.order_by("path").values_list(
+        "id",
+        "path",
+        "depth",
+        "code",
+        "title",
+        "description",
+        "intended_result",
+        "policy",
+        "owner__email",
+        "start_year",
+        "end_year",
+        "status__key",
+        "progress",
+        "weight",
+        "is_public",
+    )
     top: list[dict] = []
     by_path: dict[str, dict] = {}
-    for item in items:
+    for (
+        item_id,
+        path,
+        depth,
+        code,
+        title,
+        description,
+        intended_result,
+        policy,
+        owner,
+        start_year,
+        end_year,
+        status,
+        progress,
+        weight,
+        public,
+    ) in rows:
         data = {
-            "code": item.code,
-            "title": item.title,
-            "description": item.description,
-            "intended_result": item.intended_result,
-            "policy": item.policy,
-            "owner": item.owner.email if item.owner else None,
-            "departments": departments[item.id],
-            "start_year": item.start_year,
-            "end_year": item.end_year,
-            "status": item.status.key if item.status else None,
-            "progress": item.progress,
-            "weight": float(item.weight),
-            "public": item.is_public,
-            "sdg_goals": goals[item.id],
-            "sdg_targets": targets[item.id],
-            "milestones": milestones[item.id],
-            "budget_lines": budget[item.id],
+            "code": code,
+            "title": title,
+            "description": description,
+            "intended_result": intended_result,
+            "policy": policy,
+            "owner": owner,
+            "departments": departments.get(item_id, []),
+            "start_year": start_year,
+            "end_year": end_year,
+            "status": status,
+            "progress": progress,
+            "weight": float(weight),
+            "public": public,
+            "sdg_goals": goals.get(item_id, []),
+            "sdg_targets": targets.get(item_id, []),
+            "milestones": milestones.get(item_id, []),
+            "budget_lines": budget.get(item_id, []),
             "children": [],
         }
-        by_path[item.path] = data
-        if item.depth == top_depth:
+        by_path[path] = data
+        if depth == top_depth:
             top.append(data)
         else:
-            by_path[item.path[: -PlanItem.steplen]]["children"].append(data)
+            by_path[path[: -PlanItem.steplen]]["children"].append(data)
     return top
+
+
+def _grouped(pairs) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
 
 
 def _date(value) -> str | None:

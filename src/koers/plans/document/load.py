@@ -6,22 +6,22 @@ their tree paths computed here, so a plan of 10,000 items loads in seconds.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from koers.accounts.models import Department, Organisation
+from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.richtext import sanitise
 from koers.plans.services.actor import Actor
 from koers.plans.services.plans import create_plan, update_plan
 from koers.sdgs.models import SDGGoal, SDGTarget
-
-BATCH = 500
 
 
 @dataclass
@@ -197,104 +197,151 @@ def insert_items(
         .first()
     )
     first_step = PlanItem._str2int(last_child[-PlanItem.steplen :]) + 1 if last_child else 1
-
-    nodes: list[PlanItem] = []
-    links: list[tuple[int, dict]] = []  # (index in nodes, item data)
+    now = timezone.now()
+    item_fields = (
+        "plan",
+        "path",
+        "depth",
+        "numchild",
+        "code",
+        "title",
+        "description",
+        "intended_result",
+        "policy",
+        "owner",
+        "start_year",
+        "end_year",
+        "status",
+        "progress",
+        "weight",
+        "is_public",
+        "created_at",
+        "updated_at",
+    )
+    weight = adapter(PlanItem, "weight")
+    stamp = adapter(PlanItem, "created_at")(now)
+    item_rows: list[tuple] = []
+    placed: list[tuple[str, dict]] = []  # (path, item data) in document order
 
     def add(data: dict, parent_path: str, depth: int, step: int) -> None:
-        node = PlanItem(
-            plan=plan,
-            path=PlanItem._get_path(parent_path, depth, step),
-            depth=depth,
-            numchild=len(data.get("children", [])),
-            code=data.get("code", ""),
-            title=data["title"],
-            description=sanitise(data.get("description", "")),
-            intended_result=sanitise(data.get("intended_result", "")),
-            policy=data.get("policy", PlanItem.Policy.PRIORITY),
-            owner=lookups.owners.get((data.get("owner") or "").lower()),
-            start_year=data.get("start_year"),
-            end_year=data.get("end_year"),
-            status=lookups.statuses.get(data.get("status") or ""),
-            progress=data.get("progress"),
-            weight=Decimal(str(data.get("weight", 1))),
-            is_public=data.get("public", True),
+        path = PlanItem._get_path(parent_path, depth, step)
+        owner = lookups.owners.get((data.get("owner") or "").lower())
+        status = lookups.statuses.get(data.get("status") or "")
+        item_rows.append(
+            (
+                plan.id,
+                path,
+                depth,
+                len(data.get("children", [])),
+                data.get("code", ""),
+                data["title"],
+                sanitise(data.get("description", "")),
+                sanitise(data.get("intended_result", "")),
+                data.get("policy", PlanItem.Policy.PRIORITY),
+                owner.id if owner else None,
+                data.get("start_year"),
+                data.get("end_year"),
+                status.id if status else None,
+                data.get("progress"),
+                weight(Decimal(str(data.get("weight", 1)))),
+                data.get("public", True),
+                stamp,
+                stamp,
+            )
         )
-        nodes.append(node)
-        links.append((len(nodes) - 1, data))
+        placed.append((path, data))
         for child_step, child in enumerate(data.get("children", []), start=1):
-            add(child, node.path, depth + 1, child_step)
+            add(child, path, depth + 1, child_step)
 
     for offset, data in enumerate(items):
         add(data, parent.path, parent.depth + 1, first_step + offset)
+    if not placed:
+        return Inserted(top=[], count=0)
 
-    created = bulk_create_with_history(
-        nodes, PlanItem, batch_size=BATCH, default_user=user, default_change_reason=reason
+    insert_rows(PlanItem, item_fields, item_rows)
+    first_path = placed[0][0]
+    new_items = PlanItem.objects.filter(
+        plan=plan, path__startswith=parent.path, path__gte=first_path
     )
-    if created and created[0].pk is None:  # databases that return no keys from bulk inserts
-        ids = dict(
-            PlanItem.objects.filter(plan=plan, path__in=[n.path for n in nodes]).values_list(
-                "path", "id"
-            )
-        )
-        for node in nodes:
-            node.pk = node.id = ids[node.path]
+    ids = dict(new_items.values_list("path", "id"))
     PlanItem.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(items))
     parent.numchild += len(items)
 
-    department_links, goal_links, target_links = [], [], []
-    milestones, budget_lines = [], []
-    for index, data in links:
-        node = nodes[index]
-        department_links += [
-            PlanItem.departments.through(
-                planitem_id=node.id, department_id=lookups.departments[name].id
-            )
-            for name in data.get("departments", [])
-        ]
-        goal_links += [
-            PlanItem.sdg_goals.through(planitem_id=node.id, sdggoal_id=lookups.goals[number].id)
-            for number in data.get("sdg_goals", [])
-        ]
-        target_links += [
-            PlanItem.sdg_targets.through(planitem_id=node.id, sdgtarget_id=lookups.targets[code].id)
-            for code in data.get("sdg_targets", [])
-        ]
+    departments, goals, targets, milestones, budget_lines = [], [], [], [], []
+    day = adapter(Milestone, "planned_start")
+    money = adapter(BudgetLine, "initial")
+    for path, data in placed:
+        item_id = ids[path]
+        departments += [(item_id, lookups.departments[n].id) for n in data.get("departments", [])]
+        goals += [(item_id, lookups.goals[n].id) for n in data.get("sdg_goals", [])]
+        targets += [(item_id, lookups.targets[c].id) for c in data.get("sdg_targets", [])]
         milestones += [
-            Milestone(
-                item_id=node.id,
-                position=position,
-                title=milestone["title"],
-                planned_start=milestone.get("planned_start"),
-                planned_end=milestone.get("planned_end"),
-                planned_text=milestone.get("planned_text", ""),
-                done=milestone.get("done", False),
-                done_on=milestone.get("done_on"),
+            (
+                item_id,
+                position,
+                milestone["title"],
+                day(_date(milestone.get("planned_start"))),
+                day(_date(milestone.get("planned_end"))),
+                milestone.get("planned_text", ""),
+                milestone.get("done", False),
+                day(_date(milestone.get("done_on"))),
             )
             for position, milestone in enumerate(data.get("milestones", []), start=1)
         ]
         budget_lines += [
-            BudgetLine(
-                item_id=node.id,
-                year=line["year"],
-                direction=line.get("direction", BudgetLine.Direction.EXPENSE),
-                nature=line.get("nature", BudgetLine.Nature.OPERATING),
-                label=line.get("label", ""),
-                initial=Decimal(str(line.get("initial", 0))),
-                current=Decimal(str(line.get("current", line.get("initial", 0)))),
-                actual=Decimal(str(line.get("actual", 0))),
+            (
+                item_id,
+                line["year"],
+                line.get("direction", BudgetLine.Direction.EXPENSE),
+                line.get("nature", BudgetLine.Nature.OPERATING),
+                line.get("label", ""),
+                money(_amount(line.get("initial", 0))),
+                money(_amount(line.get("current", line.get("initial", 0)))),
+                money(_amount(line.get("actual", 0))),
             )
             for line in data.get("budget_lines", [])
         ]
-    PlanItem.departments.through.objects.bulk_create(department_links, batch_size=BATCH)
-    PlanItem.sdg_goals.through.objects.bulk_create(goal_links, batch_size=BATCH)
-    PlanItem.sdg_targets.through.objects.bulk_create(target_links, batch_size=BATCH)
-    bulk_create_with_history(
-        milestones, Milestone, batch_size=BATCH, default_user=user, default_change_reason=reason
+    insert_rows(PlanItem.departments.through, ("planitem", "department"), departments)
+    insert_rows(PlanItem.sdg_goals.through, ("planitem", "sdggoal"), goals)
+    insert_rows(PlanItem.sdg_targets.through, ("planitem", "sdgtarget"), targets)
+    insert_rows(
+        Milestone,
+        (
+            "item",
+            "position",
+            "title",
+            "planned_start",
+            "planned_end",
+            "planned_text",
+            "done",
+            "done_on",
+        ),
+        milestones,
     )
-    bulk_create_with_history(
-        budget_lines, BudgetLine, batch_size=BATCH, default_user=user, default_change_reason=reason
+    insert_rows(
+        BudgetLine,
+        ("item", "year", "direction", "nature", "label", "initial", "current", "actual"),
+        budget_lines,
     )
-    return Inserted(
-        top=[node for node in nodes if node.depth == parent.depth + 1], count=len(nodes)
+
+    quote = connection.ops.quote_name
+    item_table = quote(PlanItem._meta.db_table)
+    new_where = f"{quote('plan_id')} = %s AND {quote('path')} LIKE %s AND {quote('path')} >= %s"
+    new_params = [plan.id, parent.path + "%", first_path]
+    history = {"user": user, "reason": reason, "when": now}
+    copy_to_history(PlanItem, new_where, new_params, **history)
+    in_new_items = (
+        f"{quote('item_id')} IN (SELECT {quote('id')} FROM {item_table} WHERE {new_where})"
     )
+    copy_to_history(Milestone, in_new_items, new_params, **history)
+    copy_to_history(BudgetLine, in_new_items, new_params, **history)
+    top = list(new_items.filter(depth=parent.depth + 1).order_by("path"))
+    return Inserted(top=top, count=len(placed))
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _amount(value) -> Decimal:
+    return Decimal(str(value))

@@ -1,18 +1,33 @@
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
 @register.filter
 def euro(value, decimals=0):
-    """'€ 12.345' in Dutch, '€ 12,345' in English."""
+    """'€ 12.345' in Dutch, '€ 12,345' in English (grouping from the active locale)."""
     if value is None or value == "":
         return "–"
-    amount = Decimal(value)
-    return "€\u00a0" + number_format(amount, decimal_pos=int(decimals), force_grouping=True)
+    decimals = int(decimals)
+    thousands, point = _separators(get_language())
+    text = f"{Decimal(value):,.{decimals}f}"
+    if (thousands, point) != (",", "."):
+        text = text.replace(",", "\x00").replace(".", point).replace("\x00", thousands)
+    return "€\u00a0" + text
+
+
+@lru_cache(maxsize=16)
+def _separators(language: str | None) -> tuple[str, str]:
+    """The thousands separator and decimal point of a language, looked up once."""
+    return (
+        get_format("THOUSAND_SEPARATOR", lang=language, use_l10n=True),
+        get_format("DECIMAL_SEPARATOR", lang=language, use_l10n=True),
+    )
 
 
 @register.filter

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -93,6 +94,10 @@ def plan_tree(request, pk):
             "year": year,
             "terminology": plan.terminology,
             "can_manage": can(request.membership, MANAGE_PLANS),
+            # One reverse() for all rows: an item's link is this prefix, its id and "/".
+            "item_base": reverse(
+                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": 0}
+            ).removesuffix("0/"),
         },
     )
 

@@ -1,0 +1,61 @@
+"""Renders the rows of the plan tree.
+
+A plan of a thousand actions has over a thousand rows; building them here with
+plain string formatting (every text escaped) is several times faster than a
+template loop, and the page must stay fast at that size. The markup is what a
+template would give: nested ``<details>`` lists that fold without JavaScript.
+"""
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+
+from koers.plans.templatetags.koers import euro, person
+
+register = template.Library()
+
+
+@register.simple_tag
+def tree_rows(rows, item_base: str):
+    regular = f' <span class="tag">{escape(gettext("regular"))}</span>'
+    base = escape(item_base)
+    parts = []
+    for row in rows:
+        item, status, expense = row.item, row.item.status, row.expense
+        progress = row.progress_percent
+        remaining = expense.remaining
+        parts.append(
+            f'<li class="level-{row.level}" id="item-{item.pk}" role="treeitem">'
+            + ("<details open><summary>" if row.has_children else '<div class="leaf">')
+            + '<div class="tree-row">'
+            f'<span class="title" style="--level: {row.level}">'
+            f'<span class="code">{escape(item.code)}</span> '
+            f'<a href="{base}{item.pk}/">{escape(item.title)}</a>'
+            + (regular if item.policy == "regular" else "")
+            + "</span><span>"
+            + (escape(person(item.owner)) if item.owner_id else "")
+            + "</span><span>"
+            + (
+                f'<span class="badge" style="background: {escape(status.colour)}">'
+                f"{escape(status.name)}</span>"
+                if status
+                else ""
+            )
+            + "</span><span>"
+            + (
+                f'<span class="progress" aria-hidden="true"><span style="width: {progress}%">'
+                f"</span></span> {progress}&nbsp;%"
+                if progress is not None
+                else ""
+            )
+            + "</span><span>"
+            + (f"{row.milestones_done}/{row.milestones_total}" if row.milestones_total else "")
+            + f'</span><span class="num">{euro(expense.current)}</span>'
+            f'<span class="num">{euro(expense.actual)}</span>'
+            f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
+            "</div>"
+            + ('</summary><ul role="group">' if row.has_children else "</div></li>")
+            + "</ul></details></li>" * row.closes
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
