@@ -1,5 +1,6 @@
 """Test set-up. ``KOERS_TEST_POSTGRES=1`` runs the suite on a throwaway PostgreSQL server."""
 
+import contextlib
 import os
 
 import pytest
@@ -11,10 +12,15 @@ from tests import pg_cluster
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if os.environ.get("KOERS_TEST_POSTGRES") == "1":
-    # No connection exists yet: point the default database at a fresh server.
+    from django.db import connections
+
+    # Point the default database at a fresh server, and drop a connection object
+    # made from the SQLite settings, if any, so the next use builds a PostgreSQL one.
     settings.DATABASES["default"].update(
         ENGINE="django.db.backends.postgresql", OPTIONS={}, **pg_cluster.start()
     )
+    with contextlib.suppress(AttributeError):
+        del connections["default"]
 
 # Playwright's sync API runs an event loop in the test thread; Django must allow
 # its synchronous ORM calls there.

@@ -183,3 +183,58 @@ def test_export_download(demo, login):
     response = login("reader@voorbeeld.be").get(plan_url(demo, "plan_export"))
     assert response["Content-Disposition"].startswith("attachment")
     assert json.loads(response.content)["plan"]["title"] == demo.plan.title
+
+
+def test_custom_labels_and_statuses_show_up_everywhere(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    plan = demo.plan
+    response = client.post(
+        plan_url(demo, "plan_edit"),
+        {
+            "title": plan.title,
+            "description": plan.description,
+            "first_year": "2026",
+            "last_year": "2031",
+            "terminology_preset": "flemish_bbc",
+            "progress_rollup": "weighted",
+            "is_published": "on",
+            "level_labels_text": "Ambitie\nWerf\nProject",
+            "section_cost": "Wat kost dit?",
+        },
+    )
+    assert response.status_code == 302
+    tree = client.get(plan_url(demo)).content.decode()
+    assert "Ambitie › Werf › Project" in tree
+    item = demo.item("BD1-01-01")
+    page = client.get(item_url(item)).content.decode()
+    assert "Wat kost dit?" in page and "Project" in page
+
+    statuses = client.get(plan_url(demo, "plan_statuses")).content.decode()
+    assert "gerealiseerd" in statuses
+    data = {}
+    for status in plan.statuses.all():
+        prefix = f"s{status.pk}"
+        data.update(
+            {
+                f"{prefix}-name": status.name,
+                f"{prefix}-key": status.key,
+                f"{prefix}-colour": status.colour,
+                f"{prefix}-default_percent": status.default_percent or "",
+                f"{prefix}-position": status.position,
+            }
+        )
+        if status.counts_in_progress:
+            data[f"{prefix}-counts_in_progress"] = "on"
+    data.update(
+        {
+            "new-name": "bijna klaar",
+            "new-key": "bijna-klaar",
+            "new-colour": "#00aa00",
+            "new-default_percent": "90",
+            "new-counts_in_progress": "on",
+            "new-position": "9",
+        }
+    )
+    response = client.post(plan_url(demo, "plan_statuses"), data)
+    assert response.status_code == 302
+    assert plan.statuses.filter(key="bijna-klaar", default_percent=90).exists()

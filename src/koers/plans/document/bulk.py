@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
+from koers.plans.services.actor import short_reason
+
 BATCH = 500
 
 
@@ -58,4 +60,4 @@ def copy_to_history(
     history_date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
     user_id = user.pk if user is not None else None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [history_date, reason or None, user_id, *params])
+        cursor.execute(sql, [history_date, short_reason(reason) or None, user_id, *params])

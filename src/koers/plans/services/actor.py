@@ -35,4 +35,9 @@ def attribute(instance, actor: Actor, reason: str = "") -> None:
     if actor.user is not None:
         instance._history_user = actor.user
     if reason:
-        instance._change_reason = reason
+        instance._change_reason = short_reason(reason)
+
+
+def short_reason(reason: str) -> str:
+    """History keeps at most 100 characters of a reason."""
+    return reason if len(reason) <= 100 else reason[:99] + "…"

@@ -127,7 +127,7 @@ def move_item(item: PlanItem, target: PlanItem, position: str, *, actor: Actor) 
 
 def _moved_reason(old_parent: PlanItem, new_parent: PlanItem) -> str:
     def name(node):
-        return _("top level") if node.is_plan_root else str(node)
+        return _("top level") if node.is_plan_root else (node.code or node.title)
 
     if old_parent.id == new_parent.id:
         return _("Moved within %(parent)s") % {"parent": name(new_parent)}

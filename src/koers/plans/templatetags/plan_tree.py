@@ -26,7 +26,7 @@ def tree_rows(rows, item_base: str):
         progress = row.progress_percent
         remaining = expense.remaining
         parts.append(
-            f'<li class="level-{row.level}" id="item-{item.pk}" role="treeitem">'
+            f'<li class="level-{row.level}" id="item-{item.pk}">'
             + ("<details open><summary>" if row.has_children else '<div class="leaf">')
             + '<div class="tree-row">'
             f'<span class="title" style="--level: {row.level}">'
@@ -55,7 +55,7 @@ def tree_rows(rows, item_base: str):
             f'<span class="num">{euro(expense.actual)}</span>'
             f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
             "</div>"
-            + ('</summary><ul role="group">' if row.has_children else "</div></li>")
+            + ('</summary><ul>' if row.has_children else "</div></li>")
             + "</ul></details></li>" * row.closes
         )
     return mark_safe("".join(parts))  # every text above is escaped
