@@ -3,8 +3,8 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Membership, Organisation, Role
-from koers.plans.services.actor import Actor
 from koers.plans.services.items import create_item
 from koers.plans.services.plans import create_plan
 

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from koers.accounts.actor import Actor
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, PlanItem
 from koers.plans.services import items as services
-from koers.plans.services.actor import Actor
 from koers.plans.services.history import item_history
 from tests.factories import make_item, make_plan
 

@@ -6,8 +6,8 @@ A new URL fails ``test_every_url_is_in_the_matrix`` until it is added here.
 import pytest
 from django.urls import get_resolver, reverse
 
+from koers.accounts.actor import Actor
 from koers.plans.models import BudgetLine, Milestone, PlanItem
-from koers.plans.services.actor import Actor
 from koers.plans.services.items import delete_item
 
 ROLES = ("admin", "coordinator", "editor", "reader")
@@ -22,6 +22,7 @@ OUTSIDER = "admin@proefdorp.nl"
 VIEW = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 200}
 MANAGE = {"admin": 200, "coordinator": 200, "editor": 403, "reader": 403}
 CHANGE = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
+ADMIN = {"admin": 200, "coordinator": 403, "editor": 403, "reader": 403}
 POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
 
 # url name -> (object kind in the URL, expected GET status per role on the editor's own item)
@@ -49,6 +50,11 @@ PAGES = {
     "budget_create": ("item", CHANGE),
     "budget_edit": ("budget", CHANGE),
     "budget_delete": ("budget", POST_ONLY),
+    "accounts:members": (None, ADMIN),
+    "accounts:member_edit": ("membership", ADMIN),
+    "accounts:member_remove": ("membership", POST_ONLY),
+    "accounts:departments": (None, ADMIN),
+    "accounts:department_edit": ("department", ADMIN),
 }
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
@@ -86,6 +92,8 @@ def world(demo):
         "milestone": milestone.pk,
         "budget": budget.pk,
         "trash": trash.pk,
+        "membership": demo.membership("welzijn@voorbeeld.be").pk,
+        "department": demo.voorbeeld.departments.first().pk,
     }
 
 
@@ -93,13 +101,15 @@ def url(name, kind, world, org=None, item_key="item"):
     kwargs = {"org": org or world["org"]}
     if kind is not None:
         kwargs["pk"] = world[item_key if kind == "item" else kind]
-    namespace = "" if name.startswith("api-") else "plans:"
+    namespace = "" if name.startswith("api-") or ":" in name else "plans:"
     return reverse(namespace + name, kwargs=kwargs)
 
 
 def test_every_url_is_in_the_matrix():
     plans_names = set(get_resolver().namespace_dict["plans"][1].reverse_dict.keys())
     named = {name for name in plans_names if isinstance(name, str)}
+    accounts = get_resolver().namespace_dict["accounts"][1].reverse_dict.keys()
+    named |= {f"accounts:{name}" for name in accounts if isinstance(name, str) and name != "home"}
     assert named == set(PAGES)
     api_names = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     api_names |= {

@@ -3,11 +3,11 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from koers.accounts.actor import Actor
 from koers.plans.document.export import export_plan
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, problems, schema
 from koers.plans.models import Plan, PlanItem
-from koers.plans.services.actor import Actor
 from koers.plans.services.items import update_item
 
 

@@ -27,3 +27,18 @@ def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KOERS_DATA_DIR", str(tmp_path / "elders"))
     assert env.data_dir() == (tmp_path / "elders").resolve()
     assert not (tmp_path / "elders").exists()  # reading settings creates nothing
+
+
+def test_compiled_dutch_catalogue_matches_the_source():
+    """The committed .mo holds every message of the committed .po (run compilemessages)."""
+    import gettext
+    import re
+    from pathlib import Path
+
+    folder = Path(__file__).parents[1] / "src" / "koers" / "locale" / "nl" / "LC_MESSAGES"
+    with (folder / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    source = (folder / "django.po").read_text(encoding="utf-8")
+    count = len(re.findall(r"^msgid ", source, flags=re.MULTILINE)) - 1  # minus the header
+    assert len(compiled._catalog) - 1 >= count  # plural entries count twice in the .mo
+    assert compiled.gettext("Log out") == "Uitloggen"

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from koers.accounts.actor import Actor
 from koers.plans.models import Plan, PlanStatus
-from koers.plans.services.actor import Actor
 from koers.plans.services.items import save_budget_line, save_milestone
 from koers.plans.services.tree import plan_rows
 from tests.factories import MembershipFactory, make_item, make_plan, make_plan_with_actions

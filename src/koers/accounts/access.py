@@ -3,10 +3,11 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
+from koers.accounts.actor import Actor
 from koers.accounts.permissions import membership_or_404
-from koers.plans.services.actor import Actor
 
 
 def member_view(view):
@@ -29,3 +30,23 @@ def actor(request) -> Actor:
 def get_for_organisation(request, queryset, organisation_field: str, **lookup):
     """Like get_object_or_404, limited to the request's organisation."""
     return get_object_or_404(queryset, **{organisation_field: request.organisation}, **lookup)
+
+
+def save_with(form, call) -> object | None:
+    """Run a service call with a valid form; its ValidationErrors land on the form."""
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+def handle_form(request, form, call) -> object | None:
+    """On a POST with a valid form run the service ``call``; None if it did not succeed."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    return save_with(form, call)

@@ -5,4 +5,9 @@ from koers.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<slug:org>/members/", views.members, name="members"),
+    path("<slug:org>/members/<int:pk>/", views.member_edit, name="member_edit"),
+    path("<slug:org>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:org>/departments/", views.departments, name="departments"),
+    path("<slug:org>/departments/<int:pk>/", views.department_edit, name="department_edit"),
 ]

@@ -1,7 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from koers.accounts.models import Membership
+from koers.accounts import services
+from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.forms import DepartmentForm, MemberForm, MembershipForm
+from koers.accounts.models import Department, Membership
+from koers.accounts.permissions import MANAGE_ORGANISATION
 
 
 @login_required
@@ -19,3 +28,111 @@ def home(request):
 
 def index(request):
     return redirect("accounts:home" if request.user.is_authenticated else "login")
+
+
+def _members_url(request) -> str:
+    return reverse("accounts:members", kwargs={"org": request.organisation.slug})
+
+
+def _departments_url(request) -> str:
+    return reverse("accounts:departments", kwargs={"org": request.organisation.slug})
+
+
+@member_view
+def members(request):
+    actor(request).require(MANAGE_ORGANISATION)
+    organisation = request.organisation
+    form = MemberForm(request.POST or None, organisation=organisation)
+
+    def add():
+        return services.add_member(organisation, form.cleaned_data, actor=actor(request))
+
+    added = handle_form(request, form, add)
+    if added:
+        messages.success(request, _("%(person)s has been added.") % {"person": added.user.email})
+        return redirect(_members_url(request))
+    memberships = (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .prefetch_related("departments")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    )
+    return render(request, "accounts/members.html", {"form": form, "members": memberships})
+
+
+def _membership(request, pk) -> Membership:
+    queryset = Membership.objects.select_related("user", "organisation")
+    return get_for_organisation(request, queryset, "organisation", pk=pk)
+
+
+@member_view
+def member_edit(request, pk):
+    actor(request).require(MANAGE_ORGANISATION)
+    membership = _membership(request, pk)
+    form = MembershipForm(request.POST or None, instance=membership)
+
+    def update():
+        return services.update_member(membership, form.cleaned_data, actor=actor(request))
+
+    if handle_form(request, form, update):
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(_members_url(request))
+    title = _("Role of %(person)s") % {"person": membership.user.email}
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": title, "cancel_url": _members_url(request)},
+    )
+
+
+@member_view
+@require_POST
+def member_remove(request, pk):
+    actor(request).require(MANAGE_ORGANISATION)
+    membership = _membership(request, pk)
+    try:
+        services.remove_member(membership, actor=actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        email = membership.user.email
+        messages.success(request, _("%(person)s is no longer a member.") % {"person": email})
+    return redirect(_members_url(request))
+
+
+@member_view
+def departments(request):
+    actor(request).require(MANAGE_ORGANISATION)
+    organisation = request.organisation
+    form = DepartmentForm(request.POST or None, organisation=organisation)
+
+    def save():
+        return services.save_department(organisation, form.cleaned_data, actor=actor(request))
+
+    if handle_form(request, form, save):
+        messages.success(request, _("The department has been saved."))
+        return redirect(_departments_url(request))
+    found = Department.objects.filter(organisation=organisation).select_related("head")
+    return render(request, "accounts/departments.html", {"form": form, "departments": found})
+
+
+@member_view
+def department_edit(request, pk):
+    actor(request).require(MANAGE_ORGANISATION)
+    organisation = request.organisation
+    department = get_for_organisation(request, Department.objects.all(), "organisation", pk=pk)
+    form = DepartmentForm(request.POST or None, instance=department, organisation=organisation)
+
+    def save():
+        return services.save_department(
+            organisation, form.cleaned_data, actor=actor(request), department=department
+        )
+
+    if handle_form(request, form, save):
+        messages.success(request, _("The department has been saved."))
+        return redirect(_departments_url(request))
+    return render(
+        request,
+        "plans/form.html",
+        {"form": form, "title": department.name, "cancel_url": _departments_url(request)},
+    )

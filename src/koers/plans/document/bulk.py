@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
-from koers.plans.services.actor import short_reason
+from koers.accounts.actor import short_reason
 
 BATCH = 500
 

@@ -14,12 +14,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.richtext import sanitise
-from koers.plans.services.actor import Actor
 from koers.plans.services.plans import create_plan, update_plan
 from koers.sdgs.models import SDGGoal, SDGTarget
 

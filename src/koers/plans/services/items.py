@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
-from koers.plans.services.actor import Actor, attribute
 from koers.plans.services.codes import code_is_free, next_child_code
 
 ITEM_FIELDS = (

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from koers.accounts.actor import Actor, attribute
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_PLANS
 from koers.plans.models import Plan, PlanItem, PlanStatus
-from koers.plans.services.actor import Actor, attribute
 from koers.plans.terminology import PRESETS
 
 PLAN_FIELDS = (

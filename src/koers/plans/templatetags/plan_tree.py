@@ -55,7 +55,7 @@ def tree_rows(rows, item_base: str):
             f'<span class="num">{euro(expense.actual)}</span>'
             f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
             "</div>"
-            + ('</summary><ul>' if row.has_children else "</div></li>")
+            + ("</summary><ul>" if row.has_children else "</div></li>")
             + "</ul></details></li>" * row.closes
         )
     return mark_safe("".join(parts))  # every text above is escaped

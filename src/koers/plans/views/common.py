@@ -1,7 +1,5 @@
 """Shared pieces of the plan views: scoped lookups and service-error handling."""
 
-from django.core.exceptions import ValidationError
-
 from koers.accounts.access import get_for_organisation
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
 
@@ -28,16 +26,3 @@ def get_budget_line(request, pk) -> BudgetLine:
 def get_deleted(request, pk) -> DeletedSubtree:
     queryset = DeletedSubtree.objects.select_related("plan", "parent")
     return get_for_organisation(request, queryset, "plan__organisation", pk=pk)
-
-
-def save_with(form, call) -> object | None:
-    """Run a service call with a valid form; its ValidationErrors land on the form."""
-    try:
-        return call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None

@@ -4,14 +4,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, member_view
+from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
 from koers.plans.forms import ItemForm, MoveForm
 from koers.plans.models import PlanItem
 from koers.plans.services import items as item_services
 from koers.plans.services.history import item_history
 from koers.plans.services.tree import plan_rows
-from koers.plans.views.common import get_item, get_plan, save_with
+from koers.plans.views.common import get_item, get_plan
 
 
 def _item_url(request, item):

@@ -5,11 +5,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, member_view
+from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.permissions import CHANGE_ITEM
 from koers.plans.forms import BudgetLineForm, MilestoneForm
 from koers.plans.services import items as item_services
-from koers.plans.views.common import get_budget_line, get_item, get_milestone, save_with
+from koers.plans.views.common import get_budget_line, get_item, get_milestone
 
 
 def _back(request, item, anchor):

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, member_view
+from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
 from koers.plans.document.export import export_plan
 from koers.plans.document.load import load_plan_document
@@ -18,7 +18,7 @@ from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
 from koers.plans.services.tree import plan_rows
-from koers.plans.views.common import get_deleted, get_plan, save_with
+from koers.plans.views.common import get_deleted, get_plan
 
 
 def _require(request, capability, item=None):

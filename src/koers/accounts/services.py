@@ -1,0 +1,90 @@
+"""Managing an organisation: its departments and its members. Admins only."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from koers.accounts.actor import Actor, attribute
+from koers.accounts.models import Department, Membership, Organisation, Role
+from koers.accounts.permissions import MANAGE_ORGANISATION
+
+
+@transaction.atomic
+def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Membership:
+    """Add a person by e-mail address; a new account is made when none exists."""
+    actor.require(MANAGE_ORGANISATION)
+    email = values["email"].strip().lower()
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not values.get("password"):
+            raise ValidationError({"password": _("A new account needs a first password.")})
+        user = User.objects.create_user(
+            username=email,
+            email=email,
+            password=values["password"],
+            first_name=values.get("first_name", ""),
+            last_name=values.get("last_name", ""),
+        )
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    membership = Membership(user=user, organisation=organisation, role=values["role"])
+    attribute(membership, actor)
+    membership.save()
+    membership.departments.set(_own(organisation, values.get("departments", [])))
+    return membership
+
+
+@transaction.atomic
+def update_member(membership: Membership, values: dict, *, actor: Actor) -> Membership:
+    actor.require(MANAGE_ORGANISATION)
+    stored_role = Membership.objects.values_list("role", flat=True).get(pk=membership.pk)
+    if stored_role == Role.ADMIN and values["role"] != Role.ADMIN:
+        _keep_an_admin(membership)
+    membership.role = values["role"]
+    attribute(membership, actor)
+    membership.save()
+    membership.departments.set(_own(membership.organisation, values.get("departments", [])))
+    return membership
+
+
+@transaction.atomic
+def remove_member(membership: Membership, *, actor: Actor) -> None:
+    actor.require(MANAGE_ORGANISATION)
+    if membership.role == Role.ADMIN:
+        _keep_an_admin(membership)
+    attribute(membership, actor)
+    membership.delete()
+
+
+def _keep_an_admin(membership: Membership) -> None:
+    others = Membership.objects.filter(organisation=membership.organisation, role=Role.ADMIN)
+    if not others.exclude(pk=membership.pk).exists():
+        raise ValidationError(_("An organisation keeps at least one administrator."))
+
+
+def _own(organisation: Organisation, departments) -> list[Department]:
+    departments = list(departments)
+    if any(department.organisation_id != organisation.id for department in departments):
+        raise ValidationError(_("This department belongs to another organisation."))
+    return departments
+
+
+@transaction.atomic
+def save_department(
+    organisation: Organisation, values: dict, *, actor: Actor, department: Department | None = None
+) -> Department:
+    actor.require(MANAGE_ORGANISATION)
+    name = values["name"].strip()
+    taken = Department.objects.filter(organisation=organisation, name__iexact=name)
+    if department is not None:
+        taken = taken.exclude(pk=department.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("There is already a department with this name.")})
+    department = department or Department(organisation=organisation)
+    department.name = name
+    department.head = values.get("head")
+    attribute(department, actor)
+    department.save()
+    return department

@@ -1,0 +1,65 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from koers.accounts import services
+from koers.accounts.actor import Actor
+from koers.accounts.models import Department, Membership, Role
+
+
+def admin(demo):
+    return Actor.member(demo.membership("admin@voorbeeld.be"))
+
+
+def test_admin_adds_a_new_person_who_can_log_in(demo, client, login):
+    response = login("admin@voorbeeld.be").post(
+        reverse("accounts:members", kwargs={"org": "voorbeeld"}),
+        {
+            "email": "nieuw@voorbeeld.be",
+            "first_name": "Nina",
+            "last_name": "Nieuw",
+            "password": "een-goed-wachtwoord",
+            "role": "editor",
+            "departments": [demo.voorbeeld.departments.get(name="Omgeving").pk],
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__email="nieuw@voorbeeld.be")
+    assert membership.role == Role.EDITOR
+    assert list(membership.departments.values_list("name", flat=True)) == ["Omgeving"]
+    client.logout()
+    assert client.login(username="nieuw@voorbeeld.be", password="een-goed-wachtwoord")
+
+
+def test_an_existing_person_joins_a_second_organisation(demo):
+    services.add_member(
+        demo.voorbeeld, {"email": "ADMIN@proefdorp.nl", "role": "reader"}, actor=admin(demo)
+    )
+    assert demo.user("admin@proefdorp.nl").memberships.count() == 2
+
+
+def test_the_last_administrator_stays(demo):
+    membership = demo.membership("admin@voorbeeld.be")
+    with pytest.raises(ValidationError):
+        services.remove_member(membership, actor=admin(demo))
+    with pytest.raises(ValidationError):
+        services.update_member(membership, {"role": "reader"}, actor=admin(demo))
+    assert Membership.objects.get(pk=membership.pk).role == Role.ADMIN
+
+
+def test_only_admins_manage_the_organisation(demo):
+    coordinator = Actor.member(demo.membership("coordinator@voorbeeld.be"))
+    with pytest.raises(PermissionDenied):
+        services.save_department(demo.voorbeeld, {"name": "Nieuw"}, actor=coordinator)
+
+
+def test_departments_have_unique_names_and_history(demo):
+    department = services.save_department(demo.voorbeeld, {"name": "Cultuur"}, actor=admin(demo))
+    with pytest.raises(ValidationError):
+        services.save_department(demo.voorbeeld, {"name": "cultuur"}, actor=admin(demo))
+    services.save_department(
+        demo.voorbeeld, {"name": "Cultuur en erfgoed"}, actor=admin(demo), department=department
+    )
+    records = Department.history.filter(id=department.id)
+    assert records.count() == 2
+    assert records.first().history_user == demo.user("admin@voorbeeld.be")
