@@ -56,3 +56,15 @@ def test_openapi_description_is_served(client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "/api/v1/{org}/plans/{id}/tree/" in text
+
+
+def test_a_user_makes_an_api_key_and_uses_it(demo, login, client):
+    login("reader@voorbeeld.be").post(reverse("accounts:api_token"))
+    page = client.get(reverse("accounts:api_token")).content.decode()
+    key = Token.objects.get(user__email="reader@voorbeeld.be").key
+    assert key in page
+    client.logout()
+    response = client.get(
+        reverse("api-plans", kwargs={"org": "voorbeeld"}), HTTP_AUTHORIZATION=f"Token {key}"
+    )
+    assert response.status_code == 200

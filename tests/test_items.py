@@ -139,3 +139,12 @@ def test_rich_text_is_sanitised(demo):
 def test_budget_lines_stay_in_the_plan_period(demo):
     with pytest.raises(ValidationError):
         services.save_budget_line(demo.item("BD1-01-01"), {"year": 2040}, actor=coordinator(demo))
+
+
+def test_plain_text_keeps_its_paragraphs():
+    from koers.plans.richtext import sanitise
+
+    assert sanitise("Eerste alinea.\n\nTweede & laatste.") == (
+        "<p>Eerste alinea.</p>\n\n<p>Tweede &amp; laatste.</p>"
+    )
+    assert sanitise("<p>al HTML</p>") == "<p>al HTML</p>"

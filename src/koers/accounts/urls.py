@@ -5,6 +5,7 @@ from koers.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("api-key/", views.api_token, name="api_token"),
     path("<slug:org>/members/", views.members, name="members"),
     path("<slug:org>/members/<int:pk>/", views.member_edit, name="member_edit"),
     path("<slug:org>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),

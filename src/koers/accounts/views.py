@@ -136,3 +136,19 @@ def department_edit(request, pk):
         "plans/form.html",
         {"form": form, "title": department.name, "cancel_url": _departments_url(request)},
     )
+
+
+@login_required
+def api_token(request):
+    """The user's key for the read-only API; POST makes a new one (the old one stops working)."""
+    from rest_framework.authtoken.models import Token
+
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        Token.objects.create(user=request.user)
+        messages.success(
+            request, _("A new API key has been made; the previous one no longer works.")
+        )
+        return redirect("accounts:api_token")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/api_token.html", {"token": token})

@@ -111,7 +111,8 @@ class ItemForm(forms.ModelForm):
         else:
             del self.fields["intended_result"]
         self.fields["description"].help_text = _(
-            "Simple formatting with HTML is kept (paragraphs, bold, lists, links)."
+            "Plain text keeps its paragraphs. Simple HTML is kept too (paragraphs, bold, "
+            "lists, links); scripts and styles are removed."
         )
 
     def service_values(self) -> dict:
