@@ -29,45 +29,10 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 
 from koers.accounts.models import Membership, Organisation, Role  # noqa: E402
+from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
 from koers.plans.document.export import export_plan  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
 from koers.plans.models import PlanItem  # noqa: E402
-
-MILESTONES = [{"title": "Start", "done": True, "done_on": "2026-03-01"}, {"title": "Einde"}]
-BUDGET = [
-    {"year": 2026, "initial": "1000.00", "current": "1200.00", "actual": "300.00"},
-    {"year": 2027, "initial": "500", "current": "500"},
-]
-
-
-def make_document(actions: int) -> dict:
-    """Goals BD1.. with 5 action plans BD1-01.. of 10 actions BD1-01-01.., until ``actions``."""
-    goals, made = [], 0
-    while made < actions:
-        g = len(goals) + 1
-        plans = []
-        for p in range(1, 6):
-            children = []
-            for a in range(1, 11):
-                if made >= actions:
-                    break
-                made += 1
-                children.append(
-                    {
-                        "code": f"BD{g}-{p:02d}-{a:02d}",
-                        "title": f"Actie {made}",
-                        "status": "lopend",
-                        "progress": made % 100,
-                        "milestones": MILESTONES,
-                        "budget_lines": BUDGET,
-                    }
-                )
-            if children:
-                code, title = f"BD{g}-{p:02d}", f"Actieplan {g}.{p}"
-                plans.append({"code": code, "title": title, "children": children})
-        goals.append({"code": f"BD{g}", "title": f"Doelstelling {g}", "children": plans})
-    plan = {"title": f"Plan met {actions} acties", "first_year": 2026, "last_year": 2031}
-    return {"format": "koers.plan-document", "version": 1, "plan": {**plan, "items": goals}}
 
 
 def timed(func, *args):
@@ -106,7 +71,7 @@ def run(n: int, user) -> list:
     """One table row for a plan of ``n`` actions, in the order of HEAD."""
     org = Organisation.objects.create(name=f"Gemeente Bench {n}", slug=f"bench-{n}")
     Membership.objects.create(user=user, organisation=org, role=Role.READER)
-    loaded, t_import = timed(load_plan_document, make_document(n), org)
+    loaded, t_import = timed(load_plan_document, synthetic_plan_document(n), org)
     plan = loaded.plan
     db = db_megabytes()
     _, t_export = timed(export_plan, plan)

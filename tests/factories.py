@@ -61,61 +61,9 @@ def make_item(plan, parent=None, **values):
 
 
 def make_plan_with_actions(actions: int, organisation=None):
-    """A Flemish plan with goals of 5 action plans of 10 actions each, until ``actions``."""
+    """A Flemish plan of ``actions`` actions (see koers.demo.synthetic)."""
+    from koers.demo.synthetic import synthetic_plan_document
     from koers.plans.document.load import load_plan_document
 
-    goals, made = [], 0
-    goal_number = 0
-    while made < actions:
-        goal_number += 1
-        plans = []
-        for plan_number in range(1, 6):
-            if made >= actions:
-                break
-            children = []
-            for action_number in range(1, 11):
-                if made >= actions:
-                    break
-                made += 1
-                children.append(
-                    {
-                        "code": f"BD{goal_number}-{plan_number:02d}-{action_number:02d}",
-                        "title": f"Actie {made}",
-                        "status": "lopend",
-                        "progress": made % 100,
-                        "milestones": [
-                            {"title": "Start", "done": True, "done_on": "2026-03-01"},
-                            {"title": "Einde"},
-                        ],
-                        "budget_lines": [
-                            {
-                                "year": 2026,
-                                "initial": "1000.00",
-                                "current": "1200.00",
-                                "actual": "300.00",
-                            },
-                            {"year": 2027, "initial": "500", "current": "500"},
-                        ],
-                    }
-                )
-            plans.append(
-                {
-                    "code": f"BD{goal_number}-{plan_number:02d}",
-                    "title": f"Actieplan {goal_number}.{plan_number}",
-                    "children": children,
-                }
-            )
-        goals.append(
-            {"code": f"BD{goal_number}", "title": f"Doelstelling {goal_number}", "children": plans}
-        )
-    document = {
-        "format": "koers.plan-document",
-        "version": 1,
-        "plan": {
-            "title": f"Plan met {actions} acties",
-            "first_year": 2026,
-            "last_year": 2031,
-            "items": goals,
-        },
-    }
+    document = synthetic_plan_document(actions)
     return load_plan_document(document, organisation or OrganisationFactory()).plan

@@ -18,9 +18,9 @@ from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
-from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
-from koers.plans.services.plans import create_plan, update_plan
+from koers.plans.services.plans import create_plan, create_statuses, update_plan
 from koers.sdgs.models import SDGGoal, SDGTarget
 
 
@@ -60,7 +60,7 @@ def load_plan_document(
             PlanItem.objects.filter(plan=replace, depth=2).delete()
             replace.statuses.all().delete()
             plan = update_plan(replace, plan_values(plan_data), actor=actor)
-            _create_statuses(plan, plan_data.get("statuses"))
+            create_statuses(plan, _status_values(plan_data.get("statuses")))
         else:
             plan = create_plan(
                 organisation,
@@ -98,23 +98,6 @@ def _status_values(statuses: list[dict] | None) -> list[dict] | None:
         }
         for status in statuses
     ]
-
-
-def _create_statuses(plan: Plan, statuses: list[dict] | None) -> None:
-    values = _status_values(statuses)
-    if values is None:
-        values = [
-            {
-                "key": s.key,
-                "name": s.name,
-                "colour": s.colour,
-                "default_percent": s.default_percent,
-                "counts_in_progress": s.counts_in_progress,
-            }
-            for s in plan.terminology.preset.statuses
-        ]
-    for position, status in enumerate(values, start=1):
-        PlanStatus.objects.create(plan=plan, position=position, **status)
 
 
 class _Lookups:

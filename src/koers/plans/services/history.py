@@ -71,7 +71,26 @@ def item_history(item: PlanItem, limit: int | None = None) -> list[HistoryEntry]
                 )
             )
     entries.sort(key=lambda entry: entry.when, reverse=True)
+    entries = _merge_bulk(entries)
     return entries[:limit] if limit else entries
+
+
+def _merge_bulk(entries: list[HistoryEntry]) -> list[HistoryEntry]:
+    """One line for what one action did at once, e.g. an import creating many milestones."""
+    merged: list[HistoryEntry] = []
+    for entry in entries:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and not entry.changes
+            and not last.changes
+            and (last.who, last.action, last.reason) == (entry.who, entry.action, entry.reason)
+            and abs((last.when - entry.when).total_seconds()) < 1
+        ):
+            last.subject = f"{last.subject}, {entry.subject}"
+            continue
+        merged.append(entry)
+    return merged
 
 
 def _person(user) -> str:

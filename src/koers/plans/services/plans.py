@@ -46,6 +46,12 @@ def create_plan(
     attribute(plan, actor)
     plan.save()
     PlanItem.objects.add_root(instance=PlanItem(plan=plan, title=plan.title))
+    create_statuses(plan, statuses)
+    return plan
+
+
+def create_statuses(plan: Plan, statuses: list[dict] | None = None) -> None:
+    """Give the plan its status vocabulary: the given words, or those of its preset."""
     if statuses is None:
         statuses = [
             {
@@ -59,7 +65,6 @@ def create_plan(
         ]
     for position, status in enumerate(statuses, start=1):
         PlanStatus.objects.create(plan=plan, position=position, **status)
-    return plan
 
 
 @transaction.atomic

@@ -18,7 +18,8 @@ register = template.Library()
 
 @register.simple_tag
 def tree_rows(rows, item_base: str):
-    regular = f' <span class="tag">{escape(gettext("regular"))}</span>'
+    regular_label = gettext("regular")  # outside the f-string, so makemessages finds it
+    regular = f' <span class="tag">{escape(regular_label)}</span>'
     base = escape(item_base)
     parts = []
     for row in rows:
