@@ -63,3 +63,19 @@ def test_departments_have_unique_names_and_history(demo):
     records = Department.history.filter(id=department.id)
     assert records.count() == 2
     assert records.first().history_user == demo.user("admin@voorbeeld.be")
+
+
+def test_command_creates_an_organisation_with_its_administrator(db, client):
+    from django.core.management import call_command
+
+    call_command(
+        "create_organisation",
+        name="OCMW Proef",
+        slug="ocmw-proef",
+        kind="ocmw",
+        admin_email="baas@ocmw-proef.be",
+        password="lang-genoeg-wachtwoord",
+    )
+    assert client.login(username="baas@ocmw-proef.be", password="lang-genoeg-wachtwoord")
+    membership = Membership.objects.get(user__email="baas@ocmw-proef.be")
+    assert (membership.organisation.slug, membership.role) == ("ocmw-proef", Role.ADMIN)

@@ -97,7 +97,7 @@ def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
     items = (
         PlanItem.objects.filter(plan=plan, depth__gt=1)
         .select_related("owner", "status")
-        .defer("description", "intended_result")  # long texts the tree does not show
+        .defer("description", "intended_result", "created_at", "updated_at")  # not shown
         .order_by("path")
     )
     budget = BudgetLine.objects.filter(item__plan=plan)
