@@ -148,3 +148,25 @@ def test_plain_text_keeps_its_paragraphs():
         "<p>Eerste alinea.</p>\n\n<p>Tweede &amp; laatste.</p>"
     )
     assert sanitise("<p>al HTML</p>") == "<p>al HTML</p>"
+
+
+def test_undo_in_any_order_puts_items_back_under_their_parent(demo):
+    actor = coordinator(demo)
+    action = demo.item("BD1-01-01")
+    inner = services.delete_item(action, actor=actor)
+    outer = services.delete_item(demo.item("BD1-01"), actor=actor)
+    with pytest.raises(ValidationError):  # its parent is still deleted
+        services.restore_deleted(DeletedSubtree.objects.get(pk=inner.pk), actor=actor)
+    services.restore_deleted(DeletedSubtree.objects.get(pk=outer.pk), actor=actor)
+    restored = services.restore_deleted(DeletedSubtree.objects.get(pk=inner.pk), actor=actor)
+    assert PlanItem.objects.get_parent(restored).code == "BD1-01"
+    assert PlanItem.objects.find_problems() == ([], [], [], [], [])
+
+
+def test_first_edit_after_an_import_shows_only_what_changed(demo):
+    item = PlanItem.objects.filter(
+        plan=demo.plan, departments__isnull=False, sdg_targets__isnull=False
+    ).first()
+    services.update_item(item, {"title": "Andere titel"}, actor=coordinator(demo))
+    change = item_history(item)[0]
+    assert [c.new for c in change.changes] == ["Andere titel"]

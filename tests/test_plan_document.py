@@ -132,3 +132,15 @@ def test_export_reflects_edits(demo):
     update_item(item, {"title": "Gewijzigd"}, actor=Actor.system())
     titles = json.dumps(export_plan(demo.plan), ensure_ascii=False)
     assert "Gewijzigd" in titles
+
+
+def test_trees_deeper_than_the_limit_are_refused():
+    item = {"title": "blad"}
+    for _ in range(25):
+        item = {"title": "tak", "children": [item]}
+    document = {
+        "format": "koers.plan-document",
+        "version": 1,
+        "plan": {"title": "Diep", "first_year": 2026, "last_year": 2027, "items": [item]},
+    }
+    assert any("deeper than" in problem.message for problem in problems(document))

@@ -238,3 +238,93 @@ def test_custom_labels_and_statuses_show_up_everywhere(demo, login):
     response = client.post(plan_url(demo, "plan_statuses"), data)
     assert response.status_code == 302
     assert plan.statuses.filter(key="bijna-klaar", default_percent=90).exists()
+
+
+def test_status_keys_stay_unique_without_errors_pages(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    plan = demo.plan
+    data = {}
+    statuses = list(plan.statuses.all())
+    for status in statuses:
+        prefix = f"s{status.pk}"
+        data.update(
+            {
+                f"{prefix}-name": status.name,
+                f"{prefix}-key": status.key,
+                f"{prefix}-colour": status.colour,
+                f"{prefix}-position": status.position,
+            }
+        )
+    # the empty "add a status" row, as the browser sends it
+    data.update({"new-colour": "#8a8f98", "new-position": "0", "new-counts_in_progress": "on"})
+    # swapping two keys is fine
+    first, second = statuses[0], statuses[1]
+    data[f"s{first.pk}-key"], data[f"s{second.pk}-key"] = second.key, first.key
+    assert client.post(plan_url(demo, "plan_statuses"), data).status_code == 302
+    # a new status with a taken key is a form error, not a crash
+    data.update(
+        {"new-name": "dubbel", "new-key": first.key, "new-colour": "#000000", "new-position": "1"}
+    )
+    response = client.post(plan_url(demo, "plan_statuses"), data)
+    assert response.status_code == 200
+    assert first.key in response.content.decode()
+    # a colour must be #rrggbb
+    data.pop("new-name"), data.pop("new-key")
+    data[f"s{first.pk}-colour"] = "red;background:url(x)"
+    assert client.post(plan_url(demo, "plan_statuses"), data).status_code == 200
+    first.refresh_from_db()
+    assert first.colour.startswith("#")
+
+
+def test_odd_input_gets_an_answer_not_a_crash(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    assert client.get(plan_url(demo) + "?year=²").status_code == 200
+    assert client.get(plan_url(demo) + "?year=99999999999999999999").status_code == 200
+    create = reverse("plans:item_create", kwargs={"org": "voorbeeld", "pk": demo.plan.pk})
+    assert client.get(create + "?parent=abc").status_code == 404
+    item = demo.item("BD1-01-01")
+    response = client.post(
+        item_url(item, "item_reorder"), {"direction": "up", "next": "https://elders.example/"}
+    )
+    assert response.status_code == 302
+    assert not response["Location"].startswith("https://elders.example")
+    response = client.post(
+        item_url(item, "item_edit"),
+        {
+            "code": item.code,
+            "title": item.title,
+            "policy": "priority",
+            "weight": "-5",
+            "start_year": "99999",
+            "progress": "500",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.content.decode()
+    assert errors.count('class="errorlist') >= 3
+
+
+def test_deeply_nested_or_doubled_documents_are_refused_cleanly(demo, login, settings):
+    client = login("coordinator@voorbeeld.be")
+    url = reverse("plans:plan_import", kwargs={"org": "voorbeeld"})
+    deep = '{"title": "x", "children": [' * 2000 + '{"title": "x"}' + "]}" * 2000
+    text = (
+        '{"format": "koers.plan-document", "version": 1, "plan": {"title": "Diep", '
+        '"first_year": 2026, "last_year": 2027, "items": [' + deep + "]}}"
+    )
+    response = client.post(url, {"file": SimpleUploadedFile("d.json", text.encode())})
+    document = {
+        "format": "koers.plan-document",
+        "version": 1,
+        "plan": {"title": "Dubbel", "first_year": 2026, "last_year": 2027},
+    }
+    assert response.status_code == 400
+    document["plan"]["items"] = [{"title": "x", "departments": ["Omgeving", "Omgeving"]}]
+    response = client.post(
+        url, {"file": SimpleUploadedFile("d.json", json.dumps(document).encode())}
+    )
+    assert response.status_code == 400
+    settings.KOERS_IMPORT_MAX_BYTES = 10
+    response = client.post(url, {"file": SimpleUploadedFile("d.json", b"{" * 100)}, follow=True)
+    assert "MB" in response.content.decode()
+    assert Plan.objects.count() == 2

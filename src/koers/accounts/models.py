@@ -1,6 +1,7 @@
 """Organisations (tenants), their departments and the people who work in them."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,7 +20,12 @@ class Organisation(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
     )
-    colour = models.CharField(_("colour"), max_length=7, default="#1d4f91")
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1d4f91",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb."))],
+    )
 
     class Meta:
         ordering = ["name"]

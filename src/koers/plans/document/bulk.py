@@ -8,6 +8,7 @@ ones django-simple-history would write: the same columns, plus who, when and why
 
 from collections.abc import Iterable, Sequence
 
+from django.apps import apps
 from django.db import connection, models
 
 from koers.accounts.actor import short_reason
@@ -61,3 +62,36 @@ def copy_to_history(
     user_id = user.pk if user is not None else None
     with connection.cursor() as cursor:
         cursor.execute(sql, [history_date, short_reason(reason) or None, user_id, *params])
+
+
+def copy_m2m_to_history(model: type[models.Model], where: str, params: Sequence, *, when) -> None:
+    """Copy the many-to-many links of the rows matching ``where`` into the link history.
+
+    django-simple-history keeps, per tracked many-to-many field, the links as they were at
+    each historical row; this fills them for the '+' rows written by :func:`copy_to_history`.
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    history_date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
+    for field in getattr(history, "_history_m2m_fields", []):
+        through = field.remote_field.through
+        links = apps.get_model(model._meta.app_label, f"{history.__name__}_{field.name}")
+        source = {f.column for f in through._meta.concrete_fields}
+        shared = [f.column for f in links._meta.concrete_fields if f.column in source]
+        own = next(
+            f.column
+            for f in through._meta.concrete_fields
+            if f.is_relation and f.related_model is model
+        )
+        sql = (
+            f"INSERT INTO {quote(links._meta.db_table)} "
+            f"({', '.join(quote(c) for c in shared)}, {quote('history_id')}) "
+            f"SELECT {', '.join('t.' + quote(c) for c in shared)}, h.{quote('history_id')} "
+            f"FROM {quote(through._meta.db_table)} t "
+            f"JOIN {quote(history._meta.db_table)} h ON h.{quote('id')} = t.{quote(own)} "
+            f"AND h.{quote('history_date')} = %s AND h.{quote('history_type')} = '+' "
+            f"WHERE t.{quote(own)} IN (SELECT {quote('id')} "
+            f"FROM {quote(model._meta.db_table)} WHERE {where})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [history_date, *params])

@@ -11,12 +11,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
-from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
+from koers.plans.document.bulk import (
+    adapter,
+    copy_m2m_to_history,
+    copy_to_history,
+    insert_rows,
+)
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
@@ -131,8 +137,11 @@ def _check_references(
                     Problem(f"{path}.sdg_targets[{index}]", f"{code!r} is no SDG target")
                 )
         for name in item.get("departments", []):
-            if name not in lookups.departments:
-                problems.append(Problem(f"{path}.departments", f"unknown department {name!r}"))
+            if name not in lookups.departments:  # renamed or removed since an item was deleted
+                warnings.append(
+                    _("%(path)s: department %(name)s does not exist (any more); left out.")
+                    % {"path": path, "name": name}
+                )
         owner = item.get("owner")
         if owner and owner.lower() not in lookups.owners:
             warnings.append(
@@ -247,15 +256,19 @@ def insert_items(
         plan=plan, path__startswith=parent.path, path__gte=first_path
     )
     ids = dict(new_items.values_list("path", "id"))
-    PlanItem.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(items))
-    parent.numchild += len(items)
+    PlanItem.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(items))
+    parent.refresh_from_db(fields=["numchild"])
 
     departments, goals, targets, milestones, budget_lines = [], [], [], [], []
     day = adapter(Milestone, "planned_start")
     money = adapter(BudgetLine, "initial")
     for path, data in placed:
         item_id = ids[path]
-        departments += [(item_id, lookups.departments[n].id) for n in data.get("departments", [])]
+        departments += [
+            (item_id, lookups.departments[name].id)
+            for name in dict.fromkeys(data.get("departments", []))
+            if name in lookups.departments
+        ]
         goals += [(item_id, lookups.goals[n].id) for n in data.get("sdg_goals", [])]
         targets += [(item_id, lookups.targets[c].id) for c in data.get("sdg_targets", [])]
         milestones += [
@@ -313,6 +326,7 @@ def insert_items(
     new_params = [plan.id, parent.path + "%", first_path]
     history = {"user": user, "reason": reason, "when": now}
     copy_to_history(PlanItem, new_where, new_params, **history)
+    copy_m2m_to_history(PlanItem, new_where, new_params, when=now)
     in_new_items = (
         f"{quote('item_id')} IN (SELECT {quote('id')} FROM {item_table} WHERE {new_where})"
     )

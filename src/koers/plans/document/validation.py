@@ -13,6 +13,8 @@ import fastjsonschema
 import jsonschema
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document-1.schema.json"
+# Tree paths hold 63 levels of 4 characters; plans have 3 to 5.
+MAX_DEPTH = 20
 FORMAT = "koers.plan-document"
 VERSION = 1
 
@@ -52,6 +54,8 @@ def parse(text: str | bytes) -> dict:
         raise PlanDocumentError(
             [Problem("$", f"the file is not UTF-8 text ({error.reason})")]
         ) from None
+    except RecursionError:
+        raise PlanDocumentError([Problem("$", "the document is nested too deeply")]) from None
     except json.JSONDecodeError as error:
         raise PlanDocumentError(
             [
@@ -89,7 +93,10 @@ def problems(document) -> list[Problem]:
 
 
 def validate(document) -> None:
-    found = problems(document)
+    try:
+        found = problems(document)
+    except RecursionError:
+        found = [Problem("$", "the document is nested too deeply")]
     if found:
         raise PlanDocumentError(found)
 
@@ -118,6 +125,9 @@ def _rule_problems(plan: dict) -> list[Problem]:
     departments = set(plan.get("departments", []))
     codes: dict[str, str] = {}
     for path, item in walk_items(plan["items"], "$.plan.items"):
+        if path.count(".children[") >= MAX_DEPTH:
+            found.append(Problem(path, f"the tree is deeper than {MAX_DEPTH} levels"))
+            break
         code = item.get("code", "")
         if code:
             if code in codes:
@@ -136,6 +146,14 @@ def _rule_problems(plan: dict) -> list[Problem]:
             if departments and name not in departments:
                 found.append(
                     Problem(f"{path}.departments", f"{name!r} is not in $.plan.departments")
+                )
+        for index, milestone in enumerate(item.get("milestones", [])):
+            start, end = milestone.get("planned_start"), milestone.get("planned_end")
+            if start and end and start > end:
+                found.append(
+                    Problem(
+                        f"{path}.milestones[{index}].planned_end", "the end lies before the start"
+                    )
                 )
         for index, line in enumerate(item.get("budget_lines", [])):
             if not plan["first_year"] <= line["year"] <= plan["last_year"]:

@@ -8,6 +8,7 @@ from treebeard.mp_tree import MP_Node
 
 from koers.accounts.models import Department
 from koers.plans.models.plan import Plan, PlanStatus
+from koers.plans.validators import percent_validators, weight_validators, year_validators
 from koers.sdgs.models import SDGGoal, SDGTarget
 
 
@@ -43,8 +44,12 @@ class PlanItem(MP_Node):
     departments = models.ManyToManyField(
         Department, blank=True, related_name="items", verbose_name=_("departments")
     )
-    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=year_validators
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"), null=True, blank=True, validators=year_validators
+    )
     status = models.ForeignKey(
         PlanStatus,
         verbose_name=_("status"),
@@ -53,8 +58,16 @@ class PlanItem(MP_Node):
         on_delete=models.SET_NULL,
         related_name="items",
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
-    weight = models.DecimalField(_("weight"), max_digits=8, decimal_places=2, default=Decimal(1))
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=percent_validators
+    )
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=weight_validators,
+    )
     sdg_goals = models.ManyToManyField(
         SDGGoal, blank=True, related_name="items", verbose_name=_("SDG goals")
     )

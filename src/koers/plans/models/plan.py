@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.models import Organisation
 from koers.plans.terminology import DEFAULT_PRESET, preset_choices, terminology_for
+from koers.plans.validators import colour_validator, percent_validators, year_validators
 
 
 class Plan(models.Model):
@@ -14,8 +15,8 @@ class Plan(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    first_year = models.PositiveSmallIntegerField(_("first year"))
-    last_year = models.PositiveSmallIntegerField(_("last year"))
+    first_year = models.PositiveSmallIntegerField(_("first year"), validators=year_validators)
+    last_year = models.PositiveSmallIntegerField(_("last year"), validators=year_validators)
     terminology_preset = models.CharField(
         _("terminology"), max_length=30, choices=preset_choices(), default=DEFAULT_PRESET
     )
@@ -59,8 +60,12 @@ class PlanStatus(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="statuses")
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=60)
-    colour = models.CharField(_("colour"), max_length=7, default="#8a8f98")
-    default_percent = models.PositiveSmallIntegerField(_("default percent"), null=True, blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#8a8f98", validators=[colour_validator]
+    )
+    default_percent = models.PositiveSmallIntegerField(
+        _("default percent"), null=True, blank=True, validators=percent_validators
+    )
     counts_in_progress = models.BooleanField(_("counts in progress"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 

@@ -13,6 +13,9 @@ class DeletedSubtree(models.Model):
     parent = models.ForeignKey(
         PlanItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The parent as it was, to find it again when it was itself deleted and restored since.
+    parent_code = models.CharField(max_length=40, blank=True)
+    parent_was_root = models.BooleanField(default=False)
     title = models.CharField(_("title"), max_length=600)
     item_count = models.PositiveIntegerField(_("number of items"))
     fragment = models.JSONField(_("deleted content"))

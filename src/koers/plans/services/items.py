@@ -5,8 +5,10 @@ Each one checks permission, runs in a transaction and leaves a history record
 them; none of them changes these models directly.
 """
 
+from contextlib import contextmanager
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,9 +87,26 @@ def create_item(plan: Plan, parent: PlanItem | None, values: dict, *, actor: Act
     item = PlanItem(plan=plan)
     _apply(item, values)
     attribute(item, actor)
-    item = PlanItem.objects.add_child(parent, instance=item)
+    with _code_taken_meanwhile(values):
+        item = PlanItem.objects.add_child(parent, instance=item)
     _apply_m2m(item, values)
     return item
+
+
+@contextmanager
+def _code_taken_meanwhile(values: dict):
+    """Someone saved the same code between our check and our write: a form error."""
+    try:
+        yield
+    except IntegrityError as error:
+        if "code" not in str(error).lower():
+            raise
+        raise ValidationError(
+            {
+                "code": _("The code %(code)s is already used in this plan.")
+                % {"code": values.get("code", "")}
+            }
+        ) from None
 
 
 @transaction.atomic
@@ -96,7 +115,8 @@ def update_item(item: PlanItem, values: dict, *, actor: Actor) -> PlanItem:
     _check_item_values(item.plan, values, exclude_id=item.id)
     _apply(item, values)
     attribute(item, actor)
-    item.save()
+    with _code_taken_meanwhile(values):
+        item.save()
     _apply_m2m(item, values)
     return item
 
@@ -168,9 +188,12 @@ def delete_item(item: PlanItem, *, actor: Actor) -> DeletedSubtree:
 
     actor.require(MANAGE_STRUCTURE, item)
     fragment = export_subtree(item)
+    parent = PlanItem.objects.get_parent(item)
     trash = DeletedSubtree.objects.create(
         plan=item.plan,
-        parent=PlanItem.objects.get_parent(item),
+        parent=parent,
+        parent_code=parent.code,
+        parent_was_root=parent.is_plan_root,
         title=str(item),
         item_count=PlanItem.objects.filter(plan=item.plan, path__startswith=item.path).count(),
         fragment=fragment,
@@ -186,9 +209,11 @@ def restore_deleted(trash: DeletedSubtree, *, actor: Actor) -> PlanItem:
     from koers.plans.document.load import insert_items
 
     actor.require(MANAGE_STRUCTURE)
+    # Lock the record, so that a double click restores once.
+    trash = DeletedSubtree.objects.select_for_update().get(pk=trash.pk)
     if trash.restored_at is not None:
         raise ValidationError(_("This deletion has already been undone."))
-    parent = trash.parent or plan_root(trash.plan)
+    parent = _restore_parent(trash)
     inserted = insert_items(
         trash.plan,
         parent,
@@ -200,6 +225,21 @@ def restore_deleted(trash: DeletedSubtree, *, actor: Actor) -> PlanItem:
     trash.restored_at = timezone.now()
     trash.save(update_fields=["restored_at"])
     return inserted.top[0]
+
+
+def _restore_parent(trash: DeletedSubtree) -> PlanItem:
+    """The old parent; found by its code if it was deleted and restored in the meantime."""
+    if trash.parent_id is not None:
+        return trash.parent
+    if trash.parent_was_root:
+        return plan_root(trash.plan)
+    found = PlanItem.objects.filter(plan=trash.plan, code=trash.parent_code).first()
+    if trash.parent_code and found is not None:
+        return found
+    raise ValidationError(
+        _("The item it belonged to (%(code)s) no longer exists. Restore that one first.")
+        % {"code": trash.parent_code or "?"}
+    )
 
 
 # Milestones -----------------------------------------------------------------

@@ -91,17 +91,26 @@ def delete_plan(plan: Plan, *, actor: Actor) -> None:
 @transaction.atomic
 def save_statuses(
     plan: Plan, statuses: list[PlanStatus], new: PlanStatus | None, *, actor: Actor
-) -> None:
+) -> Plan:
     """Save edits to the plan's status vocabulary and optionally add one word."""
     actor.require(MANAGE_PLANS)
+    if any(status.plan_id != plan.id for status in statuses):
+        raise ValidationError(_("This status belongs to another plan."))
+    keys = [status.key for status in statuses] + ([new.key] if new is not None else [])
+    doubles = sorted({key for key in keys if keys.count(key) > 1})
+    if doubles:
+        raise ValidationError(
+            _("Each status needs its own key; used more than once: %(keys)s")
+            % {"keys": ", ".join(doubles)}
+        )
+    # Give edited keys a temporary value first, so that two statuses can swap keys.
     for status in statuses:
-        if status.plan_id != plan.id:
-            raise ValidationError(_("This status belongs to another plan."))
+        PlanStatus.objects.filter(pk=status.pk).update(key=f"~{status.pk}")
+    for status in statuses:
         attribute(status, actor)
         status.save()
     if new is not None:
-        if plan.statuses.filter(key=new.key).exists():
-            raise ValidationError({"key": _("This key is already used in this plan.")})
         new.plan = plan
         attribute(new, actor)
         new.save()
+    return plan

@@ -1,10 +1,11 @@
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, member_view, save_with
+from koers.accounts.access import actor, handle_form, member_view, save_with
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
 from koers.plans.forms import ItemForm, MoveForm
 from koers.plans.models import PlanItem
@@ -76,10 +77,12 @@ def item_create(request, pk):
     """Create an item in plan ``pk``; ``?parent=ID`` puts it below that item."""
     plan = get_plan(request, pk)
     actor(request).require(MANAGE_STRUCTURE)
-    parent_id = request.GET.get("parent") or request.POST.get("parent")
+    parent_id = request.GET.get("parent") or request.POST.get("parent") or ""
     parent = None
     if parent_id:
-        parent = get_object_or_404(PlanItem, plan=plan, pk=parent_id)
+        if not (parent_id.isascii() and parent_id.isdigit()):
+            raise Http404
+        parent = get_object_or_404(PlanItem, plan=plan, pk=int(parent_id))
     form = ItemForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         item = save_with(
@@ -108,26 +111,21 @@ def item_create(request, pk):
 def item_edit(request, pk):
     item = get_item(request, pk)
     actor(request).require(CHANGE_ITEM, item)
+    title = _("Edit %(item)s") % {"item": item}
     form = ItemForm(request.POST or None, instance=item, plan=item.plan)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(
-            form,
-            lambda: item_services.update_item(item, form.service_values(), actor=actor(request)),
-        )
-    ):
+
+    def update():
+        return item_services.update_item(item, form.service_values(), actor=actor(request))
+
+    if handle_form(request, form, update):
         messages.success(request, _("Your changes have been saved."))
         return _item_url(request, item)
+    # Validation wrote the typed values onto ``item``; headings show the saved ones.
+    shown = get_item(request, pk) if form.is_bound else item
     return render(
         request,
         "plans/item_form.html",
-        {
-            "plan": item.plan,
-            "form": form,
-            "item": item,
-            "title": _("Edit %(item)s") % {"item": item},
-        },
+        {"plan": item.plan, "form": form, "item": shown, "title": title},
     )
 
 
@@ -171,7 +169,10 @@ def item_reorder(request, pk):
     if direction not in {"up", "down"}:
         return HttpResponseBadRequest(_("Unknown direction."))
     item_services.reorder_item(item, direction, actor=actor(request))
-    return redirect(request.POST.get("next") or f"{_tree_url(request, item)}#item-{item.pk}")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = f"{_tree_url(request, item)}#item-{item.pk}"
+    return redirect(back)
 
 
 def _tree_url(request, item):

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -80,8 +81,8 @@ def plan_edit(request, pk):
 def plan_tree(request, pk):
     plan = get_plan(request, pk)
     _require(request, VIEW)
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() and int(year) in plan.years else None
+    year = request.GET.get("year", "")
+    year = int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
     rows = plan_rows(plan)
     for row in rows:
         row.expense = row.money.expense_for(year)
@@ -118,6 +119,10 @@ def plan_export(request, pk):
 def plan_import(request):
     _require(request, MANAGE_PLANS)
     form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid() and form.cleaned_data["file"].size > settings.KOERS_IMPORT_MAX_BYTES:
+        limit = settings.KOERS_IMPORT_MAX_BYTES // (1024 * 1024)
+        messages.error(request, _("The file is larger than %(mb)s MB.") % {"mb": limit})
+        return redirect("plans:plan_list", org=request.organisation.slug)
     if form.is_valid():
         try:
             result = load_plan_document(
@@ -152,13 +157,16 @@ def plan_statuses(request, pk):
     )
     if request.method == "POST":
         valid = all(f.is_valid() for f in forms) and new_form.is_valid()
-        if valid:
-            plan_services.save_statuses(
+        saved = valid and save_with(
+            new_form,
+            lambda: plan_services.save_statuses(
                 plan,
                 [f.instance for f in forms],
                 new_form.instance if new_form.has_changed() else None,
                 actor=actor(request),
-            )
+            ),
+        )
+        if saved:
             messages.success(request, _("The status vocabulary has been saved."))
             return redirect("plans:plan_statuses", org=request.organisation.slug, pk=plan.pk)
     return render(
