@@ -328,3 +328,32 @@ def test_deeply_nested_or_doubled_documents_are_refused_cleanly(demo, login, set
     response = client.post(url, {"file": SimpleUploadedFile("d.json", b"{" * 100)}, follow=True)
     assert "MB" in response.content.decode()
     assert Plan.objects.count() == 2
+
+
+def test_sdg_links_are_chosen_in_the_item_form(demo, login):
+    from koers.sdgs.models import SDGGoal, SDGTarget
+
+    item = demo.item("BD1-01-01")
+    goal, target = SDGGoal.objects.get(number=13), SDGTarget.objects.get(code="13.1")
+    client = login("coordinator@voorbeeld.be")
+    response = client.post(
+        item_url(item, "item_edit"),
+        {
+            "code": item.code,
+            "title": item.title,
+            "policy": "priority",
+            "weight": "1",
+            "sdg_goals": [goal.pk],
+            "sdg_targets": [target.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert list(item.sdg_targets.values_list("code", flat=True)) == ["13.1"]
+    form = client.get(item_url(item, "item_edit")).content.decode()
+    assert f'<option value="{target.pk}" selected>' in form
+    assert "<optgroup" in form
+
+
+def test_editor_toolbar_speaks_dutch(client):
+    catalogue = client.get(reverse("javascript-catalog")).content.decode()
+    assert '"Bold": "Vet"' in catalogue

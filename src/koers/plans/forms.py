@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from koers.accounts.models import Department
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.terminology import SECTION_KEYS
+from koers.plans.widgets import RichTextWidget
 from koers.sdgs.models import SDGGoal, SDGTarget
 
 
@@ -82,11 +83,10 @@ class ItemForm(forms.ModelForm):
         ]
         field_classes = {"owner": PersonChoiceField}
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 6}),
-            "intended_result": forms.Textarea(attrs={"rows": 4}),
+            "description": RichTextWidget,
+            "intended_result": RichTextWidget,
             "departments": forms.CheckboxSelectMultiple,
-            "sdg_goals": forms.SelectMultiple(attrs={"size": 6}),
-            "sdg_targets": forms.SelectMultiple(attrs={"size": 8}),
+            "sdg_goals": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -101,7 +101,16 @@ class ItemForm(forms.ModelForm):
         self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
         self.fields["status"].queryset = PlanStatus.objects.filter(plan=plan)
         self.fields["sdg_goals"].queryset = SDGGoal.objects.all()
-        self.fields["sdg_targets"].queryset = SDGTarget.objects.select_related("goal")
+        self.fields["sdg_targets"] = forms.TypedMultipleChoiceField(
+            label=self.fields["sdg_targets"].label,
+            required=False,
+            coerce=int,
+            choices=_targets_by_goal(),
+            widget=forms.SelectMultiple(attrs={"size": 10}),
+            help_text=_("Hold Ctrl (or Cmd) to choose several."),
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["sdg_targets"] = [target.pk for target in self.instance.sdg_targets.all()]
         self.fields["code"].help_text = _("Leave empty to generate it from the parent's code.")
         terminology = plan.terminology
         self.fields["description"].label = terminology.section("description")
@@ -110,13 +119,25 @@ class ItemForm(forms.ModelForm):
             self.fields["intended_result"].label = intent
         else:
             del self.fields["intended_result"]
+        for name in ("description", "intended_result"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["data-label"] = self.fields[name].label
         self.fields["description"].help_text = _(
-            "Plain text keeps its paragraphs. Simple HTML is kept too (paragraphs, bold, "
-            "lists, links); scripts and styles are removed."
+            "Use the toolbar for bold, headings, lists and links. Scripts and styles are "
+            "removed when you save."
         )
 
     def service_values(self) -> dict:
         return dict(self.cleaned_data)
+
+
+def _targets_by_goal() -> list[tuple[str, list[tuple[int, str]]]]:
+    """The 169 SDG targets grouped under their goal, for a select with option groups."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for target in SDGTarget.objects.select_related("goal"):
+        group = f"SDG {target.goal.number} {target.goal.name}"
+        groups.setdefault(group, []).append((target.pk, f"{target.code} {target.name}"))
+    return list(groups.items())
 
 
 class MoveForm(forms.Form):
