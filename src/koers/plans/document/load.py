@@ -26,6 +26,7 @@ from koers.plans.document.bulk import (
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
+from koers.plans.services.items import ITEM_FIELDS
 from koers.plans.services.plans import create_plan, create_statuses, update_plan
 from koers.sdgs.models import SDGGoal, SDGTarget
 
@@ -190,26 +191,8 @@ def insert_items(
     )
     first_step = PlanItem._str2int(last_child[-PlanItem.steplen :]) + 1 if last_child else 1
     now = timezone.now()
-    item_fields = (
-        "plan",
-        "path",
-        "depth",
-        "numchild",
-        "code",
-        "title",
-        "description",
-        "intended_result",
-        "policy",
-        "owner",
-        "start_year",
-        "end_year",
-        "status",
-        "progress",
-        "weight",
-        "is_public",
-        "created_at",
-        "updated_at",
-    )
+    # The row tuples below follow this order: tree columns, the editable fields, timestamps.
+    item_fields = ("plan", "path", "depth", "numchild", *ITEM_FIELDS, "created_at", "updated_at")
     weight = adapter(PlanItem, "weight")
     stamp = adapter(PlanItem, "created_at")(now)
     item_rows: list[tuple] = []
