@@ -144,3 +144,13 @@ def test_trees_deeper_than_the_limit_are_refused():
         "plan": {"title": "Diep", "first_year": 2026, "last_year": 2027, "items": [item]},
     }
     assert any("deeper than" in problem.message for problem in problems(document))
+
+
+def test_nul_characters_are_refused_with_their_path(demo):
+    document = export_plan(demo.plan)
+    document["plan"]["items"][0]["title"] = "met\x00nul"
+    assert [str(p) for p in problems(document)] == [
+        "$.plan.items[0].title: the text contains a NUL character"
+    ]
+    document["plan"]["items"][0]["title"] = "half \ud800 teken"
+    assert "lone surrogate" in str(problems(document)[0])

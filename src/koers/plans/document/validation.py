@@ -77,6 +77,9 @@ def _fast_check():
 
 
 def problems(document) -> list[Problem]:
+    found = list(_unstorable_text(document, "$"))
+    if found:
+        return found
     try:
         _fast_check()(document)
     except fastjsonschema.JsonSchemaException:
@@ -99,6 +102,24 @@ def validate(document) -> None:
         found = [Problem("$", "the document is nested too deeply")]
     if found:
         raise PlanDocumentError(found)
+
+
+def _unstorable_text(value, path: str):
+    """Text no database stores (NUL characters, lone UTF-16 surrogates), refused up front."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield Problem(path, "the text contains a NUL character")
+        elif not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                yield Problem(path, "the text contains an invalid character (a lone surrogate)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _unstorable_text(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _unstorable_text(item, f"{path}[{index}]")
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
