@@ -172,7 +172,7 @@ def test_web_import_of_a_bad_file_changes_nothing(demo, login):
 def test_english_can_be_chosen(demo, login):
     client = login("coordinator@voorbeeld.be")
     dutch = client.get(plan_url(demo)).content.decode()
-    assert "Uitloggen" in dutch
+    assert "Afmelden" in dutch
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     english = client.get(plan_url(demo)).content.decode()
     assert "Log out" in english
@@ -357,3 +357,36 @@ def test_sdg_links_are_chosen_in_the_item_form(demo, login):
 def test_editor_toolbar_speaks_dutch(client):
     catalogue = client.get(reverse("javascript-catalog")).content.decode()
     assert '"Bold": "Vet"' in catalogue
+
+
+def test_amounts_are_typed_the_dutch_way(demo, login):
+    from decimal import Decimal
+
+    from koers.plans.forms import _normalise_amount
+
+    assert _normalise_amount("1.250,50") == "1250.50"
+    assert _normalise_amount("€ 1 250") == "1250"
+    assert _normalise_amount("1.250") == "1250"
+    assert _normalise_amount("1250.5") == "1250.5"
+    assert _normalise_amount("1,250.75") == "1250.75"
+    assert _normalise_amount("1,250", point=".") == "1250"
+    assert _normalise_amount("1250,5", point=".") == "1250.5"
+    item = demo.item("BD1-01-01")
+    client = login("coordinator@voorbeeld.be")
+    response = client.post(
+        item_url(item, "budget_create"),
+        {
+            "year": "2027",
+            "direction": "expense",
+            "nature": "operating",
+            "label": "Typwerk",
+            "initial": "1.250,50",
+            "current": "€ 1.300",
+            "actual": "0",
+        },
+    )
+    assert response.status_code == 302
+    line = item.budget_lines.get(label="Typwerk")
+    assert (line.initial, line.current) == (Decimal("1250.50"), Decimal("1300.00"))
+    form = client.get(reverse("plans:budget_edit", kwargs={"org": "voorbeeld", "pk": line.pk}))
+    assert 'value="1250,50"' in form.content.decode()

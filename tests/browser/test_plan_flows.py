@@ -46,11 +46,14 @@ def test_milestone_is_ticked_off_in_place(log_in, live_server):
     milestone = item.milestones.filter(done=False).first()
     page = log_in("coordinator@voorbeeld.be")
     page.goto(f"{live_server.url}/app/voorbeeld/items/{item.pk}/")
+    done_before = item.milestones.filter(done=True).count()
     row = page.locator(f"#milestone-{milestone.pk}")
     row.get_by_role("button", name=re.compile("^Markeren als afgerond")).click()
     expect(page.locator(f"#milestone-{milestone.pk}")).to_contain_text("☑")
     milestone.refresh_from_db()
     assert milestone.done
+    total = item.milestones.count()
+    expect(page.locator("#milestone-count")).to_contain_text(f"{done_before + 1}/{total}")
 
 
 def test_form_error_keeps_typing_and_scripts_never_run(log_in, live_server, screenshot):

@@ -11,6 +11,7 @@ from koers.accounts.access import actor, get_for_organisation, handle_form, memb
 from koers.accounts.forms import DepartmentForm, MemberForm, MembershipForm
 from koers.accounts.models import Department, Membership
 from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.plans.templatetags.koers import person
 
 
 @login_required
@@ -77,7 +78,7 @@ def member_edit(request, pk):
     if handle_form(request, form, update):
         messages.success(request, _("Your changes have been saved."))
         return redirect(_members_url(request))
-    title = _("Role of %(person)s") % {"person": membership.user.email}
+    title = _("Role of %(person)s") % {"person": person(membership.user)}
     return render(
         request,
         "plans/form.html",

@@ -1,5 +1,9 @@
+import re
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Department
@@ -12,6 +16,43 @@ from koers.sdgs.models import SDGGoal, SDGTarget
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name() or user.email or user.username
+
+
+SECTION_NAMES = {
+    "description": _("description (e.g. 'Ons plan')"),
+    "intent": _("intended result (e.g. 'Wat wilden we bereiken?')"),
+    "progress": _("progress (e.g. 'Stand van zaken')"),
+    "milestones": _("milestones (e.g. 'Tijdspad en mijlpalen')"),
+    "cost": _("costs (e.g. 'Wat kost het')"),
+}
+
+
+class AmountField(forms.DecimalField):
+    """Euro amounts as people type them: '1.250,50', '1250.50', '€ 1 250' or '-300'."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = _normalise_amount(value)
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            text = f"{value:.2f}"
+            return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+        return value
+
+
+def _normalise_amount(text: str, point: str | None = None) -> str:
+    """A typed amount as a plain decimal string, reading separators as the language does."""
+    point = point or get_format("DECIMAL_SEPARATOR")
+    grouping = "," if point == "." else "."
+    text = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if "," in text and "." in text:  # both: the last one is the decimal point
+        grouping = "." if text.rfind(",") > text.rfind(".") else ","
+        text = text.replace(grouping, "")
+    elif re.fullmatch(rf"-?\d{{1,3}}(\{grouping}\d{{3}})+", text):  # '1.250' in Dutch
+        text = text.replace(grouping, "")
+    return text.replace(",", ".")
 
 
 class PlanForm(forms.ModelForm):
@@ -40,7 +81,7 @@ class PlanForm(forms.ModelForm):
         self.fields["level_labels_text"].initial = "\n".join(self.instance.level_labels or [])
         for key in SECTION_KEYS:
             self.fields[f"section_{key}"] = forms.CharField(
-                label=_("Own label for section '%(key)s'") % {"key": key},
+                label=_("Own heading for: %(section)s") % {"section": SECTION_NAMES[key]},
                 required=False,
                 max_length=80,
                 initial=(self.instance.section_labels or {}).get(key, ""),
@@ -100,6 +141,8 @@ class ItemForm(forms.ModelForm):
         )
         self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
         self.fields["status"].queryset = PlanStatus.objects.filter(plan=plan)
+        self.fields["owner"].empty_label = _("(nobody)")
+        self.fields["status"].empty_label = _("(no status)")
         self.fields["sdg_goals"].queryset = SDGGoal.objects.all()
         self.fields["sdg_targets"] = forms.TypedMultipleChoiceField(
             label=self.fields["sdg_targets"].label,
@@ -180,6 +223,11 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["year", "direction", "nature", "label", "initial", "current", "actual"]
+        field_classes = {"initial": AmountField, "current": AmountField, "actual": AmountField}
+        widgets = {
+            name: forms.TextInput(attrs={"inputmode": "decimal"})
+            for name in ("initial", "current", "actual")
+        }
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)

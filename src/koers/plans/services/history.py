@@ -1,17 +1,19 @@
 """Readable history of an item: its own changes and those of its milestones and budget lines."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koers.accounts.models import Department
 from koers.plans.models import BudgetLine, Milestone, PlanItem, PlanStatus
 from koers.sdgs.models import SDGGoal, SDGTarget
 
 IGNORED_FIELDS = {"updated_at", "created_at", "numchild", "path", "depth", "position"}
-ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 
 
 @dataclass
@@ -29,6 +31,8 @@ class HistoryEntry:
     action: str
     reason: str = ""
     changes: list[Change] = field(default_factory=list)
+    merged: int = 1  # entries of one bulk action folded into this one
+    more: int = 0  # of those, how many are counted but not named
 
 
 def item_history(item: PlanItem, limit: int | None = None) -> list[HistoryEntry]:
@@ -65,7 +69,7 @@ def item_history(item: PlanItem, limit: int | None = None) -> list[HistoryEntry]
                     when=record.history_date,
                     who=_person(record.history_user),
                     subject=describe(record),
-                    action=ACTIONS.get(record.history_type, record.history_type),
+                    action=str(ACTIONS.get(record.history_type, record.history_type)),
                     reason=record.history_change_reason or "",
                     changes=changes,
                 )
@@ -87,7 +91,11 @@ def _merge_bulk(entries: list[HistoryEntry]) -> list[HistoryEntry]:
             and (last.who, last.action, last.reason) == (entry.who, entry.action, entry.reason)
             and abs((last.when - entry.when).total_seconds()) < 1
         ):
-            last.subject = f"{last.subject}, {entry.subject}"
+            last.merged += 1
+            if last.merged <= 3:
+                last.subject = f"{last.subject}, {entry.subject}"
+            else:
+                last.more += 1
             continue
         merged.append(entry)
     return merged
@@ -132,6 +140,10 @@ def _changes(model, old, new, names) -> list[Change]:
 def _display(value, lookup: dict, names: dict) -> str:
     if value is None or value == "":
         return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, date):
+        return date_format(value, "d-m-Y")
     if isinstance(value, list):  # many-to-many: list of through-row dicts
         parts = [
             names.get(key, {}).get(ref, str(ref))

@@ -80,6 +80,12 @@ def create_item(plan: Plan, parent: PlanItem | None, values: dict, *, actor: Act
     parent = parent or plan_root(plan)
     if parent.plan_id != plan.id:
         raise ValidationError(_("The parent belongs to another plan."))
+    levels = plan.terminology.levels
+    if parent.level >= len(levels):
+        raise ValidationError(
+            _("%(level)s is the lowest level of this plan; nothing can be added below it.")
+            % {"level": levels[-1]}
+        )
     values = dict(values)
     if not values.get("code"):
         values["code"] = next_child_code(plan, parent)

@@ -54,6 +54,8 @@ def item_detail(request, pk):
                 (year, money.expense_for(year), money.receipt_for(year)) for year in years
             ],
             "money_total": (money.expense_for(None), money.receipt_for(None)),
+            "has_receipts": bool(money.receipt),
+            "can_add_below": item.level < len(plan.terminology.levels),
             "history": item_history(item, limit=15),
             "can_change": can(request.membership, CHANGE_ITEM, item),
             "can_structure": can(request.membership, MANAGE_STRUCTURE),

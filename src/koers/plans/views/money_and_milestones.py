@@ -9,6 +9,7 @@ from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.permissions import CHANGE_ITEM
 from koers.plans.forms import BudgetLineForm, MilestoneForm
 from koers.plans.services import items as item_services
+from koers.plans.services.tree import plan_rows
 from koers.plans.views.common import get_budget_line, get_item, get_milestone
 
 
@@ -84,10 +85,16 @@ def milestone_toggle(request, pk):
         milestone, request.POST.get("done") == "1", actor=actor(request)
     )
     if request.headers.get("HX-Request"):
+        item = milestone.item
         return render(
             request,
-            "plans/_milestone_row.html",
-            {"milestone": milestone, "item": milestone.item, "can_change": True},
+            "plans/_milestone_toggled.html",
+            {
+                "milestone": milestone,
+                "item": item,
+                "can_change": True,
+                "row": plan_rows(item.plan, subtree_of=item)[0],
+            },
         )
     return _back(request, milestone.item, "milestones")
 
