@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from koers.accounts.models import Role
 from koers.demo.services import PASSWORD, USERS, load_demo
 
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Demo data was already there (use --reset to load it anew)."))
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": PASSWORD})
         for user in USERS:
-            roles = ", ".join(f"{role} @ {slug}" for slug, role, _deps in user.memberships)
+            roles = ", ".join(
+                f"{Role(role).label} ({slug})" for slug, role, _deps in user.memberships
+            )
             self.stdout.write(f"  {user.email:28} {roles}")
         if not no_serve:
             call_command("serve", addrport=addrport)
