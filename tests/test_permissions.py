@@ -43,6 +43,7 @@ PAGES = {
     "item_reorder": ("item", POST_ONLY),
     "item_delete": ("item", MANAGE),
     "item_history": ("item", VIEW),
+    "item_branch": ("item", VIEW),
     "milestone_create": ("item", CHANGE),
     "milestone_edit": ("milestone", CHANGE),
     "milestone_toggle": ("milestone", POST_ONLY),

@@ -108,3 +108,33 @@ def test_query_count_does_not_grow_with_plan_size(db, client, page):
         }[page]
         counts.append(_queries(client, url))
     assert counts[0] == counts[1]
+
+
+def test_large_plans_show_two_levels_and_load_branches_on_opening(db, client, settings):
+    settings.KOERS_TREE_EAGER_ROWS = 50
+    plan = make_plan_with_actions(100)  # 112 rows
+    member = MembershipFactory(organisation=plan.organisation)
+    client.force_login(member.user)
+    org = plan.organisation.slug
+    page = client.get(reverse("plans:plan_tree", kwargs={"org": org, "pk": plan.pk}))
+    html = page.content.decode()
+    action_plan = plan.items.get(code="BD1-01")
+    assert "BD1-01" in html and "BD1-01-01" not in html
+    branch_url = reverse("plans:item_branch", kwargs={"org": org, "pk": action_plan.pk})
+    assert f'hx-get="{branch_url}"' in html
+    assert "112 " in html  # the count still covers the whole plan
+    branch = client.get(branch_url).content.decode()
+    assert "BD1-01-01" in branch and "BD1-01-10" in branch and "BD1-02-01" not in branch
+    assert branch.count("<li") == 10
+
+
+def test_branch_query_count_does_not_grow_with_plan_size(db, client):
+    counts = []
+    for size in (10, 1000):
+        plan = make_plan_with_actions(size)
+        member = MembershipFactory(organisation=plan.organisation)
+        client.force_login(member.user)
+        goal = plan.items.get(code="BD1")
+        url = reverse("plans:item_branch", kwargs={"org": plan.organisation.slug, "pk": goal.pk})
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[1]

@@ -115,6 +115,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# A plan tree with more rows than this shows two levels; deeper branches load when opened.
+KOERS_TREE_EAGER_ROWS = env_int("TREE_EAGER_ROWS", 1500)
+
 # Largest file a user may upload (plan imports); larger uploads are refused with a message.
 KOERS_IMPORT_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = KOERS_IMPORT_MAX_BYTES

@@ -101,3 +101,15 @@ def test_delete_with_confirmation_and_undo(log_in, live_server):
     page.get_by_role("button", name="Ongedaan maken").click()
     expect(page.locator("h1")).to_contain_text("BD3")
     assert PlanItem.objects.filter(plan=goal.plan).count() == before
+
+
+def test_large_plan_loads_a_branch_when_it_is_opened(log_in, live_server, settings):
+    settings.KOERS_TREE_EAGER_ROWS = 30  # the demo plan has 64 rows
+    plan = item_by_code("BD1").plan
+    page = log_in("reader@voorbeeld.be")
+    page.goto(f"{live_server.url}/app/voorbeeld/plans/{plan.pk}/")
+    expect(page.locator("main")).to_contain_text("lagere niveaus")
+    action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
+    expect(action).to_have_count(0)
+    page.locator(f"#item-{item_by_code('BD1-01').pk} > details > summary").click()
+    expect(action).to_be_visible()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("items/<int:pk>/reorder/", items.item_reorder, name="item_reorder"),
     path("items/<int:pk>/delete/", items.item_delete, name="item_delete"),
     path("items/<int:pk>/history/", items.item_history_page, name="item_history"),
+    path("items/<int:pk>/branch/", items.item_branch, name="item_branch"),
     path(
         "items/<int:pk>/milestones/new/",
         money_and_milestones.milestone_create,

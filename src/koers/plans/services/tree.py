@@ -86,6 +86,8 @@ class TreeRow:
     money: MoneyByYear = field(default_factory=MoneyByYear)
     # How many nested lists close after this row when rendering a nested tree.
     closes: int = 0
+    # Its children are not rendered now but loaded when the row is opened.
+    lazy: bool = False
 
     @property
     def progress_percent(self) -> int | None:
@@ -127,8 +129,17 @@ def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
         row.milestones_total, row.milestones_done = entry["total"], entry["done"]
 
     _roll_up(plan, rows)
-    _mark_closings(rows)
+    mark_closings(rows)
     return rows
+
+
+def top_rows(rows: list[TreeRow], max_level: int) -> list[TreeRow]:
+    """Only the rows down to ``max_level``; deeper branches are marked to load on opening."""
+    shown = [row for row in rows if row.level <= max_level]
+    for row in shown:
+        row.lazy = row.level == max_level and row.has_children
+    mark_closings(shown)
+    return shown
 
 
 def _cents(value) -> Decimal:
@@ -179,7 +190,7 @@ def _average(values: list[tuple[float, float]]) -> float | None:
     return sum(progress * weight for progress, weight in values) / total_weight
 
 
-def _mark_closings(rows: list[TreeRow]) -> None:
+def mark_closings(rows: list[TreeRow]) -> None:
     """For nested rendering: after each row, how many open child lists end."""
     for index, row in enumerate(rows):
         next_level = rows[index + 1].level if index + 1 < len(rows) else rows[0].level

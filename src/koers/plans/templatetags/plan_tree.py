@@ -17,9 +17,11 @@ register = template.Library()
 
 
 @register.simple_tag
-def tree_rows(rows, item_base: str):
+def tree_rows(rows, item_base: str, branch_query: str = ""):
+    """The rows as nested lists; lazy rows fetch their branch (``…/branch/``) when opened."""
     regular_label = gettext("regular")  # outside the f-string, so makemessages finds it
     regular = f' <span class="tag">{escape(regular_label)}</span>'
+    loading = gettext("Loading…")
     base = escape(item_base)
     parts = []
     for row in rows:
@@ -28,7 +30,14 @@ def tree_rows(rows, item_base: str):
         remaining = expense.remaining
         parts.append(
             f'<li class="level-{row.level}" id="item-{item.pk}">'
-            + ("<details open><summary>" if row.has_children else '<div class="leaf">')
+            + (
+                f'<details hx-get="{base}{item.pk}/branch/{escape(branch_query)}" '
+                'hx-trigger="toggle once" hx-target="find ul" hx-swap="innerHTML"><summary>'
+                if row.lazy
+                else "<details open><summary>"
+                if row.has_children
+                else '<div class="leaf">'
+            )
             + '<div class="tree-row">'
             f'<span class="title" style="--level: {row.level}">'
             f'<span class="code">{escape(item.code)}</span> '
@@ -56,7 +65,13 @@ def tree_rows(rows, item_base: str):
             f'<span class="num">{euro(expense.actual)}</span>'
             f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
             "</div>"
-            + ("</summary><ul>" if row.has_children else "</div></li>")
+            + (
+                f'</summary><ul><li class="muted">{escape(loading)}</li></ul></details></li>'
+                if row.lazy
+                else "</summary><ul>"
+                if row.has_children
+                else "</div></li>"
+            )
             + "</ul></details></li>" * row.closes
         )
     return mark_safe("".join(parts))  # every text above is escaped

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from koers.plans.forms import ItemForm, MoveForm
 from koers.plans.models import PlanItem
 from koers.plans.services import items as item_services
 from koers.plans.services.history import item_history
-from koers.plans.services.tree import plan_rows
+from koers.plans.services.tree import mark_closings, plan_rows
 from koers.plans.views.common import get_item, get_plan
 
 
@@ -59,6 +60,30 @@ def item_detail(request, pk):
             "history": item_history(item, limit=15),
             "can_change": can(request.membership, CHANGE_ITEM, item),
             "can_structure": can(request.membership, MANAGE_STRUCTURE),
+        },
+    )
+
+
+@member_view
+def item_branch(request, pk):
+    """The rows below an item of a large plan tree, loaded when the item is opened."""
+    item = get_item(request, pk)
+    actor(request).require(VIEW)
+    plan = item.plan
+    year = request.GET.get("year", "")
+    year = int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
+    rows = plan_rows(plan, subtree_of=item)[1:]
+    mark_closings(rows)
+    for row in rows:
+        row.expense = row.money.expense_for(year)
+    return render(
+        request,
+        "plans/_tree_branch.html",
+        {
+            "rows": rows,
+            "item_base": reverse(
+                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": 0}
+            ).removesuffix("0/"),
         },
     )
 
@@ -178,8 +203,6 @@ def item_reorder(request, pk):
 
 
 def _tree_url(request, item):
-    from django.urls import reverse
-
     return reverse("plans:plan_tree", kwargs={"org": request.organisation.slug, "pk": item.plan_id})
 
 

@@ -18,7 +18,7 @@ from koers.plans.document.validation import PlanDocumentError, parse
 from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
-from koers.plans.services.tree import plan_rows
+from koers.plans.services.tree import plan_rows, top_rows
 from koers.plans.views.common import get_deleted, get_plan
 
 
@@ -84,6 +84,9 @@ def plan_tree(request, pk):
     year = request.GET.get("year", "")
     year = int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
     rows = plan_rows(plan)
+    count = len(rows)
+    if count > settings.KOERS_TREE_EAGER_ROWS:  # large plan: deeper levels load when opened
+        rows = top_rows(rows, max_level=2)
     for row in rows:
         row.expense = row.money.expense_for(year)
     return render(
@@ -92,6 +95,9 @@ def plan_tree(request, pk):
         {
             "plan": plan,
             "rows": rows,
+            "count": count,
+            "lazy": len(rows) < count,
+            "branch_query": f"?year={year}" if year else "",
             "year": year,
             "terminology": plan.terminology,
             "can_manage": can(request.membership, MANAGE_PLANS),
