@@ -32,6 +32,7 @@ def test_tree_uses_the_plans_own_words(demo, login):
     page = login("coordinator@voorbeeld.be").get(plan_url(demo)).content.decode()
     assert "Beleidsdoelstelling › Actieplan › Actie" in page
     assert "BD1-01-01" in page
+    assert "Wout Welzijn" in page and "None" not in page  # owners by name
     dutch = (
         login("beide@koers.test")
         .get(plan_url(demo, org="proefdorp", plan=demo.dutch_plan))

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -77,7 +77,7 @@ def _total(by_year: dict[int, Money], year: int | None) -> Money:
 
 @dataclass
 class TreeRow:
-    item: PlanItem
+    item: "TreeItem"
     level: int
     has_children: bool = False
     progress: float | None = None
@@ -94,14 +94,50 @@ class TreeRow:
         return None if self.progress is None else round(self.progress)
 
 
+@dataclass(slots=True)
+class TreeItem:
+    """What the tree needs of an item: plain values, cheaper than model instances."""
+
+    pk: int
+    path: str
+    depth: int
+    numchild: int
+    code: str
+    title: str
+    policy: str
+    owner_id: int | None
+    owner_name: str
+    status_id: int | None
+    status: PlanStatus | None
+    progress: int | None
+    weight: Decimal
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+ITEM_COLUMNS = (
+    "pk",
+    "path",
+    "depth",
+    "numchild",
+    "code",
+    "title",
+    "policy",
+    "owner_id",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__email",
+    "status_id",
+    "progress",
+    "weight",
+)
+
+
 def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
     """All items of the plan (or of one item's subtree) in tree order, with roll-ups."""
-    items = (
-        PlanItem.objects.filter(plan=plan, depth__gt=1)
-        .select_related("owner", "status")
-        .defer("description", "intended_result", "created_at", "updated_at")  # not shown
-        .order_by("path")
-    )
+    items = PlanItem.objects.filter(plan=plan, depth__gt=1).order_by("path")
     budget = BudgetLine.objects.filter(item__plan=plan)
     milestones = Milestone.objects.filter(item__plan=plan)
     if subtree_of is not None:
@@ -109,8 +145,42 @@ def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
         budget = budget.filter(item__path__startswith=subtree_of.path)
         milestones = milestones.filter(item__path__startswith=subtree_of.path)
 
-    rows = [TreeRow(item=item, level=item.depth - 1) for item in items]
-    by_id = {row.item.id: row for row in rows}
+    statuses = {status.id: status for status in PlanStatus.objects.filter(plan=plan)}
+    rows = []
+    for (
+        pk,
+        path,
+        depth,
+        numchild,
+        code,
+        title,
+        policy,
+        owner_id,
+        first,
+        last,
+        email,
+        status_id,
+        progress,
+        weight,
+    ) in items.values_list(*ITEM_COLUMNS):
+        owner_name = (f"{first} {last}".strip() or email) if owner_id else ""
+        item = TreeItem(
+            pk,
+            path,
+            depth,
+            numchild,
+            code,
+            title,
+            policy,
+            owner_id,
+            owner_name,
+            status_id,
+            statuses.get(status_id),
+            progress,
+            weight,
+        )
+        rows.append(TreeRow(item=item, level=depth - 1))
+    by_id = {row.item.pk: row for row in rows}
 
     sums = budget.values("item_id", "year", "direction").annotate(
         initial=Sum("initial"), current=Sum("current"), actual=Sum("actual")
@@ -147,7 +217,7 @@ def _cents(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT)
 
 
-def _leaf_progress(item: PlanItem) -> float | None:
+def _leaf_progress(item: TreeItem) -> float | None:
     if item.status_id and not item.status.counts_in_progress:
         return None
     if item.progress is not None:

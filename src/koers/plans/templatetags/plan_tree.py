@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from koers.plans.templatetags.koers import euro, person
+from koers.plans.templatetags.koers import euro
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
             f'<a href="{base}{item.pk}/">{escape(item.title)}</a>'
             + (regular if item.policy == "regular" else "")
             + "</span><span>"
-            + (escape(person(item.owner)) if item.owner_id else "")
+            + escape(item.owner_name)
             + "</span><span>"
             + (
                 f'<span class="badge" style="background: {escape(status.colour)}">'
