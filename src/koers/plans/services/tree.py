@@ -2,7 +2,8 @@
 
 Everything is computed from four queries, whatever the size of the plan: the
 plan's statuses, the items as plain values, budget sums per item and year, and
-milestone counts per item; nothing is queried per row. Pages that show a tree or a subtree use :func:`plan_rows`.
+milestone counts per item; nothing is queried per row. Pages that show a tree or
+a subtree use :func:`plan_rows`.
 """
 
 from collections import defaultdict
