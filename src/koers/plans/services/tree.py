@@ -107,17 +107,18 @@ class TreeItem:
     title: str
     policy: str
     owner_id: int | None
-    owner_name: str
     status_id: int | None
-    status: PlanStatus | None
     progress: int | None
     weight: Decimal
+    owner_name: str
+    status: PlanStatus | None
 
     @property
     def id(self) -> int:
         return self.pk
 
 
+# The TreeItem fields in order, then the owner's name parts.
 ITEM_COLUMNS = (
     "pk",
     "path",
@@ -127,12 +128,12 @@ ITEM_COLUMNS = (
     "title",
     "policy",
     "owner_id",
-    "owner__first_name",
-    "owner__last_name",
-    "owner__email",
     "status_id",
     "progress",
     "weight",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__email",
 )
 
 
@@ -148,39 +149,11 @@ def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
 
     statuses = {status.id: status for status in PlanStatus.objects.filter(plan=plan)}
     rows = []
-    for (
-        pk,
-        path,
-        depth,
-        numchild,
-        code,
-        title,
-        policy,
-        owner_id,
-        first,
-        last,
-        email,
-        status_id,
-        progress,
-        weight,
-    ) in items.values_list(*ITEM_COLUMNS):
+    for *values, first, last, email in items.values_list(*ITEM_COLUMNS):
+        owner_id, status_id = values[7], values[8]
         owner_name = (f"{first} {last}".strip() or email) if owner_id else ""
-        item = TreeItem(
-            pk,
-            path,
-            depth,
-            numchild,
-            code,
-            title,
-            policy,
-            owner_id,
-            owner_name,
-            status_id,
-            statuses.get(status_id),
-            progress,
-            weight,
-        )
-        rows.append(TreeRow(item=item, level=depth - 1))
+        item = TreeItem(*values, owner_name, statuses.get(status_id))
+        rows.append(TreeRow(item=item, level=item.depth - 1))
     by_id = {row.item.pk: row for row in rows}
 
     sums = budget.values("item_id", "year", "direction").annotate(

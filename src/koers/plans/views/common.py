@@ -1,5 +1,7 @@
 """Shared pieces of the plan views: scoped lookups and service-error handling."""
 
+from django.urls import reverse
+
 from koers.accounts.access import get_for_organisation
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
 
@@ -26,3 +28,21 @@ def get_budget_line(request, pk) -> BudgetLine:
 def get_deleted(request, pk) -> DeletedSubtree:
     queryset = DeletedSubtree.objects.select_related("plan", "parent")
     return get_for_organisation(request, queryset, "plan__organisation", pk=pk)
+
+
+def chosen_year(request, plan: Plan) -> int | None:
+    """The budget year asked for with ``?year=``, if it lies in the plan period."""
+    year = request.GET.get("year", "")
+    return int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
+
+
+def show_expenses(rows, year: int | None) -> None:
+    """Give each tree row the expenses of the chosen year (or all years) to show."""
+    for row in rows:
+        row.expense = row.money.expense_for(year)
+
+
+def item_link_base(request) -> str:
+    """One reverse() for all tree rows: an item's link is this prefix, its id and "/"."""
+    url = reverse("plans:item_detail", kwargs={"org": request.organisation.slug, "pk": 0})
+    return url.removesuffix("0/")

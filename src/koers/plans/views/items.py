@@ -13,7 +13,13 @@ from koers.plans.models import PlanItem
 from koers.plans.services import items as item_services
 from koers.plans.services.history import item_history
 from koers.plans.services.tree import mark_closings, plan_rows
-from koers.plans.views.common import get_item, get_plan
+from koers.plans.views.common import (
+    chosen_year,
+    get_item,
+    get_plan,
+    item_link_base,
+    show_expenses,
+)
 
 
 def _item_url(request, item):
@@ -69,22 +75,11 @@ def item_branch(request, pk):
     """The rows below an item of a large plan tree, loaded when the item is opened."""
     item = get_item(request, pk)
     actor(request).require(VIEW)
-    plan = item.plan
-    year = request.GET.get("year", "")
-    year = int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
-    rows = plan_rows(plan, subtree_of=item)[1:]
+    rows = plan_rows(item.plan, subtree_of=item)[1:]
     mark_closings(rows)
-    for row in rows:
-        row.expense = row.money.expense_for(year)
+    show_expenses(rows, chosen_year(request, item.plan))
     return render(
-        request,
-        "plans/_tree_branch.html",
-        {
-            "rows": rows,
-            "item_base": reverse(
-                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": 0}
-            ).removesuffix("0/"),
-        },
+        request, "plans/_tree_branch.html", {"rows": rows, "item_base": item_link_base(request)}
     )
 
 

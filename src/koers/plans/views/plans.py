@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +18,13 @@ from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
 from koers.plans.services.tree import plan_rows, top_rows
-from koers.plans.views.common import get_deleted, get_plan
+from koers.plans.views.common import (
+    chosen_year,
+    get_deleted,
+    get_plan,
+    item_link_base,
+    show_expenses,
+)
 
 
 def _require(request, capability, item=None):
@@ -81,14 +86,12 @@ def plan_edit(request, pk):
 def plan_tree(request, pk):
     plan = get_plan(request, pk)
     _require(request, VIEW)
-    year = request.GET.get("year", "")
-    year = int(year) if year.isascii() and year.isdigit() and int(year) in plan.years else None
+    year = chosen_year(request, plan)
     rows = plan_rows(plan)
     count = len(rows)
     if count > settings.KOERS_TREE_EAGER_ROWS:  # large plan: deeper levels load when opened
         rows = top_rows(rows, max_level=2)
-    for row in rows:
-        row.expense = row.money.expense_for(year)
+    show_expenses(rows, year)
     return render(
         request,
         "plans/plan_tree.html",
@@ -101,10 +104,7 @@ def plan_tree(request, pk):
             "year": year,
             "terminology": plan.terminology,
             "can_manage": can(request.membership, MANAGE_PLANS),
-            # One reverse() for all rows: an item's link is this prefix, its id and "/".
-            "item_base": reverse(
-                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": 0}
-            ).removesuffix("0/"),
+            "item_base": item_link_base(request),
         },
     )
 
