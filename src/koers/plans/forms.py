@@ -110,11 +110,16 @@ class ItemForm(forms.ModelForm):
             "title",
             "description",
             "intended_result",
+            "progress_note",
+            "cost_note",
             "policy",
             "owner",
             "departments",
             "start_year",
             "end_year",
+            "planned_start",
+            "planned_end",
+            "timing",
             "status",
             "progress",
             "weight",
@@ -126,6 +131,10 @@ class ItemForm(forms.ModelForm):
         widgets = {
             "description": RichTextWidget,
             "intended_result": RichTextWidget,
+            "progress_note": RichTextWidget,
+            "cost_note": RichTextWidget,
+            "planned_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "planned_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "departments": forms.CheckboxSelectMultiple,
             "sdg_goals": forms.CheckboxSelectMultiple,
         }
@@ -162,7 +171,9 @@ class ItemForm(forms.ModelForm):
             self.fields["intended_result"].label = intent
         else:
             del self.fields["intended_result"]
-        for name in ("description", "intended_result"):
+        self.fields["progress_note"].label = terminology.section("progress")
+        self.fields["cost_note"].label = terminology.section("cost")
+        for name in ("description", "intended_result", "progress_note", "cost_note"):
             if name in self.fields:
                 self.fields[name].widget.attrs["data-label"] = self.fields[name].label
         self.fields["description"].help_text = _(

@@ -194,6 +194,7 @@ def insert_items(
     # The row tuples below follow this order: tree columns, the editable fields, timestamps.
     item_fields = ("plan", "path", "depth", "numchild", *ITEM_FIELDS, "created_at", "updated_at")
     weight = adapter(PlanItem, "weight")
+    item_day = adapter(PlanItem, "planned_start")
     stamp = adapter(PlanItem, "created_at")(now)
     item_rows: list[tuple] = []
     placed: list[tuple[str, dict]] = []  # (path, item data) in document order
@@ -212,10 +213,15 @@ def insert_items(
                 data["title"],
                 sanitise(data.get("description", "")),
                 sanitise(data.get("intended_result", "")),
+                sanitise(data.get("progress_note", "")),
+                sanitise(data.get("cost_note", "")),
                 data.get("policy", PlanItem.Policy.PRIORITY),
                 owner.id if owner else None,
                 data.get("start_year"),
                 data.get("end_year"),
+                item_day(_date(data.get("planned_start"))),
+                item_day(_date(data.get("planned_end"))),
+                data.get("timing", ""),
                 status.id if status else None,
                 data.get("progress"),
                 weight(Decimal(str(data.get("weight", 1)))),

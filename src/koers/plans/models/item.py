@@ -30,6 +30,12 @@ class PlanItem(MP_Node):
     title = models.CharField(_("title"), max_length=500)
     description = models.TextField(_("description"), blank=True)
     intended_result = models.TextField(_("intended result"), blank=True)
+    progress_note = models.TextField(
+        _("progress note"),
+        blank=True,
+        help_text=_("The state of progress as written in an imported document."),
+    )
+    cost_note = models.TextField(_("cost note"), blank=True)
     policy = models.CharField(
         _("policy"), max_length=10, choices=Policy.choices, default=Policy.PRIORITY
     )
@@ -49,6 +55,11 @@ class PlanItem(MP_Node):
     )
     end_year = models.PositiveSmallIntegerField(
         _("end year"), null=True, blank=True, validators=year_validators
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    timing = models.CharField(
+        _("timing"), max_length=200, blank=True, help_text=_("For example 'voorjaar 2026'.")
     )
     status = models.ForeignKey(
         PlanStatus,

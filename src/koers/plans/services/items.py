@@ -23,17 +23,22 @@ ITEM_FIELDS = (
     "title",
     "description",
     "intended_result",
+    "progress_note",
+    "cost_note",
     "policy",
     "owner",
     "start_year",
     "end_year",
+    "planned_start",
+    "planned_end",
+    "timing",
     "status",
     "progress",
     "weight",
     "is_public",
 )
 ITEM_M2M_FIELDS = ("departments", "sdg_goals", "sdg_targets")
-RICH_TEXT_FIELDS = ("description", "intended_result")
+RICH_TEXT_FIELDS = ("description", "intended_result", "progress_note", "cost_note")
 
 
 def plan_root(plan: Plan) -> PlanItem:

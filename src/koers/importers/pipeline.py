@@ -1,0 +1,73 @@
+"""File → lines → draft → PlanDocument, in one call."""
+
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from koers.importers.draft import Draft, Warning
+from koers.importers.errors import DocumentError
+from koers.importers.families import DOCUMENT_FAMILIES, FAMILIES, detect
+from koers.importers.readers import read_document
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class ImportResult:
+    format: str
+    family: str
+    detected: str
+    scores: dict[str, int]
+    draft: Draft
+    document: dict
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.draft.counts()
+
+
+def import_document(
+    data: bytes,
+    filename: str,
+    *,
+    family: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress=None,
+) -> ImportResult:
+    """Read a document and turn it into a PlanDocument.
+
+    Raises :class:`DocumentError` for a file that cannot be read at all; anything
+    readable gives a result, at worst an empty draft with warnings.
+    """
+    if family is not None and family not in FAMILIES:
+        raise DocumentError(
+            "unknown_family",
+            "Unknown document family '%(family)s'; choose one of %(families)s.",
+            family=family,
+            families=", ".join(FAMILIES),
+        )
+    if len(data) > max_bytes:
+        raise DocumentError(
+            "too_large",
+            "The file is %(size)s MB; the limit is %(limit)s MB.",
+            size=round(len(data) / 1_048_576, 1),
+            limit=round(max_bytes / 1_048_576, 1),
+        )
+    fmt, lines = read_document(data, filename, progress=progress)
+    if fmt in ("csv", "xlsx"):
+        detected, scores = "table", {}
+        chosen = "table"
+    else:
+        detected, scores = detect(lines)
+        chosen = family if family in DOCUMENT_FAMILIES else detected
+    try:
+        draft = FAMILIES[chosen](lines)
+    except RecursionError as error:
+        raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
+    if not draft.title:
+        draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
+    if not lines:
+        draft.warn("no_text", "The document contains no text (a scanned PDF has no text layer).")
+    document = draft.to_plan_document()
+    document["source"].update({"file": PurePath(filename).name, "format": fmt})
+    return ImportResult(fmt, chosen, detected, scores, draft, document, draft.warnings)

@@ -1,0 +1,71 @@
+"""PDF: the text layer, page by page, read with pypdf.
+
+Encrypted files are refused (unless they open with an empty password); a PDF
+without a text layer (a scan) yields no lines and the family parser warns.
+Page numbers and running headers that repeat on most pages are dropped.
+"""
+
+import io
+import logging
+import re
+from collections import Counter
+
+from koers.importers.errors import DocumentError
+from koers.importers.lines import Line
+from koers.importers.readers.text import lines_from_text
+
+PAGE_NUMBER = re.compile(r"^(pagina|page|p\.)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
+
+
+def read_pdf(data: bytes, progress=None) -> list[Line]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")
+            except Exception:
+                opened = 0
+            if not opened:
+                raise DocumentError(
+                    "encrypted",
+                    "The PDF is protected with a password; save an unprotected copy and "
+                    "import that.",
+                )
+        pages = reader.pages
+        count = len(pages)
+    except DocumentError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise DocumentError("broken_pdf", "The PDF is damaged and cannot be read.") from error
+    except Exception as error:
+        raise DocumentError("broken_pdf", "The PDF is damaged and cannot be read.") from error
+    per_page: list[list[Line]] = []
+    for number in range(count):
+        try:
+            text = pages[number].extract_text() or ""
+        except Exception:  # one bad page must not lose the others
+            text = ""
+        per_page.append(lines_from_text(text, page=number + 1))
+        if progress is not None:
+            progress(number + 1, count)
+    return _without_running_lines(per_page)
+
+
+def _without_running_lines(per_page: list[list[Line]]) -> list[Line]:
+    edges = Counter()
+    for lines in per_page:
+        for line in {*(each.text for each in lines[:2]), *(each.text for each in lines[-2:])}:
+            edges[line] += 1
+    running = {
+        text for text, seen in edges.items() if len(per_page) >= 4 and seen > len(per_page) / 2
+    }
+    return [
+        line
+        for lines in per_page
+        for line in lines
+        if line.text not in running and not PAGE_NUMBER.match(line.text)
+    ]

@@ -1,0 +1,91 @@
+"""Plain text and Markdown.
+
+Plain text has no markup, so this reader only recognises what the characters
+show: list bullets (``•``, ``·``, ``-`` …) with their nesting by indentation, a
+leading tab that starts a table cell (text copied from a table), and, for
+Markdown, ``#`` headings.
+"""
+
+import re
+import unicodedata
+
+from koers.importers.errors import DocumentError
+from koers.importers.lines import Line, Source
+
+BULLET = re.compile(r"^(?P<marker>[•·◦▪●○■□➢➤►▸‣⁃∙*›]|-(?:\s*›)?|–|o(?=\s))\s+(?P<text>.*)$")
+NUMBERED = re.compile(r"^(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
+MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def decode(data: bytes) -> str:
+    """Text in UTF-8 (with or without BOM), else Windows-1252; refuse binary data."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    sample = text[:200_000]
+    controls = sum(
+        1
+        for char in sample
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and char not in "\t\n\r\f\v"
+    )
+    replaced = sample.count("\ufffd")
+    if sample and (controls + replaced) / len(sample) > 0.02:
+        raise DocumentError(
+            "binary", "The file does not contain readable text (is it a binary file?)."
+        )
+    return text.replace("\x00", "")
+
+
+def indentation(raw: str) -> int:
+    return len(raw) - len(raw.lstrip(" \u00a0"))
+
+
+def read_text(data: bytes, *, markdown: bool = False) -> list[Line]:
+    return lines_from_text(decode(data), markdown=markdown)
+
+
+def lines_from_text(text: str, *, markdown: bool = False, page: int | None = None) -> list[Line]:
+    lines: list[Line] = []
+    indents: list[int] = []  # indentation of the open bullet levels
+    blank = False
+    for number, raw in enumerate(text.splitlines(), start=1):
+        source = Source(line=number, page=page)
+        stripped = raw.strip()
+        if not stripped:
+            blank = True
+            continue
+        if markdown and (match := MD_HEADING.match(stripped)):
+            lines.append(
+                Line(clean(match["text"]), source, heading=len(match["hashes"]), blank_before=blank)
+            )
+            indents, blank = [], False
+            continue
+        cell = raw.startswith("\t")
+        indent = indentation(raw.lstrip("\t"))
+        match = BULLET.match(stripped)
+        if match is None and indent > 0:
+            match = NUMBERED.match(stripped)
+        if match is not None and not cell:
+            while indents and indent < indents[-1]:
+                indents.pop()
+            if not indents or indent > indents[-1]:
+                indents.append(indent)
+            text_ = clean(match["text"]) if markdown else match["text"].strip()
+            if text_:
+                lines.append(Line(text_, source, bullet=len(indents), blank_before=blank))
+            blank = False
+            continue
+        indents = []
+        content = clean(stripped) if markdown else stripped
+        lines.append(Line(content, source, cell=cell, blank_before=blank))
+        blank = False
+    return lines
+
+
+def clean(text: str) -> str:
+    return MD_EMPHASIS.sub(r"\2", text).strip()
