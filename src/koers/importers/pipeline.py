@@ -54,6 +54,8 @@ def import_document(
             limit=round(max_bytes / 1_048_576, 1),
         )
     fmt, lines = read_document(data, filename, progress=progress)
+    step = _Steps(progress, fmt)
+    step("read")
     if fmt in ("csv", "xlsx"):
         detected, scores = "table", {}
         chosen = "table"
@@ -64,10 +66,25 @@ def import_document(
         draft = FAMILIES[chosen](lines)
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
+    step("parsed")
     if not draft.title:
         draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
     if not lines:
         draft.warn("no_text", "The document contains no text (a scanned PDF has no text layer).")
     document = draft.to_plan_document()
+    step("built")
     document["source"].update({"file": PurePath(filename).name, "format": fmt})
     return ImportResult(fmt, chosen, detected, scores, draft, document, draft.warnings)
+
+
+class _Steps:
+    """Progress for formats read in one go: three steps (PDF reports its pages itself)."""
+
+    ORDER = ("read", "parsed", "built")
+
+    def __init__(self, progress, fmt: str):
+        self.progress = progress if fmt != "pdf" else None
+
+    def __call__(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(self.ORDER.index(name) + 1, len(self.ORDER))

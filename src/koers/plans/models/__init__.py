@@ -1,7 +1,16 @@
 from koers.plans.models.budget import BudgetLine
+from koers.plans.models.document_import import DocumentImport
 from koers.plans.models.item import PlanItem
 from koers.plans.models.milestone import Milestone
 from koers.plans.models.plan import Plan, PlanStatus
 from koers.plans.models.trash import DeletedSubtree
 
-__all__ = ["BudgetLine", "DeletedSubtree", "Milestone", "Plan", "PlanItem", "PlanStatus"]
+__all__ = [
+    "BudgetLine",
+    "DeletedSubtree",
+    "DocumentImport",
+    "Milestone",
+    "Plan",
+    "PlanItem",
+    "PlanStatus",
+]

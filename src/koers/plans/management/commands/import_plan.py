@@ -1,3 +1,4 @@
+import json
 import sys
 from pathlib import Path
 
@@ -5,16 +6,42 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Organisation
+from koers.importers import DocumentError, import_document
+from koers.importers.families import FAMILIES
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, parse
+from koers.plans.import_messages import error_text, location_text, warning_text
 from koers.plans.models import Plan
 
 
 class Command(BaseCommand):
-    help = _("Import a PlanDocument (JSON) as a new plan, or replace an existing plan with it.")
+    help = _(
+        "Import a plan: a PlanDocument (JSON), or a document (.txt, .md, .html, .docx, .pdf, "
+        ".xlsx, .csv) that is read into one. A PlanDocument may also replace an existing plan."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("PlanDocument JSON file ('-' for standard input)"))
+        parser.add_argument(
+            "file", help=_("PlanDocument JSON file ('-' for standard input) or a document")
+        )
+        parser.add_argument(
+            "--family",
+            choices=sorted(FAMILIES),
+            help=_("document family to read the document as (detected when left out)"),
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("read the document and report, but write nothing"),
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help=_("print the PlanDocument read from the document to standard output"),
+        )
+        parser.add_argument(
+            "--no-progress", action="store_true", help=_("never show a progress bar")
+        )
         parser.add_argument("--organisation", help=_("slug of the organisation"))
         parser.add_argument(
             "--replace", type=int, metavar="PLAN_ID", help=_("replace the content of this plan")
@@ -25,6 +52,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, organisation=None, replace=None, yes=False, **options):
         text = sys.stdin.buffer.read() if file == "-" else self._read(file)
+        if file != "-" and Path(file).suffix.lower() != ".json":
+            return self._import_document(file, text, organisation, replace, options)
         target = None
         if replace is not None:
             target = Plan.objects.select_related("organisation").filter(pk=replace).first()
@@ -82,3 +111,92 @@ class Command(BaseCommand):
             raise CommandError(_("Replacing a plan needs confirmation: add --yes."))
         if input(question).strip().lower() not in {"yes", "ja", "j", "y"}:
             raise CommandError(_("Nothing was changed."))
+
+    # -- documents (txt, md, html, docx, pdf, xlsx, csv) -------------------------------
+
+    def _import_document(self, file, content, organisation, replace, options) -> None:
+        from django.conf import settings
+
+        if replace is not None:
+            raise CommandError(_("--replace takes a PlanDocument (JSON) only."))
+        org = None if options["dry_run"] else self._organisation(organisation)
+        progress = None
+        if not options["no_progress"] and len(content) > 1024 * 1024:
+            progress = _ProgressBar(self.stderr, Path(file).name)
+        try:
+            result = import_document(
+                content,
+                Path(file).name,
+                family=options.get("family"),
+                max_bytes=settings.KOERS_IMPORT_MAX_BYTES,
+                progress=progress,
+            )
+        except DocumentError as error:
+            raise CommandError(
+                _("%(file)s cannot be imported: %(reason)s Nothing was changed.")
+                % {"file": file, "reason": error_text(error)}
+            ) from None
+        finally:
+            if progress is not None:
+                progress.close()
+        if options["json"]:
+            self.stdout.write(json.dumps(result.document, ensure_ascii=False, indent=2))
+        else:
+            self._report(result)
+        for warning in result.warnings:
+            location, text = warning_text(warning.as_dict())
+            self.stderr.write(f"{location}: {text}" if location else text)
+        if options["dry_run"]:
+            if not options["json"]:
+                self.stdout.write(_("Dry run: nothing was written."))
+            return
+        try:
+            loaded = load_plan_document(result.document, org)
+        except PlanDocumentError as error:
+            lines = [_("The document could not be loaded; nothing was changed:")]
+            lines += [f"  {problem}" for problem in error.problems[:50]]
+            raise CommandError("\n".join(lines)) from None
+        message = _("Plan %(id)s '%(title)s' loaded with %(count)s items in %(org)s.") % {
+            "id": loaded.plan.id,
+            "title": loaded.plan.title,
+            "count": loaded.item_count,
+            "org": org.name,
+        }
+        (self.stderr if options["json"] else self.stdout).write(message)
+
+    def _report(self, result) -> None:
+        counts = result.counts
+        self.stdout.write(
+            _("Format %(format)s, family %(family)s (detected: %(detected)s).")
+            % {"format": result.format, "family": result.family, "detected": result.detected}
+        )
+        self.stdout.write(
+            _("%(items)s items, %(milestones)s milestones, %(budget)s budget lines.")
+            % {
+                "items": sum(v for k, v in counts.items() if k not in ("milestone", "budget_line")),
+                "milestones": counts.get("milestone", 0),
+                "budget": counts.get("budget_line", 0),
+            }
+        )
+        for depth, item in result.draft.walk():
+            where = location_text(item.source.as_dict())
+            code = f"{item.code} " if item.code else ""
+            self.stdout.write(f"{'  ' * depth}{code}{item.title[:90]}  [{where}]")
+
+
+class _ProgressBar:
+    """A tqdm bar on standard error, fed by the importer's progress callback."""
+
+    def __init__(self, stream, name: str):
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=0, desc=name, unit=_("part"), file=stream._out, leave=False)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar.total != total:
+            self.bar.total = total
+        self.bar.n = done
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()

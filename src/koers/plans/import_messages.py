@@ -1,0 +1,100 @@
+"""The importers' messages, for translation.
+
+:mod:`koers.importers` is pure Python and writes its warnings and errors in
+English with ``%(name)s`` placeholders. Every such text is listed here so that
+the translation catalogue has it; a test keeps this list complete.
+"""
+
+from django.utils.translation import gettext, gettext_noop
+
+MESSAGES = (
+    gettext_noop("No action lines such as '6.1 Actielijn 1 Title' were found."),
+    gettext_noop(
+        "%(code)s: the stated total %(stated)s differs from the sum of the amounts spent, %(sum)s."
+    ),
+    gettext_noop(
+        "%(code)s: the stated remainder %(stated)s differs from budget minus spent, %(computed)s."
+    ),
+    gettext_noop("No action plans with codes such as 'PE1-01' were found."),
+    gettext_noop(
+        "Action plan %(code)s has no goal heading above it; the goal is named after its code."
+    ),
+    gettext_noop("The document has no text to build a plan from."),
+    gettext_noop(
+        "No headings or lists were recognised; the text was kept as the plan's description."
+    ),
+    gettext_noop(
+        "The document did not look like a known plan format; the tree was built from its headings and lists. Check the levels before loading."
+    ),
+    gettext_noop(
+        "The file has no marked headings; short lines standing alone were taken as headings."
+    ),
+    gettext_noop("%(code)s has no goal above it in the document; it was placed at the top."),
+    gettext_noop("No tables of concrete actions were found."),
+    gettext_noop("A table row has fewer cells than its header."),
+    gettext_noop(
+        "No header row with a title column was found; name the columns (for example 'Code', 'Titel', 'Bovenliggende code')."
+    ),
+    gettext_noop("The sheet has no rows with a title."),
+    gettext_noop("A row without a title was skipped."),
+    gettext_noop("Status '%(status)s' is not known; it was kept in the description."),
+    gettext_noop(
+        "Parent code '%(code)s' does not occur in the sheet; the row was placed at the top."
+    ),
+    gettext_noop("Unknown document family '%(family)s'; choose one of %(families)s."),
+    gettext_noop("The file is %(size)s MB; the limit is %(limit)s MB."),
+    gettext_noop("The document contains no text (a scanned PDF has no text layer)."),
+    gettext_noop("The document is nested too deeply to import."),
+    gettext_noop(
+        "Files of type '%(suffix)s' cannot be imported; use .txt, .md, .html, .docx, .pdf, .xlsx or .csv."
+    ),
+    gettext_noop("The file is empty."),
+    gettext_noop("The file is named .%(fmt)s but its content is not a %(fmt)s document."),
+    gettext_noop(
+        "The file is named .%(fmt)s but contains a Word, Excel or PDF document; give it its proper extension."
+    ),
+    gettext_noop("The Word document is damaged and cannot be read."),
+    gettext_noop("The HTML cannot be read: %(error)s"),
+    gettext_noop("The PDF is damaged and cannot be read."),
+    gettext_noop("The PDF is protected with a password; save an unprotected copy and import that."),
+    gettext_noop("The CSV file cannot be read: %(error)s"),
+    gettext_noop("The Excel file is damaged and cannot be read."),
+    gettext_noop("The file does not contain readable text (is it a binary file?)."),
+)
+
+
+def translated(message: str, params: dict | None = None) -> str:
+    text = gettext(message)
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):
+        return message % params if params else message
+
+
+def location_text(source: dict | None) -> str:
+    if not source:
+        return ""
+    parts = []
+    if source.get("sheet"):
+        parts.append(gettext("sheet %(name)s") % {"name": source["sheet"]})
+    if source.get("page"):
+        parts.append(gettext("page %(n)s") % {"n": source["page"]})
+    if source.get("line"):
+        parts.append(gettext("line %(n)s") % {"n": source["line"]})
+    if source.get("paragraph"):
+        parts.append(gettext("paragraph %(n)s") % {"n": source["paragraph"]})
+    if source.get("row"):
+        parts.append(gettext("row %(n)s") % {"n": source["row"]})
+    return ", ".join(parts)
+
+
+def warning_text(warning: dict) -> tuple[str, str]:
+    """(location, text) of a stored importer warning, in the active language."""
+    return location_text(warning.get("source")), translated(
+        warning["message"], warning.get("params")
+    )
+
+
+def error_text(error) -> str:
+    """The translated text of a :class:`koers.importers.DocumentError`."""
+    return translated(error.message, error.params)

@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from koers.accounts.models import Organisation
+
+
+class DocumentImport(models.Model):
+    """An uploaded document read into a PlanDocument, waiting for the user to confirm.
+
+    The original bytes are kept so that the document can be read again as another
+    family. Loading it (or abandoning it for a week) deletes the record.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="document_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"))
+    format = models.CharField(_("format"), max_length=20)
+    family = models.CharField(_("document family"), max_length=40)
+    detected_family = models.CharField(_("detected family"), max_length=40)
+    document = models.JSONField(_("PlanDocument"))
+    warnings = models.JSONField(_("warnings"), default=list)
+    target_plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("document import")
+
+    def __str__(self):
+        return self.filename

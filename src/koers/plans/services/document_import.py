@@ -1,0 +1,222 @@
+"""Upload → preview → confirm: documents read by :mod:`koers.importers` become plans.
+
+The uploaded file is read once into a PlanDocument and kept in a
+:class:`~koers.plans.models.DocumentImport` until the user confirms. On
+confirmation the user's choices (items left out, levels changed) are applied to
+the document, which then loads as a new plan or as non-public items at the end
+of an existing plan. Loading is one transaction: it works whole or not at all.
+"""
+
+import copy
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koers.accounts.actor import Actor
+from koers.accounts.permissions import MANAGE_PLANS
+from koers.importers import DocumentError, import_document
+from koers.plans.document.load import LoadResult, insert_items, load_plan_document
+from koers.plans.document.validation import validate
+from koers.plans.import_messages import warning_text
+from koers.plans.models import DocumentImport, Plan, PlanItem
+
+KEEP_DRAFTS = timedelta(days=7)
+
+
+def read_upload(
+    organisation,
+    user,
+    filename: str,
+    content: bytes,
+    *,
+    family: str | None = None,
+    target_plan: Plan | None = None,
+) -> DocumentImport:
+    """Read a file; raise :class:`DocumentError` when it cannot be read at all."""
+    result = import_document(
+        content, filename, family=family or None, max_bytes=settings.KOERS_IMPORT_MAX_BYTES
+    )
+    DocumentImport.objects.filter(
+        organisation=organisation, created_at__lt=timezone.now() - KEEP_DRAFTS
+    ).delete()
+    return DocumentImport.objects.create(
+        organisation=organisation,
+        created_by=user,
+        filename=filename[:255],
+        content=content,
+        format=result.format,
+        family=result.family,
+        detected_family=result.detected,
+        document=result.document,
+        warnings=[warning.as_dict() for warning in result.warnings],
+        target_plan=target_plan,
+    )
+
+
+def read_again(draft: DocumentImport, family: str) -> DocumentImport:
+    result = import_document(bytes(draft.content), draft.filename, family=family)
+    draft.family = result.family
+    draft.document = result.document
+    draft.warnings = [warning.as_dict() for warning in result.warnings]
+    draft.save(update_fields=["family", "document", "warnings"])
+    return draft
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    depth: int
+    data: dict = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
+
+    @property
+    def code(self) -> str:
+        return self.data.get("code", "")
+
+    @property
+    def kind(self) -> str:
+        return (self.data.get("source") or {}).get("kind", "")
+
+    @property
+    def source(self) -> dict:
+        return self.data.get("source") or {}
+
+    @property
+    def milestone_count(self) -> int:
+        return len(self.data.get("milestones", []))
+
+    @property
+    def budget_count(self) -> int:
+        return len(self.data.get("budget_lines", []))
+
+
+def preview_rows(document: dict) -> list[PreviewRow]:
+    """The document's items in reading order, numbered, with their depth (1 = top)."""
+    rows: list[PreviewRow] = []
+
+    def visit(items: list[dict], depth: int) -> None:
+        for item in items:
+            rows.append(PreviewRow(len(rows), depth, item))
+            visit(item.get("children", []), depth + 1)
+
+    visit(document["plan"]["items"], 1)
+    return rows
+
+
+def counts(document: dict) -> dict[str, int]:
+    rows = preview_rows(document)
+    return {
+        "items": len(rows),
+        "milestones": sum(row.milestone_count for row in rows),
+        "budget_lines": sum(row.budget_count for row in rows),
+        "depth": max((row.depth for row in rows), default=0),
+    }
+
+
+def chosen_items(document: dict, keep: set[int], depths: dict[int, int]) -> list[dict]:
+    """The item tree rebuilt from the kept rows at their chosen depths.
+
+    A row's depth may be at most one deeper than the kept row before it; a row
+    whose parent was left out goes under the nearest kept row above it.
+    """
+    top: list[dict] = []
+    stack: list[dict] = []  # stack[d] = last kept item at depth d + 1
+    for row in preview_rows(document):
+        if row.number not in keep:
+            continue
+        item = {k: copy.deepcopy(v) for k, v in row.data.items() if k != "children"}
+        item["children"] = []
+        depth = max(1, min(depths.get(row.number, row.depth), len(stack) + 1))
+        del stack[depth - 1 :]
+        (stack[-1]["children"] if stack else top).append(item)
+        stack.append(item)
+    return top
+
+
+def load_import(
+    draft: DocumentImport,
+    *,
+    actor: Actor,
+    keep: set[int] | None = None,
+    depths: dict[int, int] | None = None,
+    title: str = "",
+    into: Plan | None = None,
+) -> LoadResult:
+    """Load the confirmed import as a new plan, or into ``into`` as non-public items."""
+    actor.require(MANAGE_PLANS)
+    document = copy.deepcopy(draft.document)
+    rows = preview_rows(document)
+    keep = {row.number for row in rows} if keep is None else keep
+    document["plan"]["items"] = chosen_items(document, keep, depths or {})
+    if title.strip():
+        document["plan"]["title"] = title.strip()[:300]
+    user = actor.user
+    with transaction.atomic():
+        if into is None:
+            result = load_plan_document(document, draft.organisation, user=user)
+        else:
+            if into.organisation_id != draft.organisation_id:
+                raise PermissionDenied
+            result = _load_into(document, into, user)
+        DocumentImport.objects.filter(pk=draft.pk).delete()
+    return result
+
+
+def _load_into(document: dict, plan: Plan, user) -> LoadResult:
+    validate(document)
+    warnings: list[str] = []
+    taken = set(PlanItem.objects.filter(plan=plan).exclude(code="").values_list("code", flat=True))
+
+    def prepare(items: list[dict]) -> None:
+        for item in items:
+            item["public"] = False
+            if item.get("code") in taken:
+                warnings.append(
+                    _(
+                        "Code %(code)s is already used in the plan; '%(title)s' was added "
+                        "without code."
+                    )
+                    % {"code": item["code"], "title": item["title"]}
+                )
+                del item["code"]
+            prepare(item.get("children", []))
+
+    items = document["plan"]["items"]
+    prepare(items)
+    root = PlanItem.objects.get(plan=plan, depth=1)
+    inserted = insert_items(
+        plan,
+        root,
+        items,
+        user=user,
+        reason=_("Imported from %(file)s") % {"file": document.get("source", {}).get("file", "")},
+        warnings=warnings,
+        base_path="$.plan.items",
+    )
+    return LoadResult(plan=plan, item_count=inserted.count, warnings=warnings)
+
+
+def warning_messages(draft: DocumentImport) -> list[tuple[str, str]]:
+    """(location, translated text) of every warning."""
+    return [warning_text(warning) for warning in draft.warnings]
+
+
+__all__ = [
+    "DocumentError",
+    "PreviewRow",
+    "chosen_items",
+    "counts",
+    "load_import",
+    "preview_rows",
+    "read_again",
+    "read_upload",
+    "warning_messages",
+]
