@@ -8,6 +8,7 @@ from django.urls import get_resolver, reverse
 
 from koers.accounts.actor import Actor
 from koers.plans.models import BudgetLine, Milestone, PlanItem
+from koers.plans.services.document_import import read_upload
 from koers.plans.services.items import delete_item
 
 ROLES = ("admin", "coordinator", "editor", "reader")
@@ -29,7 +30,10 @@ POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
 PAGES = {
     "plan_list": (None, VIEW),
     "plan_create": (None, MANAGE),
-    "plan_import": (None, POST_ONLY),
+    "plan_import": (None, MANAGE),
+    "import_preview": ("import", MANAGE),
+    "import_discard": ("import", POST_ONLY),
+    "plan_sheet": ("plan", VIEW),
     "plan_tree": ("plan", VIEW),
     "plan_edit": ("plan", MANAGE),
     "plan_statuses": ("plan", MANAGE),
@@ -57,6 +61,7 @@ PAGES = {
     "accounts:departments": (None, ADMIN),
     "accounts:department_edit": ("department", ADMIN),
 }
+EXTRA_KWARGS = {"plan_sheet": {"fmt": "xlsx"}}
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
     name for name, (_, expected) in PAGES.items() if expected in (MANAGE, CHANGE, POST_ONLY)
@@ -85,6 +90,7 @@ def world(demo):
     budget = BudgetLine.objects.create(item=own, year=2026)
     doomed = PlanItem.objects.filter(plan=plan, depth=4).exclude(pk=own.pk).last()
     trash = delete_item(doomed, actor=Actor.system())
+    upload = read_upload(demo.voorbeeld, None, "plan.md", b"# Plan\n\n## Doel\n\n- Actie\n")
     return {
         "org": "voorbeeld",
         "plan": plan.pk,
@@ -93,6 +99,7 @@ def world(demo):
         "milestone": milestone.pk,
         "budget": budget.pk,
         "trash": trash.pk,
+        "import": upload.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
     }
@@ -102,6 +109,7 @@ def url(name, kind, world, org=None, item_key="item"):
     kwargs = {"org": org or world["org"]}
     if kind is not None:
         kwargs["pk"] = world[item_key if kind == "item" else kind]
+    kwargs.update(EXTRA_KWARGS.get(name, {}))
     namespace = "" if name.startswith("api-") or ":" in name else "plans:"
     return reverse(namespace + name, kwargs=kwargs)
 

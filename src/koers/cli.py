@@ -1,6 +1,7 @@
 """The ``koers`` command: Django's management commands under shorter names.
 
-``koers demo``, ``koers serve``, ``koers import FILE``, ``koers export --plan ID --out FILE``,
+``koers demo``, ``koers serve``, ``koers import FILE``,
+``koers import-eval EXPECTED FILE``, ``koers export --plan ID --out FILE``,
 and every other management command (``koers migrate``, ``koers createsuperuser`` …).
 """
 
@@ -10,6 +11,7 @@ import sys
 ALIASES = {
     "import": "import_plan",
     "export": "export_plan",
+    "import-eval": "import_eval",
 }
 
 

@@ -7,7 +7,9 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Department
+from koers.importers.families import DOCUMENT_FAMILIES
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
+from koers.plans.models.document_import import family_label
 from koers.plans.terminology import SECTION_KEYS
 from koers.plans.widgets import RichTextWidget
 from koers.sdgs.models import SDGGoal, SDGTarget
@@ -258,4 +260,34 @@ class StatusForm(forms.ModelForm):
 
 
 class DocumentUploadForm(forms.Form):
-    file = forms.FileField(label=_("PlanDocument (JSON)"))
+    FAMILY_CHOICES = [
+        ("", _("Detect automatically")),
+        *((key, family_label(key)) for key in DOCUMENT_FAMILIES),
+    ]
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A PlanDocument (.json), a document (.txt, .md, .html, .docx, .pdf) or a "
+            "spreadsheet (.xlsx, .csv)."
+        ),
+    )
+    family = forms.ChoiceField(label=_("Kind of document"), choices=FAMILY_CHOICES, required=False)
+    plan = forms.ModelChoiceField(
+        label=_("Into plan"),
+        queryset=Plan.objects.none(),
+        required=False,
+        empty_label=_("(a new plan)"),
+        help_text=_(
+            "A document is added to an existing plan as non-public items; a spreadsheet "
+            "exported from Koers updates the plan's items by their code."
+        ),
+    )
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["plan"].queryset = Plan.objects.filter(organisation=organisation)
+
+
+class ImportFamilyForm(forms.Form):
+    family = forms.ChoiceField(label=_("Read as"), choices=DocumentUploadForm.FAMILY_CHOICES[1:])

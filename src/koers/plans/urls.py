@@ -1,16 +1,19 @@
 from django.urls import path
 
-from koers.plans.views import items, money_and_milestones, plans
+from koers.plans.views import imports, items, money_and_milestones, plans
 
 app_name = "plans"
 urlpatterns = [
     path("", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
-    path("plans/import/", plans.plan_import, name="plan_import"),
+    path("plans/import/", imports.plan_import, name="plan_import"),
+    path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
+    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     path("plans/<int:pk>/", plans.plan_tree, name="plan_tree"),
     path("plans/<int:pk>/settings/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/statuses/", plans.plan_statuses, name="plan_statuses"),
     path("plans/<int:pk>/export.json", plans.plan_export, name="plan_export"),
+    path("plans/<int:pk>/export.<str:fmt>", imports.plan_sheet, name="plan_sheet"),
     path("plans/<int:pk>/deleted/", plans.plan_trash, name="plan_trash"),
     path("plans/<int:pk>/items/new/", items.item_create, name="item_create"),
     path("deleted/<int:pk>/restore/", plans.restore_deleted, name="restore_deleted"),

@@ -36,3 +36,20 @@ class DocumentImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+    def get_family_label(self) -> str:
+        return family_label(self.family)
+
+    def get_detected_label(self) -> str:
+        return family_label(self.detected_family)
+
+
+def family_label(key: str) -> str:
+    labels = {
+        "flemish_report": _("Flemish online plan or progress report"),
+        "dutch_programme": _("Dutch programme report (three W-questions)"),
+        "policy_note": _("Policy note with goal tables"),
+        "outline": _("Other: headings and lists"),
+        "table": _("Spreadsheet, one row per item"),
+    }
+    return labels.get(key, key)

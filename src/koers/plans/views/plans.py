@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
 from koers.plans.document.export import export_plan
-from koers.plans.document.load import load_plan_document
-from koers.plans.document.validation import PlanDocumentError, parse
+from koers.plans.document.validation import PlanDocumentError
 from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
@@ -40,7 +39,7 @@ def plan_list(request):
         {
             "plans": plans,
             "can_manage": can(request.membership, MANAGE_PLANS),
-            "upload_form": DocumentUploadForm(),
+            "upload_form": DocumentUploadForm(organisation=request.organisation),
         },
     )
 
@@ -118,38 +117,6 @@ def plan_export(request, pk):
     filename = f"{slugify(plan.title) or 'plan'}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-@member_view
-@require_POST
-def plan_import(request):
-    _require(request, MANAGE_PLANS)
-    form = DocumentUploadForm(request.POST, request.FILES)
-    if form.is_valid() and form.cleaned_data["file"].size > settings.KOERS_IMPORT_MAX_BYTES:
-        limit = settings.KOERS_IMPORT_MAX_BYTES // (1024 * 1024)
-        messages.error(request, _("The file is larger than %(mb)s MB.") % {"mb": limit})
-        return redirect("plans:plan_list", org=request.organisation.slug)
-    if form.is_valid():
-        try:
-            result = load_plan_document(
-                parse(form.cleaned_data["file"].read()), request.organisation, user=request.user
-            )
-        except PlanDocumentError as error:
-            return render(
-                request,
-                "plans/import_errors.html",
-                {"problems": error.problems[:100], "total": len(error.problems)},
-                status=400,
-            )
-        for warning in result.warnings:
-            messages.warning(request, warning)
-        messages.success(
-            request,
-            _("The plan has been imported with %(count)s items.") % {"count": result.item_count},
-        )
-        return redirect("plans:plan_tree", org=request.organisation.slug, pk=result.plan.pk)
-    messages.error(request, _("Choose a PlanDocument file to import."))
-    return redirect("plans:plan_list", org=request.organisation.slug)
 
 
 @member_view

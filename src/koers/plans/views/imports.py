@@ -1,0 +1,219 @@
+"""Import views: upload a file, preview what was read, confirm; spreadsheets out and in."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.accounts.access import actor, get_for_organisation, member_view
+from koers.accounts.permissions import EXPORT, MANAGE_PLANS
+from koers.importers import DocumentError
+from koers.plans.document.load import load_plan_document
+from koers.plans.document.validation import PlanDocumentError, parse
+from koers.plans.forms import DocumentUploadForm, ImportFamilyForm
+from koers.plans.import_messages import error_text, location_text
+from koers.plans.models import DocumentImport, Plan
+from koers.plans.services import document_import, spreadsheet
+from koers.plans.views.common import get_plan
+
+SHEET_FORMATS = ("csv", "xlsx")
+
+
+def _require(request, capability):
+    actor(request).require(capability)
+
+
+@member_view
+def plan_import(request):
+    _require(request, MANAGE_PLANS)
+    form = DocumentUploadForm(
+        request.POST or None, request.FILES or None, organisation=request.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.KOERS_IMPORT_MAX_BYTES:
+            form.add_error(
+                "file",
+                _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.KOERS_IMPORT_MAX_BYTES // (1024 * 1024)},
+            )
+        elif upload.name.lower().endswith(".json"):
+            return _import_plan_document(request, upload, form)
+        else:
+            try:
+                draft = document_import.read_upload(
+                    request.organisation,
+                    request.user,
+                    upload.name,
+                    upload.read(),
+                    family=form.cleaned_data["family"],
+                    target_plan=form.cleaned_data["plan"],
+                )
+            except DocumentError as error:
+                form.add_error("file", error_text(error))
+            else:
+                return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
+    status = 400 if form.errors else 200
+    return render(request, "plans/import_upload.html", {"form": form}, status=status)
+
+
+def _import_plan_document(request, upload, form):
+    if form.cleaned_data["plan"] is not None:
+        form.add_error("plan", _("A PlanDocument is always loaded as a new plan."))
+        return render(request, "plans/import_upload.html", {"form": form}, status=400)
+    try:
+        result = load_plan_document(parse(upload.read()), request.organisation, user=request.user)
+    except PlanDocumentError as error:
+        return render(
+            request,
+            "plans/import_errors.html",
+            {"problems": error.problems[:100], "total": len(error.problems)},
+            status=400,
+        )
+    for warning in result.warnings:
+        messages.warning(request, warning)
+    messages.success(
+        request,
+        _("The plan has been imported with %(count)s items.") % {"count": result.item_count},
+    )
+    return redirect("plans:plan_tree", org=request.organisation.slug, pk=result.plan.pk)
+
+
+def _get_draft(request, pk) -> DocumentImport:
+    return get_for_organisation(request, DocumentImport.objects, "organisation", pk=pk)
+
+
+@member_view
+def import_preview(request, pk):
+    _require(request, MANAGE_PLANS)
+    draft = _get_draft(request, pk)
+    if draft.target_plan is not None and draft.format in SHEET_FORMATS:
+        return _sheet_update(request, draft)
+    family_form = ImportFamilyForm(initial={"family": draft.family})
+    if request.method == "POST" and "read_again" in request.POST:
+        family_form = ImportFamilyForm(request.POST)
+        if family_form.is_valid():
+            document_import.read_again(draft, family_form.cleaned_data["family"])
+            messages.info(request, _("The document has been read again."))
+            return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
+    rows = document_import.preview_rows(draft.document)
+    errors: list[str] = []
+    if request.method == "POST" and "confirm" in request.POST:
+        keep = {int(n) for n in request.POST.getlist("keep") if n.isdigit()}
+        depths = {
+            row.number: int(request.POST.get(f"level_{row.number}", row.depth))
+            for row in rows
+            if request.POST.get(f"level_{row.number}", "").isdigit()
+        }
+        into = draft.target_plan
+        try:
+            result = document_import.load_import(
+                draft,
+                actor=actor(request),
+                keep=keep,
+                depths=depths,
+                title=request.POST.get("title", ""),
+                into=into,
+            )
+        except PlanDocumentError as error:
+            errors = [str(problem) for problem in error.problems[:50]]
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            for warning in result.warnings:
+                messages.warning(request, warning)
+            messages.success(
+                request,
+                _("%(count)s items have been loaded into '%(plan)s'.")
+                % {"count": result.item_count, "plan": result.plan.title},
+            )
+            return redirect("plans:plan_tree", org=request.organisation.slug, pk=result.plan.pk)
+        # keep what the user chose on the page
+        for row in rows:
+            row.kept = row.number in keep
+            row.chosen_depth = depths.get(row.number, row.depth)
+    levels = _level_names(draft.document, max((row.depth for row in rows), default=1))
+    for row in rows:
+        row.kept = getattr(row, "kept", True)
+        row.chosen_depth = getattr(row, "chosen_depth", row.depth)
+        row.where = location_text(row.source)
+    context = {
+        "draft": draft,
+        "rows": rows,
+        "levels": levels,
+        "counts": document_import.counts(draft.document),
+        "warnings": document_import.warning_messages(draft),
+        "family_form": family_form,
+        "errors": errors,
+        "title": request.POST.get("title", draft.document["plan"]["title"]),
+    }
+    return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _level_names(document: dict, depth: int) -> list[tuple[int, str]]:
+    names = list((document["plan"].get("terminology") or {}).get("levels") or [])
+    return [
+        (n, names[n - 1] if n <= len(names) else _("Level %(n)s") % {"n": n})
+        for n in range(1, depth + 1)
+    ]
+
+
+def _sheet_update(request, draft: DocumentImport):
+    plan = draft.target_plan
+    changes = spreadsheet.sheet_changes(plan, bytes(draft.content), draft.filename)
+    if request.method == "POST" and "confirm" in request.POST:
+        delete_missing = request.POST.get("delete_missing") == "on"
+        try:
+            done = spreadsheet.apply_changes(
+                plan, changes, delete_missing=delete_missing, actor=actor(request)
+            )
+        except ValidationError as error:
+            changes.problems = error.messages
+        else:
+            DocumentImport.objects.filter(pk=draft.pk).delete()
+            messages.success(
+                request,
+                _(
+                    "The plan has been updated: %(new)s new, %(changed)s changed, "
+                    "%(deleted)s deleted."
+                )
+                % done,
+            )
+            return redirect("plans:plan_tree", org=request.organisation.slug, pk=plan.pk)
+    return render(
+        request,
+        "plans/import_sheet_update.html",
+        {"draft": draft, "plan": plan, "changes": changes},
+        status=400 if changes.problems and request.method == "POST" else 200,
+    )
+
+
+@member_view
+@require_POST
+def import_discard(request, pk):
+    _require(request, MANAGE_PLANS)
+    _get_draft(request, pk).delete()
+    messages.info(request, _("The import has been discarded; nothing was loaded."))
+    return redirect("plans:plan_list", org=request.organisation.slug)
+
+
+@member_view
+def plan_sheet(request, pk, fmt):
+    plan: Plan = get_plan(request, pk)
+    _require(request, EXPORT)
+    if fmt == "csv":
+        content, kind = spreadsheet.plan_csv(plan), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        content = spreadsheet.plan_xlsx(plan)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = (
+        f'attachment; filename="{slugify(plan.title) or "plan"}.{fmt}"'
+    )
+    return response
