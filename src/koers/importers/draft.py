@@ -97,8 +97,8 @@ class Draft:
     warnings: list[Warning] = field(default_factory=list)
     years: Counter = field(default_factory=Counter)  # years mentioned, for defaults
 
-    def warn(self, code: str, message: str, source: Source | None = None, **params) -> None:
-        self.warnings.append(Warning(code, message, source, params))
+    def warn(self, key: str, message: str, source: Source | None = None, /, **params) -> None:
+        self.warnings.append(Warning(key, message, source, params))
 
     def walk(self) -> Iterator[tuple[int, DraftItem]]:
         for item in self.items:

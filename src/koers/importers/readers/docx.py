@@ -12,6 +12,7 @@ import zipfile
 from koers.importers.errors import DocumentError
 from koers.importers.lines import Line, Source
 
+LIST_LEVEL = re.compile(r"\s(\d)$")
 HEADING_STYLE = re.compile(r"^(heading|kop|titre|überschrift)\s*(\d)$", re.IGNORECASE)
 
 
@@ -73,5 +74,7 @@ def _paragraph_kind(paragraph, qn) -> dict:
         level = 0
         if numbering is not None and numbering.ilvl is not None:
             level = int(numbering.ilvl.get(qn("w:val"), 0) or 0)
+        elif match := LIST_LEVEL.search(style):  # 'List Bullet 2' is the second level
+            level = int(match[1]) - 1
         return {"bullet": level + 1}
     return {}
