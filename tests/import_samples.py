@@ -33,8 +33,11 @@ REPORT_BLOCKS = [
 ]
 EXPECTED_CODES = ["VB1", "VB1-01", "VB1-01-01", "VB1-02", "VB2", "VB2-01"]
 EXPECTED_MILESTONES = {
-    "VB1-01": [("2024-01-01", "2024-12-31", True), ("2025-01-01", "2026-12-31", False),
-               ("2026-01-01", None, False)],
+    "VB1-01": [
+        ("2024-01-01", "2024-12-31", True),
+        ("2025-01-01", "2026-12-31", False),
+        ("2026-01-01", None, False),
+    ],
     "VB1-02": [("2025-10-01", "2025-12-31", False), ("2026-03-01", "2026-05-31", False)],
 }
 EXPECTED_BUDGET = {"VB1-01": "12500.00", "VB2-01": "40000.00"}
@@ -86,7 +89,7 @@ def report_html() -> str:
         if kind == "heading":
             parts.append(f"<h{level + 1}>{text}</h{level + 1}>")
         else:
-            parts.append(f"<p onclick=\"steal()\">{text}</p>")
+            parts.append(f'<p onclick="steal()">{text}</p>')
     parts.append("</ul>" * depth)
     parts.append("<img src=x onerror=alert(1)></main><footer>© Gemeente Voorbeeld</footer>")
     parts.append("<script>document.write('weg')</script></body></html>")

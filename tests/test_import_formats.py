@@ -59,8 +59,16 @@ def test_grouped_milestones_carry_their_group():
 def test_html_drops_scripts_navigation_and_chrome():
     result = import_document(samples.report_html().encode(), "pagina.html")
     text = json.dumps(result.document, ensure_ascii=False)
-    for unwanted in ("alert", "steal", "onerror", "document.write", "Publicatiedatum",
-                     "Terug naar navigatie", "Menu", "©"):
+    for unwanted in (
+        "alert",
+        "steal",
+        "onerror",
+        "document.write",
+        "Publicatiedatum",
+        "Terug naar navigatie",
+        "Menu",
+        "©",
+    ):
         assert unwanted not in text
     first = _items(result.document)[1]
     assert first["source"]["line"] > 1  # the line in the HTML source
@@ -92,10 +100,27 @@ def test_policy_note_tables_in_word():
 def test_spreadsheet_rows_with_parent_codes():
     content = samples.sheet_xlsx(
         [
-            ["Code", "Titel", "Bovenliggende code", "Eigenaar", "Start", "Einde", "Budget", "Status"],
+            [
+                "Code",
+                "Titel",
+                "Bovenliggende code",
+                "Eigenaar",
+                "Start",
+                "Einde",
+                "Budget",
+                "Status",
+            ],
             ["D1", "Veilige wijken", "", "", 2026, 2031, "", "groen"],
-            ["D1-01", "Meer straatverlichting", "D1", "EDITOR@voorbeeld.be", 2026, 2027,
-             "€ 120.000", "gestart, nog niet gereed"],
+            [
+                "D1-01",
+                "Meer straatverlichting",
+                "D1",
+                "EDITOR@voorbeeld.be",
+                2026,
+                2027,
+                "€ 120.000",
+                "gestart, nog niet gereed",
+            ],
             ["D1-02", "Fietsstraten", "D9", "", "", "", "15.770,29", "3/5"],
         ]
     )
@@ -164,7 +189,7 @@ def test_a_family_can_be_chosen_and_unknown_families_are_refused():
 
 
 def test_plain_text_without_structure_becomes_a_draft_with_warnings():
-    result = import_document("Gewoon een zin.\nNog een zin.".encode(), "notitie.txt")
+    result = import_document(b"Gewoon een zin.\nNog een zin.", "notitie.txt")
     validate(result.document)
     assert result.family == "outline"
     assert result.document["plan"]["items"] == []

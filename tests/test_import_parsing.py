@@ -46,7 +46,9 @@ def test_periods(text, start, end):
     assert period.text == " ".join(text.split())
 
 
-@pytest.mark.parametrize("text", ["regulier", "doorlopend", "planning in overleg ICT", "", "1x/jaar"])
+@pytest.mark.parametrize(
+    "text", ["regulier", "doorlopend", "planning in overleg ICT", "", "1x/jaar"]
+)
 def test_texts_without_a_date_have_no_period(text):
     assert parse_period(text) is None
 

@@ -10,18 +10,58 @@ from koers.importers.families import DOCUMENT_FAMILIES
 from koers.plans.document.validation import validate
 
 FRAGMENTS = [
-    "PE1-01 Een actieplan", "PE1-01-02 Een actie", "Actieplannen", "Terug naar navigatie - x",
-    "Ons plan", "Stand van zaken", "Tijdspad en mijlpalen", "Tijdpad & mijlpalen",
-    "Wat kost het", "Wat heeft het gekost?", "Wat wilden we bereiken?", "Omschrijving",
-    "Wat hebben we gerealiseerd?", "6. Programma Bestuur", "6.1 Actielijn 1 Dienstverlening",
-    "Budget voor 2023 uit het akkoord € 240.000", "Ingezet:", "Totaal € 1", "Resterend:",
-    "€ 145.000", "STRATEGISCH DOEL 1:", "Tactische doelstelling 1.1:",
-    "Operationele doelstelling 1.1.1:", "\tConcrete acties", "\ttiming", "\tbudget",
-    "\tEen actie.", "\tvoorjaar 2011", "\tregulier", "\t€ 500", "Inleiding", "Trend 1",
-    "  • Kader - gerealiseerd 2020", "  • Iets (2020-2021)", "    • genest (vanaf 2021)",
-    "  • Groep:", "· punt", "- › pijl", "1.2.1.1 Code", "II.1.2 Romeins", "2025-3-2: Datum",
-    "01/04/SAP/01/06 Schuin", "(1.000)", "x € 1.000", "Q4 2021", "voor 15 mei 2011", "",
-    "# Kop", "## Kop twee", "regulier", "9 171 819", "-2.500 euro",
+    "PE1-01 Een actieplan",
+    "PE1-01-02 Een actie",
+    "Actieplannen",
+    "Terug naar navigatie - x",
+    "Ons plan",
+    "Stand van zaken",
+    "Tijdspad en mijlpalen",
+    "Tijdpad & mijlpalen",
+    "Wat kost het",
+    "Wat heeft het gekost?",
+    "Wat wilden we bereiken?",
+    "Omschrijving",
+    "Wat hebben we gerealiseerd?",
+    "6. Programma Bestuur",
+    "6.1 Actielijn 1 Dienstverlening",
+    "Budget voor 2023 uit het akkoord € 240.000",
+    "Ingezet:",
+    "Totaal € 1",
+    "Resterend:",
+    "€ 145.000",
+    "STRATEGISCH DOEL 1:",
+    "Tactische doelstelling 1.1:",
+    "Operationele doelstelling 1.1.1:",
+    "\tConcrete acties",
+    "\ttiming",
+    "\tbudget",
+    "\tEen actie.",
+    "\tvoorjaar 2011",
+    "\tregulier",
+    "\t€ 500",
+    "Inleiding",
+    "Trend 1",
+    "  • Kader - gerealiseerd 2020",
+    "  • Iets (2020-2021)",
+    "    • genest (vanaf 2021)",
+    "  • Groep:",
+    "· punt",
+    "- › pijl",
+    "1.2.1.1 Code",
+    "II.1.2 Romeins",
+    "2025-3-2: Datum",
+    "01/04/SAP/01/06 Schuin",
+    "(1.000)",
+    "x € 1.000",
+    "Q4 2021",
+    "voor 15 mei 2011",
+    "",
+    "# Kop",
+    "## Kop twee",
+    "regulier",
+    "9 171 819",
+    "-2.500 euro",
 ]
 
 lines = st.lists(
@@ -57,7 +97,9 @@ def test_plan_like_documents_in_any_family(body, suffix, family):
             f"<{tag}>{html.escape(line)}</{tag}>"
             for line, tag in zip(body, ["h2", "p", "li", "h3", "td"] * 20, strict=False)
         )
-        text = f"<html><body><ul>{text}</ul><table><tr><td>a</td><td>b</td></tr></table></body></html>"
+        text = (
+            f"<html><body><ul>{text}</ul><table><tr><td>a</td><td>b</td></tr></table></body></html>"
+        )
     _check(text.encode("utf-8", "surrogatepass"), f"plan.{suffix}", family)
 
 
