@@ -143,3 +143,22 @@ def test_heading_synonyms_and_chrome_are_data():
     assert is_chrome("Publicatiedatum: 1 juni 2021")
     assert is_chrome("Terug")
     assert not is_chrome("Terugblik op 2021")
+
+
+def test_a_year_before_the_euro_sign_is_no_amount():
+    assert [a for a, _ in euro_amounts("Nog te besteden in 2027 € 30.000")] == [Decimal(30000)]
+
+
+def test_the_examples_in_the_documentation_read_as_described():
+    import re
+    from pathlib import Path
+
+    from koers.importers import import_document
+
+    text = (Path(__file__).parents[1] / "docs" / "import-formats.md").read_text()
+    families = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        result = import_document(block.encode(), "voorbeeld.txt")
+        assert result.warnings == [], result.warnings
+        families.append(result.family)
+    assert families == ["flemish_report", "dutch_programme", "policy_note"]

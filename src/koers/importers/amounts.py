@@ -12,7 +12,8 @@ _NUMBER = (
 )
 EURO_AMOUNT = re.compile(
     r"(?:€|EUR|euro)\s*(?P<before>" + _NUMBER + r")(?:\s*(?:euro|EUR))?"
-    r"|(?P<after>" + _NUMBER + r")\s*(?:€|EUR\b|euro\b)",
+    # '5.000 euro', but not the year in 'in 2027 € 30.000'
+    r"|(?P<after>" + _NUMBER + r")\s*(?:€|EUR\b|euro\b)(?!\s*[-−–]?\s?\d)",
     re.IGNORECASE,
 )
 BARE_AMOUNT = re.compile(r"^\s*(?P<number>" + _NUMBER + r")\s*$")

@@ -69,15 +69,19 @@ def parse_status(text: str) -> Status | None:
     return None
 
 
+@cache
+def _tail() -> re.Pattern:
+    """One pattern for every phrase at the end of a text, longest phrases first."""
+    phrases = "|".join(re.escape(phrase) for phrase, _key in _phrases() if len(phrase) > 3)
+    return re.compile(r"(?:^|[\s:(\-–])(?P<phrase>" + phrases + r")\b[^a-z]*$")
+
+
 def find_status(text: str) -> Status | None:
     """A status phrase at the end of a text: '… - in uitvoering', '…: nog op te starten'."""
-    words = normalise(text)
-    for phrase, key in _phrases():
-        if len(phrase) > 3 and re.search(
-            r"(^|[\s:(\-–])" + re.escape(phrase) + r"\b[^a-z]*$", words
-        ):
-            return Status(key, phrase)
-    return None
+    match = _tail().search(normalise(text))
+    if match is None:
+        return None
+    return Status(dict(_phrases())[match["phrase"]], match["phrase"])
 
 
 def preset_key(status: str, preset: str) -> str:

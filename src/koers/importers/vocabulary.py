@@ -35,10 +35,16 @@ def section_key(text: str) -> str | None:
     return section_of_heading().get(normalise(text))
 
 
-def is_chrome(text: str) -> bool:
-    words = normalise(text)
+@cache
+def _chrome() -> tuple[frozenset, tuple]:
     chrome = vocabulary()["chrome"]
-    return words in chrome["exact"] or any(words.startswith(start) for start in chrome["starts"])
+    return frozenset(chrome["exact"]), tuple(chrome["starts"])
+
+
+def is_chrome(text: str) -> bool:
+    exact, starts = _chrome()
+    words = normalise(text)
+    return words in exact or words.startswith(starts)
 
 
 def is_context_chapter(text: str) -> bool:
