@@ -13,10 +13,10 @@ import argparse
 import io
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
-import resource
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
