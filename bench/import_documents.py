@@ -159,9 +159,7 @@ def main() -> None:
     blocks = synthetic_report_lines(args.pages)
     print(f"Synthetic report: {args.pages} pages of {LINES_PER_PAGE} lines ({len(blocks)} blocks)")
     print()
-    print(
-        "| format | size (MB) | read into PlanDocument (s) | process peak RSS so far (MB) | items | load (s) |"
-    )
+    print("| format | size (MB) | read (s) | process peak RSS so far (MB) | items | load (s) |")
     print("|---|---|---|---|---|---|")
     for fmt in args.formats.split(","):
         content = WRITERS[fmt](blocks)
