@@ -162,3 +162,20 @@ def test_the_examples_in_the_documentation_read_as_described():
         assert result.warnings == [], result.warnings
         families.append(result.family)
     assert families == ["flemish_report", "dutch_programme", "policy_note"]
+
+
+def test_every_importer_message_is_in_the_translation_list():
+    import ast
+    from pathlib import Path
+
+    from koers.plans.import_messages import MESSAGES
+
+    root = Path(__file__).parents[1] / "src" / "koers" / "importers"
+    found = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", None))
+                if name in ("warn", "DocumentError") and len(node.args) >= 2:
+                    found.add(node.args[1].value)
+    assert found <= set(MESSAGES), found - set(MESSAGES)

@@ -237,3 +237,50 @@ def test_command_refuses_bad_files_without_traceback(demo, tmp_path):
     with pytest.raises(CommandError, match=r"kapot\.docx"):
         call_command("import_plan", str(path), "--organisation", "voorbeeld")
     assert Plan.objects.filter(organisation=demo.voorbeeld).count() == 1
+
+
+def test_the_user_maps_the_columns_of_a_sheet(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    content = samples.sheet_xlsx(
+        [["Wat", "Kenmerk", "Wanneer"], ["Fietspad", "F1", "2027"], ["Speelplein", "F2", "2028"]]
+    )
+    _upload(client, "lijst.xlsx", content)
+    draft = DocumentImport.objects.get()
+    assert draft.document["plan"]["items"] == []  # no heading says which column is the title
+    page = client.get(_preview_url(draft)).content.decode()
+    assert "column_title" in page and "Kenmerk" in page
+    client.post(
+        _preview_url(draft),
+        {
+            "map_columns": "1",
+            "column_title": "Wat",
+            "column_code": "Kenmerk",
+            "column_start": "Wanneer",
+        },
+    )
+    draft.refresh_from_db()
+    items = draft.document["plan"]["items"]
+    assert [(i["code"], i["title"], i["start_year"]) for i in items] == [
+        ("F1", "Fietspad", 2027),
+        ("F2", "Speelplein", 2028),
+    ]
+    assert "selected>Wat<" in client.get(_preview_url(draft)).content.decode()
+
+
+def test_command_maps_columns(demo, capsys, tmp_path):
+    import json
+
+    path = tmp_path / "lijst.csv"
+    path.write_text("Wat;Kenmerk\nFietspad;F1\n", encoding="utf-8")
+    call_command(
+        "import_plan",
+        str(path),
+        "--dry-run",
+        "--json",
+        "--column",
+        "title=Wat",
+        "--column",
+        "code=Kenmerk",
+    )
+    items = json.loads(capsys.readouterr().out)["plan"]["items"]
+    assert [(i["code"], i["title"]) for i in items] == [("F1", "Fietspad")]

@@ -5,7 +5,7 @@ from pathlib import PurePath
 
 from koers.importers.draft import Draft, Warning
 from koers.importers.errors import DocumentError
-from koers.importers.families import DOCUMENT_FAMILIES, FAMILIES, detect
+from koers.importers.families import FAMILIES, detect
 from koers.importers.readers import read_document
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -33,10 +33,13 @@ def import_document(
     family: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress=None,
+    columns: dict[str, str] | None = None,
 ) -> ImportResult:
     """Read a document and turn it into a PlanDocument.
 
-    Raises :class:`DocumentError` for a file that cannot be read at all; anything
+    ``columns`` maps fields to a spreadsheet's headings ('title': 'Naam') where the
+    headings are not the usual ones. Raises :class:`DocumentError` for a file that
+    cannot be read at all; anything
     readable gives a result, at worst an empty draft with warnings.
     """
     if family is not None and family not in FAMILIES:
@@ -61,9 +64,9 @@ def import_document(
         chosen = "table"
     else:
         detected, scores = detect(lines)
-        chosen = family if family in DOCUMENT_FAMILIES else detected
+        chosen = family or detected  # 'table' reads the tables of an HTML or Word file
     try:
-        draft = FAMILIES[chosen](lines)
+        draft = FAMILIES[chosen](lines, columns) if chosen == "table" else FAMILIES[chosen](lines)
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")

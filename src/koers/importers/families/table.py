@@ -57,24 +57,51 @@ def map_columns(header: tuple[str, ...]) -> dict[str, int]:
     return mapping
 
 
-def parse(lines: list[Line], columns: dict[str, int] | None = None) -> Draft:
+def header_row(lines: list[Line], columns: dict[str, str] | None = None) -> int | None:
+    """Index (among the rows with cells) of the header: the first row naming a title column,
+    or, with a mapping chosen by the user, the first row holding the chosen headings."""
+    rows = [line for line in lines if line.cells][:20]
+    for index, line in enumerate(rows):
+        if columns:
+            if set(columns.values()) <= set(line.cells):
+                return index
+        elif "title" in map_columns(line.cells):
+            return index
+    return None
+
+
+def sheet_columns(lines: list[Line]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The header cells of a sheet and the fields they are mapped to automatically."""
+    rows = [line for line in lines if line.cells]
+    at = header_row(lines)
+    header = rows[at].cells if at is not None else (rows[0].cells if rows else ())
+    return header, {field: header[index] for field, index in map_columns(header).items()}
+
+
+def parse(lines: list[Line], columns: dict[str, str] | None = None) -> Draft:
+    """``columns`` maps fields to header cells ('title': 'Naam'), overriding the headings."""
     draft = Draft(family="table", preset="custom")
     rows = [line for line in lines if line.cells]
     note_years(draft, rows)
-    header_at = next(
-        (i for i, line in enumerate(rows[:10]) if "title" in map_columns(line.cells)), None
-    )
-    if header_at is None and columns is None:
+    columns = {field: name for field, name in (columns or {}).items() if field in FIELDS and name}
+    if columns and "title" not in columns:
+        draft.warn("no_title_column", "Choose the column that holds the titles.")
+        return draft
+    header_at = header_row(lines, columns)
+    if header_at is None:
         draft.warn(
             "no_header",
             "No header row with a title column was found; name the columns (for example "
             "'Code', 'Titel', 'Bovenliggende code').",
         )
         return draft
-    header = rows[header_at].cells if header_at is not None else ()
-    mapping = dict(columns) if columns is not None else map_columns(header)
+    header = rows[header_at].cells
+    if columns:
+        mapping = {field: header.index(name) for field, name in columns.items()}
+    else:
+        mapping = map_columns(header)
     scale = scale_of(" ".join(header))
-    body = rows[header_at + 1 :] if header_at is not None else rows
+    body = rows[header_at + 1 :]
     items: list[tuple[DraftItem, str, str]] = []  # (item, parent code, level)
     for row in body:
         item, parent, level = _item(row, mapping, scale, draft)

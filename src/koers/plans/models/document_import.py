@@ -26,6 +26,12 @@ class DocumentImport(models.Model):
     detected_family = models.CharField(_("detected family"), max_length=40)
     document = models.JSONField(_("PlanDocument"))
     warnings = models.JSONField(_("warnings"), default=list)
+    columns = models.JSONField(
+        _("spreadsheet columns"),
+        default=dict,
+        blank=True,
+        help_text=_("Field → heading, when the user chose the columns of a spreadsheet."),
+    )
     target_plan = models.ForeignKey(
         "plans.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

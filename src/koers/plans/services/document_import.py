@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from koers.accounts.actor import Actor
 from koers.accounts.permissions import MANAGE_PLANS
 from koers.importers import DocumentError, import_document
+from koers.importers.families import table
+from koers.importers.readers import read_document
 from koers.plans.document.load import LoadResult, insert_items, load_plan_document
 from koers.plans.document.validation import validate
-from koers.plans.import_messages import warning_text
+from koers.plans.import_messages import location_text, warning_text
 from koers.plans.models import DocumentImport, Plan, PlanItem
 
 KEEP_DRAFTS = timedelta(days=7)
@@ -58,13 +60,23 @@ def read_upload(
     )
 
 
-def read_again(draft: DocumentImport, family: str) -> DocumentImport:
-    result = import_document(bytes(draft.content), draft.filename, family=family)
+def read_again(
+    draft: DocumentImport, family: str | None = None, columns: dict[str, str] | None = None
+) -> DocumentImport:
+    """Read the stored file again, as another family or with other spreadsheet columns."""
+    result = import_document(bytes(draft.content), draft.filename, family=family, columns=columns)
     draft.family = result.family
     draft.document = result.document
     draft.warnings = [warning.as_dict() for warning in result.warnings]
-    draft.save(update_fields=["family", "document", "warnings"])
+    draft.columns = columns or {}
+    draft.save(update_fields=["family", "document", "warnings", "columns"])
     return draft
+
+
+def sheet_columns(draft: DocumentImport) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The header cells of an uploaded spreadsheet and the automatic field mapping."""
+    _fmt, lines = read_document(bytes(draft.content), draft.filename)
+    return table.sheet_columns(lines)
 
 
 @dataclass
@@ -96,6 +108,20 @@ class PreviewRow:
     @property
     def budget_count(self) -> int:
         return len(self.data.get("budget_lines", []))
+
+    @property
+    def milestones(self) -> list[dict]:
+        return [
+            {**milestone, "where": location_text(milestone.get("source"))}
+            for milestone in self.data.get("milestones", [])
+        ]
+
+    @property
+    def budget_lines(self) -> list[dict]:
+        return [
+            {**line, "where": location_text(line.get("source"))}
+            for line in self.data.get("budget_lines", [])
+        ]
 
 
 def preview_rows(document: dict) -> list[PreviewRow]:

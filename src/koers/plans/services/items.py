@@ -50,6 +50,9 @@ def _check_item_values(plan: Plan, values: dict, exclude_id=None) -> None:
     start, end = values.get("start_year"), values.get("end_year")
     if start and end and start > end:
         errors["end_year"] = _("The end year lies before the start year.")
+    planned_start, planned_end = values.get("planned_start"), values.get("planned_end")
+    if planned_start and planned_end and planned_start > planned_end:
+        errors["planned_end"] = _("The planned end lies before the planned start.")
     progress = values.get("progress")
     if progress is not None and not 0 <= progress <= 100:
         errors["progress"] = _("Progress is a percentage from 0 to 100.")

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, member_view
@@ -21,6 +22,23 @@ from koers.plans.services import document_import, spreadsheet
 from koers.plans.views.common import get_plan
 
 SHEET_FORMATS = ("csv", "xlsx")
+COLUMN_LABELS = {
+    "code": _lazy("Code"),
+    "title": _lazy("Title"),
+    "parent_code": _lazy("Parent code"),
+    "level": _lazy("Level"),
+    "description": _lazy("Description"),
+    "owner": _lazy("Owner (e-mail address)"),
+    "departments": _lazy("Departments"),
+    "start": _lazy("Start"),
+    "end": _lazy("End"),
+    "timing": _lazy("Timing"),
+    "budget": _lazy("Budget"),
+    "spent": _lazy("Spent"),
+    "status": _lazy("Status"),
+    "progress": _lazy("Progress"),
+    "policy": _lazy("Policy"),
+}
 
 
 def _require(request, capability):
@@ -94,6 +112,18 @@ def import_preview(request, pk):
     if draft.target_plan is not None and draft.format in SHEET_FORMATS:
         return _sheet_update(request, draft)
     family_form = ImportFamilyForm(initial={"family": draft.family})
+    header, mapping = ((), {})
+    if draft.format in SHEET_FORMATS:
+        header, mapping = document_import.sheet_columns(draft)
+        if request.method == "POST" and "map_columns" in request.POST:
+            columns = {
+                field: request.POST.get(f"column_{field}", "")
+                for field in COLUMN_LABELS
+                if request.POST.get(f"column_{field}", "") in header
+            }
+            document_import.read_again(draft, columns=columns)
+            messages.info(request, _("The sheet has been read again with your columns."))
+            return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
     if request.method == "POST" and "read_again" in request.POST:
         family_form = ImportFamilyForm(request.POST)
         if family_form.is_valid():
@@ -150,8 +180,19 @@ def import_preview(request, pk):
         "family_form": family_form,
         "errors": errors,
         "title": request.POST.get("title", draft.document["plan"]["title"]),
+        "sheet_header": header,
+        "column_choices": [
+            (field, label, _chosen_column(draft, field, mapping))
+            for field, label in COLUMN_LABELS.items()
+        ],
     }
     return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _chosen_column(draft: DocumentImport, field: str, automatic: dict[str, str]) -> str:
+    if draft.columns:
+        return draft.columns.get(field, "")
+    return automatic.get(field, "")
 
 
 def _level_names(document: dict, depth: int) -> list[tuple[int, str]]:

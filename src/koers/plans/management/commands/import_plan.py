@@ -42,6 +42,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress", action="store_true", help=_("never show a progress bar")
         )
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="FIELD=HEADING",
+            help=_("for a spreadsheet: the heading of the column that holds FIELD (title=Naam)"),
+        )
         parser.add_argument("--organisation", help=_("slug of the organisation"))
         parser.add_argument(
             "--replace", type=int, metavar="PLAN_ID", help=_("replace the content of this plan")
@@ -130,6 +137,7 @@ class Command(BaseCommand):
                 family=options.get("family"),
                 max_bytes=settings.KOERS_IMPORT_MAX_BYTES,
                 progress=progress,
+                columns=_columns(options["column"]),
             )
         except DocumentError as error:
             raise CommandError(
@@ -182,6 +190,16 @@ class Command(BaseCommand):
             where = location_text(item.source.as_dict())
             code = f"{item.code} " if item.code else ""
             self.stdout.write(f"{'  ' * depth}{code}{item.title[:90]}  [{where}]")
+
+
+def _columns(pairs: list[str]) -> dict[str, str] | None:
+    columns = {}
+    for pair in pairs:
+        field, separator, heading = pair.partition("=")
+        if not separator:
+            raise CommandError(_("Write --column as FIELD=HEADING, for example title=Naam."))
+        columns[field.strip()] = heading.strip()
+    return columns or None
 
 
 class _ProgressBar:
