@@ -194,3 +194,10 @@ def test_plain_text_without_structure_becomes_a_draft_with_warnings():
     assert result.family == "outline"
     assert result.document["plan"]["items"] == []
     assert {w.code for w in result.warnings} == {"no_items"}
+
+
+def test_deeply_nested_html_is_refused_clearly():
+    html = ("<div>" * 5000 + "tekst" + "</div>" * 5000).encode()
+    with pytest.raises(DocumentError) as raised:
+        import_document(html, "diep.html")
+    assert raised.value.code == "too_deep"

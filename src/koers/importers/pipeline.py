@@ -56,7 +56,10 @@ def import_document(
             size=round(len(data) / 1_048_576, 1),
             limit=round(max_bytes / 1_048_576, 1),
         )
-    fmt, lines = read_document(data, filename, progress=progress)
+    try:
+        fmt, lines = read_document(data, filename, progress=progress)
+    except RecursionError as error:
+        raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step = _Steps(progress, fmt)
     step("read")
     if fmt in ("csv", "xlsx"):
