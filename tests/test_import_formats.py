@@ -201,3 +201,12 @@ def test_deeply_nested_html_is_refused_clearly():
     with pytest.raises(DocumentError) as raised:
         import_document(html, "diep.html")
     assert raised.value.code == "too_deep"
+
+
+def test_progress_is_reported_per_step_and_per_pdf_page():
+    steps = []
+    import_document(samples.report_text().encode(), "v.txt", progress=lambda *a: steps.append(a))
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    pages = []
+    import_document(samples.report_pdf(pages=3), "v.pdf", progress=lambda *a: pages.append(a))
+    assert pages == [(1, 3), (2, 3), (3, 3)]

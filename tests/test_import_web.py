@@ -284,3 +284,11 @@ def test_command_maps_columns(demo, capsys, tmp_path):
     )
     items = json.loads(capsys.readouterr().out)["plan"]["items"]
     assert [(i["code"], i["title"]) for i in items] == [("F1", "Fietspad")]
+
+
+def test_large_files_show_a_progress_bar_on_standard_error(demo, tmp_path):
+    path = tmp_path / "groot.txt"
+    path.write_bytes(samples.report_text().encode() * 2000)  # over 1 MB
+    err = io.StringIO()
+    call_command("import_plan", str(path), "--dry-run", stderr=err, stdout=io.StringIO())
+    assert "groot.txt" in err.getvalue() and "3/3" in err.getvalue()
