@@ -210,3 +210,16 @@ def test_progress_is_reported_per_step_and_per_pdf_page():
     pages = []
     import_document(samples.report_pdf(pages=3), "v.pdf", progress=lambda *a: pages.append(a))
     assert pages == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize(
+    ("filename", "line"),
+    [
+        ("a.md", "# a" + " " * 50_000 + "x"),
+        ("b.txt", "Doelstelling 1: " + " " * 50_000 + "x"),
+        ("c.txt", "Tijdspad en mijlpalen\n  • Mijlpaal" + " " * 50_000 + "(2021)"),
+    ],
+)
+def test_very_long_lines_are_read_in_linear_time(filename, line):
+    result = import_document(line.encode(), filename)  # seconds to minutes when quadratic
+    validate(result.document)

@@ -292,3 +292,59 @@ def test_large_files_show_a_progress_bar_on_standard_error(demo, tmp_path):
     err = io.StringIO()
     call_command("import_plan", str(path), "--dry-run", stderr=err, stdout=io.StringIO())
     assert "groot.txt" in err.getvalue() and "3/3" in err.getvalue()
+
+
+def test_review_findings_on_sheets(demo, login):
+    """A parent missing from the sheet stays when rows below it remain; an owner who left
+    and department names with commas do not refuse an unchanged sheet; formulas stay text."""
+    from openpyxl import load_workbook
+
+    from koers.accounts.models import Department, Membership
+
+    client = login("coordinator@voorbeeld.be")
+    item = PlanItem.objects.get(plan=demo.plan, code="BD1-01")
+    comma = Department.objects.create(organisation=demo.voorbeeld, name="Welzijn, cultuur")
+    item.departments.add(comma)
+    departments = set(item.departments.all())
+    leaver = PlanItem.objects.filter(plan=demo.plan, owner__isnull=False).last()
+    Membership.objects.filter(user=leaver.owner, organisation=demo.voorbeeld).delete()
+    item.title = '=HYPERLINK("http://evil.example","klik")'
+    item.save()
+
+    workbook = load_workbook(io.BytesIO(_sheet(client, demo.plan)))
+    title_cell = next(c for c in workbook.active["C"] if c.value and "HYPERLINK" in str(c.value))
+    assert title_cell.data_type == "s"
+    csv_text = _sheet(client, demo.plan, "csv").decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_text
+
+    lines = [line for line in csv_text.splitlines() if ";BD1;" not in line]  # drop the parent
+    _upload(client, "plan.csv", "\n".join(lines).encode(), plan=demo.plan.pk)
+    draft = DocumentImport.objects.get()
+    response = client.post(_preview_url(draft), {"confirm": "1", "delete_missing": "on"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert PlanItem.objects.filter(plan=demo.plan, code="BD1").exists()
+    item.refresh_from_db()
+    assert item.title.startswith("=HYPERLINK")  # read back without the guard quote
+    assert set(item.departments.all()) == departments
+
+
+def test_garbage_in_the_preview_form_is_ignored(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    _upload(client, "verslag.txt", samples.report_text().encode())
+    draft = DocumentImport.objects.get()
+    response = client.post(
+        _preview_url(draft), {"confirm": "1", "keep": ["²", "x", "0"], "level_0": "²"}
+    )
+    assert response.status_code == 302
+
+
+def test_an_import_deeper_than_the_plan_is_refused(demo, login):
+    client = login("coordinator@voorbeeld.be")
+    text = "# A\n\n## B\n\n### C\n\n#### D\n\n- e\n"
+    _upload(client, "diep.md", text.encode(), plan=demo.plan.pk)
+    draft = DocumentImport.objects.get()
+    keep = [row.number for row in _rows(draft)]
+    before = PlanItem.objects.filter(plan=demo.plan).count()
+    response = client.post(_preview_url(draft), {"confirm": "1", "keep": keep})
+    assert response.status_code == 400
+    assert PlanItem.objects.filter(plan=demo.plan).count() == before

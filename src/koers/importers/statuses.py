@@ -78,7 +78,7 @@ def _tail() -> re.Pattern:
 
 def find_status(text: str) -> Status | None:
     """A status phrase at the end of a text: '… - in uitvoering', '…: nog op te starten'."""
-    match = _tail().search(normalise(text))
+    match = _tail().search(normalise(text[-300:]))
     if match is None:
         return None
     return Status(dict(_phrases())[match["phrase"]], match["phrase"])

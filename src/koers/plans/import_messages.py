@@ -8,6 +8,7 @@ the translation catalogue has it; a test keeps this list complete.
 from django.utils.translation import gettext, gettext_noop
 
 MESSAGES = (
+    gettext_noop("The file cannot be read: it is damaged or not what its name says."),
     gettext_noop("Choose the column that holds the titles."),
     gettext_noop("No action lines such as '6.1 Actielijn 1 Title' were found."),
     gettext_noop(

@@ -15,6 +15,7 @@ DONE_TAIL = re.compile(
     r"(?:\s+(?:in\s+)?(?P<year>(?:19|20|21)\d\d))?\s*\)?\s*[.;]?\s*$",
     re.IGNORECASE,
 )
+TAIL = 300
 PAREN_TAIL = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*[.;]?\s*$")
 
 
@@ -34,12 +35,13 @@ def milestone_from(line: Line, prefix: str = "") -> DraftMilestone:
     text = line.text.strip()
     period: Period | None = None
     done = False
-    if match := DONE_TAIL.search(text):
+    cut = max(0, len(text) - TAIL)  # look at the end only: long lines stay linear
+    if match := DONE_TAIL.search(text, cut):
         done = True
         title = text[: match.start()]
         if match["year"]:
             period = parse_period(match["year"])
-    elif match := PAREN_TAIL.search(text):
+    elif match := PAREN_TAIL.search(text, cut):
         period = parse_period(match["inner"])
         title = text[: match.start()] if period else text
         if period is not None:

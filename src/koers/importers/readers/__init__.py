@@ -63,25 +63,41 @@ def check_content(fmt: str, data: bytes) -> None:
 
 
 def read_document(data: bytes, filename: str, progress=None) -> tuple[str, list[Line]]:
-    """Return the format and the lines of a document."""
+    """Return the format and the lines of a document.
+
+    Every failure becomes a :class:`DocumentError`: a damaged file must give a
+    message, never a traceback.
+    """
     fmt = format_of(filename)
     check_content(fmt, data)
+    try:
+        return fmt, _read(fmt, data, progress)
+    except (DocumentError, RecursionError):
+        raise
+    except Exception as error:
+        raise DocumentError(
+            "unreadable",
+            "The file cannot be read: it is damaged or not what its name says.",
+        ) from error
+
+
+def _read(fmt: str, data: bytes, progress) -> list[Line]:
     if fmt in ("text", "markdown"):
         from koers.importers.readers.text import read_text
 
-        return fmt, read_text(data, markdown=fmt == "markdown")
+        return read_text(data, markdown=fmt == "markdown")
     if fmt == "html":
         from koers.importers.readers.html import read_html
 
-        return fmt, read_html(data)
+        return read_html(data)
     if fmt == "docx":
         from koers.importers.readers.docx import read_docx
 
-        return fmt, read_docx(data)
+        return read_docx(data)
     if fmt == "pdf":
         from koers.importers.readers.pdf import read_pdf
 
-        return fmt, read_pdf(data, progress=progress)
+        return read_pdf(data, progress=progress)
     from koers.importers.readers.spreadsheet import read_csv, read_xlsx
 
-    return fmt, (read_csv(data) if fmt == "csv" else read_xlsx(data))
+    return read_csv(data) if fmt == "csv" else read_xlsx(data)

@@ -90,7 +90,8 @@ def _paragraph_kind(paragraph, styles: dict[str, str], names: _Names) -> dict:
         level = 0
         indent = numbering.find(names.ilvl) if numbering is not None else None
         if indent is not None:
-            level = int(indent.get(names.val) or 0)
+            value = indent.get(names.val) or "0"
+            level = min(int(value), 8) if value.isascii() and value.isdigit() else 0
         elif match := LIST_LEVEL.search(style):  # 'List Bullet 2' is the second level
             level = int(match[1]) - 1
         return {"bullet": level + 1}

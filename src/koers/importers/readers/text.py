@@ -14,7 +14,7 @@ from koers.importers.lines import Line, Source
 
 BULLET = re.compile(r"^(?P<marker>[•·◦▪●○■□➢➤►▸‣⁃∙*›]|-(?:\s*›)?|–|o(?=\s))\s+(?P<text>.*)$")
 NUMBERED = re.compile(r"^(?P<marker>\d{1,2}[.)])\s+(?P<text>\S.*)$")
-MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s(?P<text>.*)$")
 MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
@@ -61,7 +61,12 @@ def lines_from_text(text: str, *, markdown: bool = False, page: int | None = Non
             continue
         if markdown and (match := MD_HEADING.match(stripped)):
             lines.append(
-                Line(clean(match["text"]), source, heading=len(match["hashes"]), blank_before=blank)
+                Line(
+                    clean(match["text"].rstrip("# \t")),
+                    source,
+                    heading=len(match["hashes"]),
+                    blank_before=blank,
+                )
             )
             indents, blank = [], False
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -216,6 +216,15 @@ def _load_into(document: dict, plan: Plan, user) -> LoadResult:
             prepare(item.get("children", []))
 
     items = document["plan"]["items"]
+    levels = len(plan.terminology.levels)
+    if _depth(items) > levels:
+        raise ValidationError(
+            _(
+                "The plan has %(levels)s levels; the import has %(depth)s. Move items up in the "
+                "list, or load them as a new plan."
+            )
+            % {"levels": levels, "depth": _depth(items)}
+        )
     prepare(items)
     root = PlanItem.objects.get(plan=plan, depth=1)
     inserted = insert_items(
@@ -228,6 +237,10 @@ def _load_into(document: dict, plan: Plan, user) -> LoadResult:
         base_path="$.plan.items",
     )
     return LoadResult(plan=plan, item_count=inserted.count, warnings=warnings)
+
+
+def _depth(items: list[dict]) -> int:
+    return max((1 + _depth(item.get("children", [])) for item in items), default=0)
 
 
 def warning_messages(draft: DocumentImport) -> list[tuple[str, str]]:

@@ -25,7 +25,13 @@ from koers.importers.readers import read_document
 from koers.importers.statuses import parse_status, preset_key
 from koers.importers.vocabulary import normalise
 from koers.plans.models import Plan, PlanItem
-from koers.plans.services.items import create_item, delete_item, update_item
+from koers.plans.services.items import (
+    create_item,
+    delete_item,
+    move_item,
+    plan_root,
+    update_item,
+)
 
 COLUMNS = (
     ("koers_id", "Koers-ID"),
@@ -43,6 +49,8 @@ COLUMNS = (
     ("policy", "Beleid"),
 )
 POLICY_WORDS = {"priority": "prioritair", "regular": "regulier"}
+# A cell starting with one of these is a formula to a spreadsheet program: written as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIELD_LABELS = {
     "title": "Titel",
     "parent": "Bovenliggende code",
@@ -91,7 +99,10 @@ def plan_rows(plan: Plan) -> list[list]:
 def plan_csv(plan: Plan) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerows(plan_rows(plan))
+    writer.writerows(
+        [f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row]
+        for row in plan_rows(plan)
+    )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -104,6 +115,9 @@ def plan_xlsx(plan: Plan) -> bytes:
     sheet.title = "Plan"
     for row in plan_rows(plan):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"  # text, never a formula
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -126,6 +140,7 @@ class RowChange:
     values: dict
     differences: list[tuple[str, str, str]] = field(default_factory=list)  # field, old, new
     parent_code: str = ""
+    parent_pk: int | None = None  # an existing parent, found when the sheet was read
     title: str = ""
 
 
@@ -187,7 +202,7 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
                 _("Row %(row)s: this item occurs twice in the sheet.") % {"row": number}
             )
             continue
-        values, problems = lookups.values(cell, mapping, number)
+        values, problems = lookups.values(cell, mapping, number, item)
         changes.problems += problems
         if item is None:
             if not title:
@@ -196,19 +211,27 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
                 )
                 continue
             code = cell("code")
-            if code and code in new_codes:
-                changes.problems.append(
-                    _("Row %(row)s: code %(code)s occurs twice.") % {"row": number, "code": code}
-                )
-            new_codes.add(code)
             parent_code = cell("parent_code") if "parent_code" in mapping else ""
             if parent_code and parent_code not in by_code and parent_code not in new_codes:
                 changes.problems.append(
                     _("Row %(row)s: the parent code %(code)s is not in the plan or above this row.")
                     % {"row": number, "code": parent_code}
                 )
+            if code and (code in new_codes or code in by_code):
+                changes.problems.append(
+                    _("Row %(row)s: code %(code)s occurs twice.") % {"row": number, "code": code}
+                )
+            new_codes.add(code)
+            parent = by_code.get(parent_code) if parent_code else None
             changes.new.append(
-                RowChange(number, None, values, parent_code=parent_code, title=title)
+                RowChange(
+                    number,
+                    None,
+                    values,
+                    parent_code=parent_code,
+                    parent_pk=parent.pk if parent else None,
+                    title=title,
+                )
             )
             continue
         seen.add(item.pk)
@@ -229,6 +252,7 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
                 )
             else:
                 change.parent_code = target or "-"
+                change.parent_pk = by_code[target].pk if target else None
                 change.differences.append(
                     (
                         FIELD_LABELS["parent"],
@@ -240,13 +264,27 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
             changes.changed.append(change)
         else:
             changes.unchanged += 1
-    changes.missing = [item for pk, item in items.items() if pk not in seen]
-    changes.missing = [
-        item
-        for item in changes.missing
-        if not any(_is_below(item, other) for other in changes.missing if other is not item)
-    ]
+    changes.missing = _missing(items, seen, changes)
     return changes
+
+
+def _missing(items: dict[int, PlanItem], seen: set[int], changes: SheetChanges) -> list:
+    """Items not in the sheet that can go: none with a row of the sheet below them or a new
+    row or moved row under them; of a missing subtree only its top is listed."""
+    kept_paths = [items[pk].path for pk in seen]
+    needed = {change.parent_pk for change in changes.new + changes.changed}
+    missing = [
+        item
+        for pk, item in items.items()
+        if pk not in seen
+        and pk not in needed
+        and not any(path.startswith(item.path) for path in kept_paths)
+    ]
+    return [
+        item
+        for item in missing
+        if not any(_is_below(item, other) for other in missing if other is not item)
+    ]
 
 
 def _is_below(item: PlanItem, other: PlanItem) -> bool:
@@ -268,7 +306,10 @@ def _parent_codes(items) -> dict[int, str]:
 def _reader(cells: tuple[str, ...], mapping: dict[str, int]):
     def cell(name: str) -> str:
         index = mapping.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        value = cells[index].strip() if index is not None and index < len(cells) else ""
+        if value[:1] == "'" and value[1:].startswith(FORMULA_START):
+            value = value[1:]  # the CSV export's guard against formulas
+        return value
 
     return cell
 
@@ -316,7 +357,9 @@ class _Lookups:
             return next((s for s in self.statuses if s.key == key), None)
         return None
 
-    def values(self, cell, mapping, row: int) -> tuple[dict, list[str]]:
+    def values(self, cell, mapping, row: int, item: PlanItem | None) -> tuple[dict, list[str]]:
+        """The values a row gives; an unchanged owner or department list is not checked
+        again (the person may have left, the department be renamed since)."""
         values: dict = {}
         problems: list[str] = []
 
@@ -329,19 +372,27 @@ class _Lookups:
             values["code"] = cell("code")[:40]
         if "owner" in mapping:
             email = cell("owner").lower()
-            if email and email not in self.people:
-                problem(_("%(email)s is not a member of the organisation."), email=email)
-            values["owner"] = self.people.get(email)
+            current = item.owner.email.lower() if item is not None and item.owner else ""
+            if email and email == current:
+                values["owner"] = item.owner
+            else:
+                if email and email not in self.people:
+                    problem(_("%(email)s is not a member of the organisation."), email=email)
+                values["owner"] = self.people.get(email)
         if "departments" in mapping:
-            names = [
-                name.strip()
-                for name in cell("departments").replace(",", ";").split(";")
-                if name.strip()
-            ]
-            unknown = [name for name in names if name not in self.departments]
-            if unknown:
-                problem(_("unknown department(s): %(names)s."), names=", ".join(unknown))
-            values["departments"] = [self.departments[n] for n in names if n in self.departments]
+            names = sorted(
+                {name.strip() for name in cell("departments").split(";") if name.strip()}
+            )
+            current = _current(item, "departments") if item is not None else None
+            if names == current:
+                values["departments"] = list(item.departments.all())
+            else:
+                unknown = [name for name in names if name not in self.departments]
+                if unknown:
+                    problem(_("unknown department(s): %(names)s."), names=", ".join(unknown))
+                values["departments"] = [
+                    self.departments[n] for n in names if n in self.departments
+                ]
         for name, key in (("start", "start_year"), ("end", "end_year")):
             if name in mapping:
                 text = cell(name)
@@ -374,26 +425,38 @@ def apply_changes(plan: Plan, changes: SheetChanges, *, delete_missing: bool, ac
     """Carry out the changes; a ValidationError undoes all of them."""
     if changes.problems:
         raise ValidationError(changes.problems)
+    try:
+        return _apply(plan, changes, delete_missing, actor)
+    except PlanItem.DoesNotExist:  # changed by someone else since the sheet was read
+        raise ValidationError(
+            _("The plan changed while you were checking the sheet; upload it again.")
+        ) from None
+
+
+def _apply(plan: Plan, changes: SheetChanges, delete_missing: bool, actor: Actor) -> dict:
     for change in changes.changed:
-        item = PlanItem.objects.get(pk=change.item.pk)
+        item = PlanItem.objects.get(pk=change.item.pk, plan=plan)
         update_item(item, change.values, actor=actor)
         if change.parent_code:
-            from koers.plans.services.items import move_item, plan_root
-
             target = (
                 plan_root(plan)
-                if change.parent_code == "-"
-                else PlanItem.objects.get(plan=plan, code=change.parent_code)
+                if change.parent_pk is None
+                else PlanItem.objects.get(pk=change.parent_pk, plan=plan)
             )
             move_item(PlanItem.objects.get(pk=item.pk), target, "last-child", actor=actor)
+    created: dict[str, PlanItem] = {}
     for change in changes.new:
-        parent = (
-            PlanItem.objects.get(plan=plan, code=change.parent_code) if change.parent_code else None
-        )
-        create_item(plan, parent, change.values, actor=actor)
+        parent = None
+        if change.parent_pk is not None:
+            parent = PlanItem.objects.get(pk=change.parent_pk, plan=plan)
+        elif change.parent_code:
+            parent = created[change.parent_code]
+        item = create_item(plan, parent, change.values, actor=actor)
+        if item.code:
+            created[item.code] = item
     deleted = 0
     if delete_missing:
         for item in changes.missing:
-            delete_item(PlanItem.objects.get(pk=item.pk), actor=actor)
+            delete_item(PlanItem.objects.get(pk=item.pk, plan=plan), actor=actor)
             deleted += 1
     return {"new": len(changes.new), "changed": len(changes.changed), "deleted": deleted}

@@ -133,11 +133,11 @@ def import_preview(request, pk):
     rows = document_import.preview_rows(draft.document)
     errors: list[str] = []
     if request.method == "POST" and "confirm" in request.POST:
-        keep = {int(n) for n in request.POST.getlist("keep") if n.isdigit()}
+        keep = {int(n) for n in request.POST.getlist("keep") if _is_number(n)}
         depths = {
-            row.number: int(request.POST.get(f"level_{row.number}", row.depth))
+            row.number: int(request.POST[f"level_{row.number}"])
             for row in rows
-            if request.POST.get(f"level_{row.number}", "").isdigit()
+            if _is_number(request.POST.get(f"level_{row.number}", ""))
         }
         into = draft.target_plan
         try:
@@ -187,6 +187,10 @@ def import_preview(request, pk):
         ],
     }
     return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _is_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 7
 
 
 def _chosen_column(draft: DocumentImport, field: str, automatic: dict[str, str]) -> str:
