@@ -3,10 +3,13 @@
 A new URL fails ``test_every_url_is_in_the_matrix`` until it is added here.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import get_resolver, reverse
 
 from koers.accounts.actor import Actor
+from koers.followup.services import open_round
 from koers.plans.models import BudgetLine, Milestone, PlanItem
 from koers.plans.services.document_import import read_upload
 from koers.plans.services.items import delete_item
@@ -60,7 +63,13 @@ PAGES = {
     "accounts:member_remove": ("membership", POST_ONLY),
     "accounts:departments": (None, ADMIN),
     "accounts:department_edit": ("department", ADMIN),
+    "followup:rounds": ("plan", VIEW),
+    "followup:round": ("round", VIEW),
+    "followup:inbox": (None, VIEW),
+    "followup:update": ("update", VIEW),
 }
+# Pages everyone may read whose POST changes something: a reader's POST is refused.
+READ_BUT_POST_GUARDED = ["followup:rounds", "followup:round", "followup:update"]
 EXTRA_KWARGS = {"plan_sheet": {"fmt": "xlsx"}}
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
@@ -91,6 +100,18 @@ def world(demo):
     doomed = PlanItem.objects.filter(plan=plan, depth=4).exclude(pk=own.pk).last()
     trash = delete_item(doomed, actor=Actor.system())
     upload = read_upload(demo.voorbeeld, None, "plan.md", b"# Plan\n\n## Doel\n\n- Actie\n")
+    round_ = open_round(
+        plan,
+        {
+            "name": "Sweep",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "deadline": date(2026, 7, 15),
+        },
+        actor=Actor.system(),
+    )
+    update = round_.updates.get(item=own)
+    foreign_update = round_.updates.get(item=foreign)
     return {
         "org": "voorbeeld",
         "plan": plan.pk,
@@ -100,6 +121,9 @@ def world(demo):
         "budget": budget.pk,
         "trash": trash.pk,
         "import": upload.pk,
+        "round": round_.pk,
+        "update": update.pk,
+        "foreign_update": foreign_update.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
     }
@@ -122,6 +146,8 @@ def test_every_url_is_in_the_matrix():
     named |= {
         f"accounts:{name}" for name in accounts if isinstance(name, str) and name not in personal
     }
+    followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
+    named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
     assert named == set(PAGES)
     api_names = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     api_names |= {
@@ -192,3 +218,21 @@ def test_api_is_readable_by_every_member(world, login, role):
     client = login(EMAILS[role])
     for name, kind in API.items():
         assert client.get(url(name, kind, world)).status_code == 200, (role, name)
+
+
+@pytest.mark.parametrize("name", READ_BUT_POST_GUARDED)
+def test_readers_cannot_write_follow_up(world, login, name):
+    kind, _ = PAGES[name]
+    response = login(EMAILS["reader"]).post(url(name, kind, world), {"action": "close"})
+    assert response.status_code == 403, name
+
+
+def test_editors_write_updates_of_their_own_items_only(world, login):
+    client = login(EMAILS["editor"])
+    own = reverse("followup:update", kwargs={"org": "voorbeeld", "pk": world["update"]})
+    foreign = reverse("followup:update", kwargs={"org": "voorbeeld", "pk": world["foreign_update"]})
+    data = {"version": 1, "narrative": "Het loopt.", "save": "1"}
+    assert client.post(own, data).status_code == 302
+    assert client.post(foreign, data).status_code == 403
+    round_page = reverse("followup:round", kwargs={"org": "voorbeeld", "pk": world["round"]})
+    assert client.post(round_page, {"action": "close"}).status_code == 403

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "koers.accounts",
     "koers.sdgs",
     "koers.plans",
+    "koers.followup",
     "koers.api",
     "koers.demo",
 ]

@@ -12,5 +12,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("app/", include("koers.accounts.urls")),
     path("app/<slug:org>/", include("koers.plans.urls")),
+    path("app/<slug:org>/", include("koers.followup.urls")),
     path("api/", include("koers.api.urls")),
 ]

@@ -41,6 +41,8 @@ def item_detail(request, pk):
     ).order_by("depth")
     money = this_row.money
     years = sorted(set(plan.years) | set(money.years))
+    from koers.followup.services import latest_approved  # follow-up builds on plans
+
     return render(
         request,
         "plans/item_detail.html",
@@ -66,6 +68,7 @@ def item_detail(request, pk):
             "history": item_history(item, limit=15),
             "can_change": can(request.membership, CHANGE_ITEM, item),
             "can_structure": can(request.membership, MANAGE_STRUCTURE),
+            "approved_update": latest_approved(item),
         },
     )
 

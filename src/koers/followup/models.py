@@ -1,0 +1,89 @@
+"""Reporting rounds and the progress updates owners write in them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from koers.plans.models import Plan, PlanItem, PlanStatus
+
+
+class ReportingRound(models.Model):
+    """A period the coordinator opens for owners to report on their items."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+        PUBLISHED = "published", _("published")
+
+    class Scope(models.TextChoices):
+        PLAN = "plan", _("the whole plan")
+        SUBTREE = "subtree", _("one part of the plan")
+        PRIORITY = "priority", _("priority policy only")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(_("name"), max_length=200)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    deadline = models.DateField(_("deadline"))
+    scope = models.CharField(_("scope"), max_length=20, choices=Scope, default=Scope.PLAN)
+    scope_item = models.ForeignKey(
+        PlanItem,
+        verbose_name=_("part of the plan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end", "-id"]
+        verbose_name = _("reporting round")
+
+    def __str__(self):
+        return self.name
+
+
+class ProgressUpdate(models.Model):
+    """The 'stand van zaken' of one item in one round."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="updates")
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="progress_updates")
+    status = models.ForeignKey(
+        PlanStatus, verbose_name=_("status"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
+    narrative = models.TextField(_("state of progress"), blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
+    review_comment = models.TextField(_("comment of the reviewer"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item__path"]
+        verbose_name = _("progress update")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "item"], name="one_update_per_item_and_round")
+        ]
+
+    def __str__(self):
+        return f"{self.round}: {self.item}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in (self.State.SUBMITTED, self.State.APPROVED)

@@ -1,0 +1,261 @@
+"""The follow-up cycle: open a round, owners write and submit, the coordinator reviews.
+
+Every change goes through these functions, which check the actor's capability
+and leave a history record with a reason.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from koers.accounts.actor import Actor, attribute
+from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
+from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.plans.models import Plan, PlanItem
+from koers.plans.richtext import sanitise
+
+Round = ReportingRound
+State = ProgressUpdate.State
+
+
+class UpdateConflict(Exception):
+    """Someone saved the update since the form was opened; ``current`` is their version."""
+
+    def __init__(self, current: ProgressUpdate):
+        super().__init__("conflict")
+        self.current = current
+
+
+def items_in_scope(round_: ReportingRound):
+    items = PlanItem.objects.filter(plan=round_.plan, depth__gt=1)
+    if round_.scope == Round.Scope.SUBTREE and round_.scope_item is not None:
+        items = items.filter(path__startswith=round_.scope_item.path)
+    elif round_.scope == Round.Scope.PRIORITY:
+        items = items.filter(policy=PlanItem.Policy.PRIORITY)
+    return items
+
+
+@transaction.atomic
+def open_round(plan: Plan, values: dict, *, actor: Actor) -> ReportingRound:
+    """Create a round and an update for every item in scope, starting from the last round's."""
+    actor.require(MANAGE_PLANS)
+    if values["period_start"] > values["period_end"]:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    scope_item = values.get("scope_item")
+    if values.get("scope") == Round.Scope.SUBTREE and (
+        scope_item is None or scope_item.plan_id != plan.id
+    ):
+        raise ValidationError({"scope_item": _("Choose the part of the plan this round covers.")})
+    previous = ReportingRound.objects.filter(plan=plan).order_by("-created_at", "-id").first()
+    round_ = ReportingRound(plan=plan, **values)
+    attribute(round_, actor)
+    round_.save()
+    earlier = {}
+    if previous is not None:
+        earlier = {
+            update.item_id: update
+            for update in ProgressUpdate.objects.filter(round=previous).only(
+                "item_id", "status_id", "percent", "narrative"
+            )
+        }
+    updates = []
+    for item_id in items_in_scope(round_).values_list("id", flat=True):
+        before = earlier.get(item_id)
+        updates.append(
+            ProgressUpdate(
+                round=round_,
+                item_id=item_id,
+                status_id=before.status_id if before else None,
+                percent=before.percent if before else None,
+                narrative=before.narrative if before else "",
+            )
+        )
+    bulk_create_with_history(
+        updates,
+        ProgressUpdate,
+        batch_size=500,
+        default_user=actor.user,
+        default_change_reason=_("Round opened"),
+    )
+    return round_
+
+
+def _set_round_state(round_: ReportingRound, state: str, reason: str, actor: Actor):
+    actor.require(MANAGE_PLANS)
+    round_.state = state
+    attribute(round_, actor, reason)
+    round_.save()
+    return round_
+
+
+def close_round(round_: ReportingRound, *, actor: Actor) -> ReportingRound:
+    if round_.state != Round.State.OPEN:
+        raise ValidationError(_("Only an open round can be closed."))
+    return _set_round_state(round_, Round.State.CLOSED, _("Round closed"), actor)
+
+
+def reopen_round(round_: ReportingRound, reason: str, *, actor: Actor) -> ReportingRound:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the round is opened again.")})
+    return _set_round_state(round_, Round.State.OPEN, _("Reopened: %s") % reason.strip(), actor)
+
+
+def publish_round(round_: ReportingRound, *, actor: Actor) -> ReportingRound:
+    if round_.state != Round.State.CLOSED:
+        raise ValidationError(_("Close the round before publishing it."))
+    return _set_round_state(round_, Round.State.PUBLISHED, _("Round published"), actor)
+
+
+def may_write(membership, update: ProgressUpdate) -> bool:
+    """Owners write while the round is open; afterwards only the coordinator corrects."""
+    if update.round.state == Round.State.OPEN:
+        return can(membership, CHANGE_ITEM, update.item) and update.state != State.APPROVED
+    return can(membership, MANAGE_PLANS)
+
+
+@transaction.atomic
+def save_update(
+    update: ProgressUpdate, values: dict, *, version: int, submit: bool, actor: Actor
+) -> ProgressUpdate:
+    """Save the owner's text (as draft, or submitted); refuse when someone saved meanwhile."""
+    if not may_write(actor.membership, update):
+        raise PermissionDenied
+    current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if current.version != version:
+        raise UpdateConflict(current)
+    percent = values.get("percent")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ValidationError({"percent": _("Progress is a percentage from 0 to 100.")})
+    status = values.get("status")
+    if status is not None and status.plan_id != current.round.plan_id:
+        raise ValidationError({"status": _("This status belongs to another plan.")})
+    current.status = status
+    current.percent = percent
+    current.narrative = sanitise(values.get("narrative") or "")
+    current.version += 1
+    current.updated_by = actor.user
+    reason = _("Saved as draft")
+    if current.round.state != Round.State.OPEN:
+        reason = _("Corrected after the round was closed")
+    elif submit:
+        current.state = State.SUBMITTED
+        current.submitted_at = timezone.now()
+        reason = _("Submitted")
+    elif current.state == State.SUBMITTED:
+        current.state = State.DRAFT
+    attribute(current, actor, reason)
+    current.save()
+    return current
+
+
+def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor: Actor):
+    actor.require(MANAGE_PLANS)
+    if update.round.state != Round.State.OPEN:
+        raise ValidationError(_("The round is closed."))
+    if update.state != State.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be reviewed."))
+    update.state = state
+    update.review_comment = comment
+    update.reviewed_at = timezone.now()
+    update.version += 1
+    attribute(update, actor, reason)
+    update.save()
+    return update
+
+
+def approve(update: ProgressUpdate, *, actor: Actor) -> ProgressUpdate:
+    return _review(update, State.APPROVED, "", _("Approved"), actor)
+
+
+def return_update(update: ProgressUpdate, comment: str, *, actor: Actor) -> ProgressUpdate:
+    if not comment.strip():
+        raise ValidationError({"comment": _("Tell the owner what to change.")})
+    return _review(update, State.RETURNED, comment.strip(), _("Returned"), actor)
+
+
+@transaction.atomic
+def bulk_approve(round_: ReportingRound, ids: list[int], *, actor: Actor) -> int:
+    updates = ProgressUpdate.objects.filter(round=round_, pk__in=ids, state=State.SUBMITTED)
+    count = 0
+    for update in updates.select_related("round"):
+        approve(update, actor=actor)
+        count += 1
+    return count
+
+
+# -- what people see ---------------------------------------------------------------------
+
+
+def inbox(membership):
+    """The updates in open rounds for items the member owns or whose department they are in."""
+    departments = list(membership.departments.values_list("id", flat=True))
+    mine = Q(item__owner=membership.user)
+    if departments:
+        mine |= Q(item__departments__in=departments)
+    ids = (
+        ProgressUpdate.objects.filter(
+            round__plan__organisation=membership.organisation, round__state=Round.State.OPEN
+        )
+        .filter(mine)
+        .values("id")
+    )
+    return (
+        ProgressUpdate.objects.filter(id__in=ids)
+        .select_related("round", "round__plan", "item", "status")
+        .order_by("round__deadline", "item__path")
+    )
+
+
+@dataclass
+class RoundCounts:
+    total: int
+    by_state: dict[str, int]
+    late: int
+
+    @property
+    def done(self) -> int:
+        return self.by_state.get(State.SUBMITTED, 0) + self.by_state.get(State.APPROVED, 0)
+
+
+def round_counts(round_: ReportingRound, updates=None) -> RoundCounts:
+    updates = round_.updates.all() if updates is None else updates
+    by_state = dict(updates.values_list("state").annotate(n=Count("id")).order_by())
+    late = 0
+    if timezone.localdate() > round_.deadline:
+        late = by_state.get(State.DRAFT, 0) + by_state.get(State.RETURNED, 0)
+    return RoundCounts(sum(by_state.values()), by_state, late)
+
+
+def department_rows(round_: ReportingRound):
+    """Per department: updates, submitted or approved, and still open."""
+    rows = (
+        round_.updates.values("item__departments__name")
+        .annotate(
+            total=Count("id", distinct=True),
+            done=Count("id", filter=Q(state__in=[State.SUBMITTED, State.APPROVED]), distinct=True),
+        )
+        .order_by("item__departments__name")
+    )
+    return [
+        {
+            "name": row["item__departments__name"],
+            "total": row["total"],
+            "done": row["done"],
+            "open": row["total"] - row["done"],
+        }
+        for row in rows
+    ]
+
+
+def latest_approved(item: PlanItem) -> ProgressUpdate | None:
+    return (
+        ProgressUpdate.objects.filter(item=item, state=State.APPROVED)
+        .select_related("round", "status")
+        .order_by("-round__period_end", "-round__id")
+        .first()
+    )
