@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from koers.accounts.actor import Actor
 from koers.followup import services
@@ -113,10 +114,8 @@ def test_return_needs_a_comment_and_closing_freezes(demo):
     corrected = services.save_update(
         update, {"narrative": "correctie"}, version=update.version, submit=False, actor=coordinator
     )
-    assert (
-        corrected.history.first().history_change_reason
-        == ("Gecorrigeerd nadat de ronde gesloten werd")
-        or corrected.history.first().history_change_reason
+    assert corrected.history.first().history_change_reason == gettext(
+        "Corrected after the round was closed"
     )
     with pytest.raises(ValidationError):
         services.reopen_round(round_, "  ", actor=coordinator)
