@@ -128,9 +128,12 @@ def test_full_flow_in_the_browserless_client(demo, login):
     update = _own_update(demo, round_)
     editor = login("editor@voorbeeld.be")
     inbox = editor.get(reverse("followup:inbox", kwargs={"org": "voorbeeld"}))
-    assert f"0/{inbox.context['total']}" in inbox.content.decode()
+    done, total = inbox.context["done"], inbox.context["total"]
+    assert f"{done}/{total}" in inbox.content.decode()
     url = reverse("followup:update", kwargs={"org": "voorbeeld", "pk": update.pk})
     editor.post(url, {"version": 1, "narrative": "Eerste versie", "submit": "1"})
+    inbox = editor.get(reverse("followup:inbox", kwargs={"org": "voorbeeld"}))
+    assert (inbox.context["done"], inbox.context["total"]) == (done + 1, total)
     coordinator = login("coordinator@voorbeeld.be")
     round_url = reverse("followup:round", kwargs={"org": "voorbeeld", "pk": round_.pk})
     coordinator.post(round_url, {"action": "return", "update": update.pk, "comment": "Meer uitleg"})

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Membership, Organisation, Role
 from koers.plans.document.load import load_plan_document
 
@@ -114,4 +115,54 @@ def load_demo(reset: bool = False) -> bool:
     for demo in ORGANISATIONS:
         document = json.loads((DATA / demo.plan_file).read_text(encoding="utf-8"))
         load_plan_document(document, organisations[demo.slug])
+    _demo_round(organisations["voorbeeld"])
     return True
+
+
+DEMO_UPDATES = [
+    ("<p>De eerste fase is afgerond; de tweede fase start na de zomer.</p>", 60, True),
+    (
+        "<p>Het bestek is goedgekeurd door het college; de gunning volgt in het najaar.</p>",
+        40,
+        True,
+    ),
+    ("<p>Vertraagd door een tekort aan personeel; een nieuwe planning volgt.</p>", 20, False),
+    ("<p>Loopt volgens plan. Drie van de vijf wijken zijn bezocht.</p>", 55, False),
+]
+
+
+def _demo_round(organisation) -> None:
+    """A spring round with a few updates written, submitted and approved."""
+    from datetime import date
+
+    from koers.followup.services import approve, open_round, save_update
+
+    plan = organisation.plans.first()
+    coordinator = Actor.member(
+        Membership.objects.get(organisation=organisation, user__email="coordinator@voorbeeld.be")
+    )
+    editor = Actor.member(
+        Membership.objects.get(organisation=organisation, user__email="editor@voorbeeld.be")
+    )
+    round_ = open_round(
+        plan,
+        {
+            "name": "Opvolging voorjaar 2026",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "deadline": date(2026, 12, 18),
+        },
+        actor=coordinator,
+    )
+    running = plan.statuses.filter(key="lopend").first()
+    updates = round_.updates.filter(item__owner__email="editor@voorbeeld.be")[: len(DEMO_UPDATES)]
+    for update, (text, percent, approved) in zip(updates, DEMO_UPDATES, strict=False):
+        saved = save_update(
+            update,
+            {"status": running, "percent": percent, "narrative": text},
+            version=update.version,
+            submit=True,
+            actor=editor,
+        )
+        if approved:
+            approve(saved, actor=coordinator)
