@@ -87,3 +87,20 @@ class ProgressUpdate(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (self.State.SUBMITTED, self.State.APPROVED)
+
+
+class ReminderSent(models.Model):
+    """One reminder to one person for one round and moment: sending twice is impossible."""
+
+    round = models.ForeignKey(ReportingRound, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    moment = models.CharField(max_length=20)  # 'before-7', 'after-1' …
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user", "moment"], name="one_reminder_each")
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.user} · {self.moment}"
