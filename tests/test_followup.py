@@ -71,6 +71,8 @@ def test_owner_writes_submits_and_the_next_round_starts_from_it(demo):
     coordinator = Actor.member(demo.membership("coordinator@voorbeeld.be"))
     services.approve(saved, actor=coordinator)
     next_round = _open(demo, "Najaar 2026")
+    update.item.refresh_from_db()
+    assert (update.item.status, update.item.progress) == (status, 40)
     carried = next_round.updates.get(item=update.item)
     assert (carried.percent, carried.status, carried.state) == (40, status, "draft")
     assert "Goed bezig" in carried.narrative

@@ -111,6 +111,15 @@ def publish_round(round_: ReportingRound, *, actor: Actor) -> ReportingRound:
     return _set_round_state(round_, Round.State.PUBLISHED, _("Round published"), actor)
 
 
+def may_read(membership, update: ProgressUpdate) -> bool:
+    """Drafts are for their writers and the coordinator; everyone reads approved text."""
+    return (
+        update.state == State.APPROVED
+        or can(membership, MANAGE_PLANS)
+        or can(membership, CHANGE_ITEM, update.item)
+    )
+
+
 def may_write(membership, update: ProgressUpdate) -> bool:
     """Owners write while the round is open; afterwards only the coordinator corrects."""
     if update.round.state == Round.State.OPEN:
@@ -168,8 +177,20 @@ def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor
     return update
 
 
+@transaction.atomic
 def approve(update: ProgressUpdate, *, actor: Actor) -> ProgressUpdate:
-    return _review(update, State.APPROVED, "", _("Approved"), actor)
+    """Approve; the item takes over the update's status and percentage."""
+    from koers.plans.services.items import update_item
+
+    approved = _review(update, State.APPROVED, "", _("Approved"), actor)
+    values = {}
+    if approved.status_id is not None:
+        values["status"] = approved.status
+    if approved.percent is not None:
+        values["progress"] = approved.percent
+    if values:
+        update_item(PlanItem.objects.get(pk=approved.item_id), values, actor=actor)
+    return approved
 
 
 def return_update(update: ProgressUpdate, comment: str, *, actor: Actor) -> ProgressUpdate:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -129,6 +130,8 @@ def update_edit(request, pk):
         "round__plan__organisation",
         pk=pk,
     )
+    if not services.may_read(request.membership, update):
+        raise Http404
     writable = services.may_write(request.membership, update)
     plan = update.round.plan
     form = UpdateForm(request.POST or None, instance=update, plan=plan)
