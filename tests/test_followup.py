@@ -206,3 +206,62 @@ def test_follow_up_pages_take_the_same_queries_for_small_and_large_rounds(demo, 
     small.delete()
     large = _open(demo, "Groot")
     assert _count(client, url(large)) == small_count
+
+
+def test_the_difference_between_rounds_is_word_by_word():
+    from koers.followup.difference import text_difference
+
+    pieces = text_difference(
+        "<p>De werken starten in maart.</p>", "<p>De werken starten in mei.</p>"
+    )
+    assert ("removed", "maart.") in pieces and ("added", "mei.") in pieces
+    assert pieces[0] == ("same", "De werken starten in")
+
+
+def test_the_update_page_shows_what_changed_since_the_previous_round(demo, login):
+    first = _open(demo, "Eerste")
+    update = _own_update(demo, first)
+    services.save_update(
+        update,
+        {"narrative": "<p>Start in maart.</p>"},
+        version=1,
+        submit=False,
+        actor=_editor(demo),
+    )
+    second = _open(demo, "Tweede")
+    later = second.updates.get(item=update.item)
+    services.save_update(
+        later, {"narrative": "<p>Start in mei.</p>"}, version=1, submit=False, actor=_editor(demo)
+    )
+    page = (
+        login("editor@voorbeeld.be")
+        .get(reverse("followup:update", kwargs={"org": "voorbeeld", "pk": later.pk}))
+        .content.decode()
+    )
+    assert "<del>maart.</del>" in page and "<ins>mei.</ins>" in page
+
+
+def test_round_page_counts_statuses_unchanged_and_ownerless_items(demo, login):
+    first = _open(demo, "Eerste")
+    update = _own_update(demo, first)
+    status = demo.plan.statuses.get(key="lopend")
+    services.save_update(
+        update,
+        {"narrative": "<p>Zelfde tekst</p>", "status": status},
+        version=1,
+        submit=False,
+        actor=_editor(demo),
+    )
+    second = _open(demo, "Tweede")
+    PlanItem.objects.filter(pk=second.updates.last().item_id).update(owner=None)
+    assert update.item_id in services.stale_item_ids(second)
+    client = login("coordinator@voorbeeld.be")
+    url = reverse("followup:round", kwargs={"org": "voorbeeld", "pk": second.pk})
+    page = client.get(url).content.decode()
+    running = second.updates.filter(status=status).count()
+    assert f"lopend {running}" in page  # the chart's text alternative
+    stale = client.get(url + "?show=stale").context["updates"]
+    assert update.item_id in {u.item_id for u in stale}
+    assert all(u.narrative.strip() for u in stale)
+    ownerless = client.get(url + "?show=without_owner").context["updates"]
+    assert all(u.item.owner_id is None for u in ownerless) and len(ownerless) >= 1

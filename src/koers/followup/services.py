@@ -273,6 +273,48 @@ def department_rows(round_: ReportingRound):
     ]
 
 
+def status_counts(updates) -> list[dict]:
+    """Updates per status of the plan, for the round's chart (largest first)."""
+    rows = (
+        updates.values("status__name", "status__colour")
+        .annotate(n=Count("id"))
+        .order_by("-n", "status__name")
+    )
+    total = sum(row["n"] for row in rows) or 1
+    return [
+        {
+            "name": row["status__name"],
+            "colour": row["status__colour"] or "#8a8f98",
+            "count": row["n"],
+            "share": round(100 * row["n"] / total),
+        }
+        for row in rows
+    ]
+
+
+def previous_round(round_: ReportingRound) -> ReportingRound | None:
+    return (
+        ReportingRound.objects.filter(plan=round_.plan, created_at__lt=round_.created_at)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def stale_item_ids(round_: ReportingRound) -> set[int]:
+    """Items whose text is the same as in the previous round: no real change.
+
+    An empty text is not stale but missing; the counts show those."""
+    before = previous_round(round_)
+    if before is None:
+        return set()
+    earlier = dict(before.updates.values_list("item_id", "narrative"))
+    return {
+        item_id
+        for item_id, text in round_.updates.values_list("item_id", "narrative")
+        if text.strip() and item_id in earlier and text.strip() == earlier[item_id].strip()
+    }
+
+
 def latest_approved(item: PlanItem) -> ProgressUpdate | None:
     return (
         ProgressUpdate.objects.filter(item=item, state=State.APPROVED)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,9 +10,12 @@ from django.utils.translation import gettext as _
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
 from koers.accounts.permissions import MANAGE_PLANS, can
 from koers.followup import services
+from koers.followup.difference import text_difference
 from koers.followup.forms import ReasonForm, ReturnForm, RoundForm, UpdateForm
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.views.common import get_plan
+
+ROUND_PAGE_SIZE = 100
 
 
 def _get_round(request, pk) -> ReportingRound:
@@ -64,11 +68,24 @@ def round_detail(request, pk):
         updates = updates.filter(item__departments__name=department)
     if not can_manage:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
+    stale = services.stale_item_ids(round_) if can_manage else set()
+    show = request.GET.get("show", "")
+    if show == "stale":
+        updates = updates.filter(item_id__in=stale)
+    elif show == "without_owner":
+        updates = updates.filter(item__owner__isnull=True)
+    page = Paginator(updates, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "round": round_,
         "plan": round_.plan,
-        "updates": updates,
-        "counts": services.round_counts(round_),
+        "updates": page.object_list,
+        "page": page,
+        "query": request.GET.copy(),
+        "show": show,
+        "stale_count": len(stale),
+        "without_owner": round_.updates.filter(item__owner__isnull=True).count(),
+        "statuses": services.status_counts(updates.order_by()),
+        "counts": services.round_counts(round_, updates.order_by()),
         "departments": services.department_rows(round_),
         "department": department,
         "can_manage": can_manage,
@@ -177,6 +194,7 @@ def update_edit(request, pk):
         "form": form,
         "writable": writable,
         "previous": previous,
+        "difference": text_difference(previous.narrative, update.narrative) if previous else [],
         "history": update.history.select_related("history_user").order_by("-history_date")[:20],
     }
     return render(request, "followup/update.html", context, status=400 if form.errors else 200)
