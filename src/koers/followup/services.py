@@ -7,15 +7,15 @@ and leave a history record with a reason.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
 from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
 from koers.plans.richtext import sanitise
 
@@ -63,26 +63,53 @@ def open_round(plan: Plan, values: dict, *, actor: Actor) -> ReportingRound:
                 "item_id", "status_id", "percent", "narrative"
             )
         }
-    updates = []
+    _insert_updates(round_, earlier, actor)
+    return round_
+
+
+UPDATE_FIELDS = (
+    "round",
+    "item",
+    "status",
+    "percent",
+    "narrative",
+    "state",
+    "review_comment",
+    "version",
+    "updated_at",
+)
+
+
+def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None:
+    """One update per item in scope, written with multi-row INSERTs and their history copied
+    in one statement (bulk_create_with_history took 2 s for 5,000 items)."""
+    now = timezone.now()
+    stamp = adapter(ProgressUpdate, "updated_at")(now)
+    rows = []
     for item_id in items_in_scope(round_).values_list("id", flat=True):
         before = earlier.get(item_id)
-        updates.append(
-            ProgressUpdate(
-                round=round_,
-                item_id=item_id,
-                status_id=before.status_id if before else None,
-                percent=before.percent if before else None,
-                narrative=before.narrative if before else "",
+        rows.append(
+            (
+                round_.id,
+                item_id,
+                before.status_id if before else None,
+                before.percent if before else None,
+                before.narrative if before else "",
+                State.DRAFT,
+                "",
+                1,
+                stamp,
             )
         )
-    bulk_create_with_history(
-        updates,
+    insert_rows(ProgressUpdate, UPDATE_FIELDS, rows)
+    copy_to_history(
         ProgressUpdate,
-        batch_size=500,
-        default_user=actor.user,
-        default_change_reason=_("Round opened"),
+        f"{connection.ops.quote_name('round_id')} = %s",
+        [round_.id],
+        user=actor.user,
+        reason=_("Round opened"),
+        when=now,
     )
-    return round_
 
 
 def _set_round_state(round_: ReportingRound, state: str, reason: str, actor: Actor):
