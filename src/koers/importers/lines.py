@@ -54,7 +54,3 @@ class Line:
     cell: bool = False
     cells: tuple[str, ...] = field(default=())
     blank_before: bool = False
-
-    @property
-    def is_table_row(self) -> bool:
-        return bool(self.cells)

@@ -1,6 +1,6 @@
 """File → lines → draft → PlanDocument, in one call."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from koers.importers.draft import Draft, Warning
@@ -19,7 +19,10 @@ class ImportResult:
     scores: dict[str, int]
     draft: Draft
     document: dict
-    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Warning]:
+        return self.draft.warnings
 
     @property
     def counts(self) -> dict[str, int]:
@@ -58,18 +61,16 @@ def import_document(
         )
     try:
         fmt, lines = read_document(data, filename, progress=progress)
-    except RecursionError as error:
-        raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
-    step = _Steps(progress, fmt)
-    step("read")
-    if fmt in ("csv", "xlsx"):
-        detected, scores = "table", {}
-        chosen = "table"
-    else:
-        detected, scores = detect(lines)
-        chosen = family or detected  # 'table' reads the tables of an HTML or Word file
-    try:
-        draft = FAMILIES[chosen](lines, columns) if chosen == "table" else FAMILIES[chosen](lines)
+        step = _Steps(progress, fmt)
+        step("read")
+        if fmt in ("csv", "xlsx"):
+            detected, scores = "table", {}
+            chosen = "table"
+        else:
+            detected, scores = detect(lines)
+            chosen = family or detected  # 'table' reads the tables of an HTML or Word file
+        parse = FAMILIES[chosen]
+        draft = parse(lines, columns) if chosen == "table" else parse(lines)
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")
@@ -80,7 +81,7 @@ def import_document(
     document = draft.to_plan_document()
     step("built")
     document["source"].update({"file": PurePath(filename).name, "format": fmt})
-    return ImportResult(fmt, chosen, detected, scores, draft, document, draft.warnings)
+    return ImportResult(fmt, chosen, detected, scores, draft, document)
 
 
 class _Steps:

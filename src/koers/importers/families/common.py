@@ -3,7 +3,7 @@
 import re
 
 from koers.importers.amounts import euro_amounts
-from koers.importers.draft import Draft, DraftBudget, DraftItem, DraftMilestone
+from koers.importers.draft import Draft, DraftBudget, DraftMilestone
 from koers.importers.lines import Line
 from koers.importers.periods import Period, parse_period
 from koers.importers.statuses import find_status
@@ -59,8 +59,8 @@ def milestone_from(line: Line, prefix: str = "") -> DraftMilestone:
 def budget_lines_from(line: Line, year: int | None = None) -> list[DraftBudget]:
     """A budget line for every euro amount in a line of cost text."""
     found = []
+    years = [int(y) for y in YEAR.findall(line.text)]
     for amount, _position in euro_amounts(line.text):
-        years = [int(y) for y in YEAR.findall(line.text)]
         found.append(
             DraftBudget(
                 line.source,
@@ -70,12 +70,3 @@ def budget_lines_from(line: Line, year: int | None = None) -> list[DraftBudget]:
             )
         )
     return found
-
-
-def find_item(items: list[DraftItem], code: str) -> DraftItem | None:
-    for item in items:
-        if item.code == code:
-            return item
-        if (found := find_item(item.children, code)) is not None:
-            return found
-    return None

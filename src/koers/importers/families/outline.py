@@ -18,10 +18,6 @@ MAX_DEPTH = 8
 SHORT = 90
 
 
-def score(lines: list[Line]) -> int:
-    return 0
-
-
 def parse(lines: list[Line]) -> Draft:
     draft = Draft(family="outline", preset="custom")
     lines = content_lines(lines)

@@ -39,10 +39,6 @@ FIELDS = (
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def score(lines: list[Line]) -> int:
-    return 0
-
-
 def map_columns(header: tuple[str, ...]) -> dict[str, int]:
     """Field → column index, from the header's words."""
     known = column_fields()
