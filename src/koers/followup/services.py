@@ -51,10 +51,10 @@ def open_round(plan: Plan, values: dict, *, actor: Actor) -> ReportingRound:
         scope_item is None or scope_item.plan_id != plan.id
     ):
         raise ValidationError({"scope_item": _("Choose the part of the plan this round covers.")})
-    previous = ReportingRound.objects.filter(plan=plan).order_by("-created_at", "-id").first()
     round_ = ReportingRound(plan=plan, **values)
     attribute(round_, actor)
     round_.save()
+    previous = previous_round(round_)
     earlier = {}
     if previous is not None:
         earlier = {
@@ -320,9 +320,10 @@ def status_counts(updates) -> list[dict]:
 
 
 def previous_round(round_: ReportingRound) -> ReportingRound | None:
+    """The plan's round opened before this one (ids follow the order of opening)."""
     return (
-        ReportingRound.objects.filter(plan=round_.plan, created_at__lt=round_.created_at)
-        .order_by("-created_at", "-id")
+        ReportingRound.objects.filter(plan_id=round_.plan_id, id__lt=round_.id)
+        .order_by("-id")
         .first()
     )
 

@@ -117,9 +117,7 @@ def _round_action(request, round_):
             messages.success(request, _("%(count)s updates approved.") % {"count": count})
         else:
             return None
-    except ProgressUpdate.DoesNotExist:
-        messages.error(request, _("That update is not part of this round."))
-    except ValueError:
+    except (ProgressUpdate.DoesNotExist, ValueError):
         messages.error(request, _("That update is not part of this round."))
     except ValidationError as error:
         for message in error.messages:
