@@ -27,6 +27,13 @@ if os.environ.get("KOERS_TEST_POSTGRES") == "1":
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def attachment_dir(tmp_path, settings):
+    """Attached files of every test go to the test's own directory."""
+    settings.KOERS_ATTACHMENT_DIR = tmp_path / "attachments"
+    return settings.KOERS_ATTACHMENT_DIR
+
+
 @pytest.fixture
 def demo(db):
     """The demo organisations, users and plans."""

@@ -6,9 +6,11 @@ A new URL fails ``test_every_url_is_in_the_matrix`` until it is added here.
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from koers.accounts.actor import Actor
+from koers.followup.attachments import add_attachment
 from koers.followup.services import open_round
 from koers.plans.models import BudgetLine, Milestone, PlanItem
 from koers.plans.services.document_import import read_upload
@@ -28,6 +30,7 @@ MANAGE = {"admin": 200, "coordinator": 200, "editor": 403, "reader": 403}
 CHANGE = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
 ADMIN = {"admin": 200, "coordinator": 403, "editor": 403, "reader": 403}
 POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
+UNSEEN_BY_READERS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 404}
 
 # url name -> (object kind in the URL, expected GET status per role on the editor's own item)
 PAGES = {
@@ -66,14 +69,33 @@ PAGES = {
     "followup:rounds": ("plan", VIEW),
     "followup:round": ("round", VIEW),
     "followup:inbox": (None, VIEW),
-    "followup:update": ("update", {"admin": 200, "coordinator": 200, "editor": 200, "reader": 404}),
+    "followup:update": ("update", UNSEEN_BY_READERS),
+    "followup:autosave": ("update", POST_ONLY),
+    "followup:attachment_add": ("update", POST_ONLY),
+    "followup:attachment": ("attachment", UNSEEN_BY_READERS),
+    "followup:attachment_remove": ("attachment", POST_ONLY),
+    "notifications:follow": ("item", POST_ONLY),
+    "notifications:list": (None, VIEW),
 }
-# Pages everyone may read whose POST changes something: a reader's POST is refused.
-READ_BUT_POST_GUARDED = ["followup:rounds", "followup:round", "followup:update"]
+# Pages whose POST changes something, refused to readers with 403, or 404 where a reader
+# may not even see the draft update.
+READ_BUT_POST_GUARDED = [
+    "followup:rounds",
+    "followup:round",
+    "followup:update",
+    "followup:autosave",
+    "followup:attachment_add",
+    "followup:attachment_remove",
+]
+# Pages every member may POST to: following an item is for readers too.
+MEMBER_ACTIONS = ["notifications:follow", "notifications:list"]
 EXTRA_KWARGS = {"plan_sheet": {"fmt": "xlsx"}}
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
-    name for name, (_, expected) in PAGES.items() if expected in (MANAGE, CHANGE, POST_ONLY)
+    name
+    for name, (_, expected) in PAGES.items()
+    if expected in (MANAGE, CHANGE, POST_ONLY)
+    and name not in READ_BUT_POST_GUARDED + MEMBER_ACTIONS
 )
 
 API = {
@@ -112,6 +134,11 @@ def world(demo):
     )
     update = round_.updates.get(item=own)
     foreign_update = round_.updates.get(item=foreign)
+    attachment = add_attachment(
+        update,
+        SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 sweep"),
+        actor=Actor.member(demo.membership(EMAILS["editor"])),
+    )
     return {
         "org": "voorbeeld",
         "plan": plan.pk,
@@ -124,6 +151,7 @@ def world(demo):
         "round": round_.pk,
         "update": update.pk,
         "foreign_update": foreign_update.pk,
+        "attachment": attachment.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
     }
@@ -148,6 +176,8 @@ def test_every_url_is_in_the_matrix():
     }
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
+    notifications = get_resolver().namespace_dict["notifications"][1].reverse_dict.keys()
+    named |= {f"notifications:{name}" for name in notifications if isinstance(name, str)}
     assert named == set(PAGES)
     api_names = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     api_names |= {
@@ -166,6 +196,7 @@ def test_get_every_page_with_every_role(world, login, role):
     client = login(EMAILS[role])
     for name, (kind, expected) in PAGES.items():
         response = client.get(url(name, kind, world))
+        response.close()  # downloads hold their file open until closed
         assert response.status_code == expected[role], (role, name)
 
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "koers.sdgs",
     "koers.plans",
     "koers.followup",
+    "koers.notifications",
     "koers.api",
     "koers.demo",
 ]
@@ -67,6 +68,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "koers.accounts.context_processors.organisation",
+                "koers.notifications.context_processors.unread_notifications",
             ],
         },
     }
@@ -139,7 +141,16 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Reminders to owners with missing updates: days before and after a round's deadline.
 KOERS_REMINDER_DAYS_BEFORE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "1"])]
 KOERS_REMINDER_DAYS_AFTER = [int(d) for d in env_list("REMINDER_DAYS_AFTER", ["1", "7"])]
+# Department heads get the list of missing updates of their department these days after it.
+KOERS_ESCALATION_DAYS_AFTER = [int(d) for d in env_list("ESCALATION_DAYS_AFTER", ["1"])]
 KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+
+# Files owners attach to their updates: where they are kept, how large, which kinds.
+KOERS_ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
+KOERS_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+KOERS_ATTACHMENT_TYPES = env_list(
+    "ATTACHMENT_TYPES", ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "csv", "txt"]
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("app/", include("koers.accounts.urls")),
     path("app/<slug:org>/", include("koers.plans.urls")),
     path("app/<slug:org>/", include("koers.followup.urls")),
+    path("app/<slug:org>/", include("koers.notifications.urls")),
     path("api/", include("koers.api.urls")),
 ]

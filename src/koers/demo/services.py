@@ -48,6 +48,14 @@ ORGANISATIONS = (
     ),
 )
 
+# Department heads receive the list of missing updates after a round's deadline.
+DEPARTMENT_HEADS = {
+    ("voorbeeld", "Omgeving"): "editor@voorbeeld.be",
+    ("voorbeeld", "Welzijn en vrije tijd"): "welzijn@voorbeeld.be",
+    ("voorbeeld", "Financiën en organisatie"): "financien@voorbeeld.be",
+    ("proefdorp", "Sociaal domein"): "beleid@proefdorp.nl",
+}
+
 USERS = (
     DemoUser("admin@voorbeeld.be", "Anna Admin", (("voorbeeld", Role.ADMIN, ()),)),
     DemoUser("coordinator@voorbeeld.be", "Cor Coördinator", (("voorbeeld", Role.COORDINATOR, ()),)),
@@ -112,6 +120,10 @@ def load_demo(reset: bool = False) -> bool:
             membership.departments.set(
                 Department.objects.filter(organisation=organisations[slug], name__in=departments)
             )
+    for (slug, name), email in DEPARTMENT_HEADS.items():
+        Department.objects.filter(organisation=organisations[slug], name=name).update(
+            head=User.objects.get(email=email)
+        )
     for demo in ORGANISATIONS:
         document = json.loads((DATA / demo.plan_file).read_text(encoding="utf-8"))
         load_plan_document(document, organisations[demo.slug])
@@ -136,6 +148,7 @@ def _demo_round(organisation) -> None:
     from datetime import date
 
     from koers.followup.services import approve, open_round, save_update
+    from koers.notifications.services import follow
 
     plan = organisation.plans.first()
     coordinator = Actor.member(
@@ -156,6 +169,11 @@ def _demo_round(organisation) -> None:
     )
     running = plan.statuses.filter(key="lopend").first()
     updates = round_.updates.filter(item__owner__email="editor@voorbeeld.be")[: len(DEMO_UPDATES)]
+    council = Actor.member(
+        Membership.objects.get(organisation=organisation, user__email="reader@voorbeeld.be")
+    )
+    for update in updates:  # a council member follows these items and hears of approvals
+        follow(update.item, actor=council)
     for update, (text, percent, approved) in zip(updates, DEMO_UPDATES, strict=False):
         saved = save_update(
             update,

@@ -21,6 +21,10 @@ class RoundForm(forms.ModelForm):
 
 
 class UpdateForm(forms.ModelForm):
+    """Status, progress and text, plus a checkbox per open milestone and an amount per
+    budget line of the round's years (fields ``milestone_<id>``, ``reached_<id>``,
+    ``spent_<id>``)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -28,7 +32,7 @@ class UpdateForm(forms.ModelForm):
         fields = ["status", "percent", "narrative"]
         widgets = {"narrative": RichTextWidget}
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, milestones=(), budget_lines=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = PlanStatus.objects.filter(plan=plan)
         self.fields["status"].empty_label = _("(no status)")
@@ -36,6 +40,54 @@ class UpdateForm(forms.ModelForm):
         self.fields["narrative"].widget.attrs["data-label"] = self.fields["narrative"].label
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+        self.open_milestones = [m for m in milestones if not m.done]
+        self.done_milestones = [m for m in milestones if m.done]
+        self.budget_lines = list(budget_lines)
+        reached = self.instance.milestones_reached
+        for milestone in self.open_milestones:
+            key = str(milestone.pk)
+            self.fields[f"milestone_{key}"] = forms.BooleanField(
+                label=milestone.title, required=False, initial=key in reached
+            )
+            self.fields[f"reached_{key}"] = forms.DateField(
+                label=_("reached on"),
+                required=False,
+                widget=DATE,
+                initial=reached.get(key),
+            )
+        for line in self.budget_lines:
+            self.fields[f"spent_{line.pk}"] = forms.DecimalField(
+                label=str(line),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                initial=self.instance.spending.get(str(line.pk), line.actual),
+            )
+
+    def milestone_rows(self):
+        return [
+            (milestone, self[f"milestone_{milestone.pk}"], self[f"reached_{milestone.pk}"])
+            for milestone in self.open_milestones
+        ]
+
+    def spending_rows(self):
+        return [(line, self[f"spent_{line.pk}"]) for line in self.budget_lines]
+
+    def report_values(self) -> dict:
+        """cleaned_data in the shape ``services.save_update`` takes."""
+        data = self.cleaned_data
+        values = {name: data.get(name) for name in ("status", "percent", "narrative")}
+        values["milestones_reached"] = {
+            milestone.pk: data.get(f"reached_{milestone.pk}")
+            for milestone in self.open_milestones
+            if data.get(f"milestone_{milestone.pk}")
+        }
+        values["spending"] = {line.pk: data.get(f"spent_{line.pk}") for line in self.budget_lines}
+        return values
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("Add a file"))
 
 
 class ReasonForm(forms.Form):

@@ -1,6 +1,9 @@
 """Reporting rounds and the progress updates owners write in them."""
 
+import os
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -63,9 +66,15 @@ class ProgressUpdate(models.Model):
     )
     percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
     narrative = models.TextField(_("state of progress"), blank=True)
+    # Reported in this round, applied to the item when the update is approved:
+    # {milestone id: "YYYY-MM-DD" it was reached} and {budget line id: "actual to date"}.
+    milestones_reached = models.JSONField(_("milestones reached"), default=dict, blank=True)
+    spending = models.JSONField(_("spent to date"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
     review_comment = models.TextField(_("comment of the reviewer"), blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Whether this version was saved by the form itself while its owner typed.
+    saved_automatically = models.BooleanField(default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
@@ -87,6 +96,44 @@ class ProgressUpdate(models.Model):
     @property
     def is_done(self) -> bool:
         return self.state in (self.State.SUBMITTED, self.State.APPROVED)
+
+
+class AttachmentStorage(FileSystemStorage):
+    """Files in ``KOERS_ATTACHMENT_DIR``, read at every use so that tests and
+    deployments can move it; never served directly, only through a permission check."""
+
+    @property
+    def base_location(self):
+        return str(settings.KOERS_ATTACHMENT_DIR)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def _attachment_path(attachment, filename: str) -> str:
+    return f"{attachment.update.round_id}/{attachment.update_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file an owner adds to an update (a photo, a report, a decision)."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=AttachmentStorage(), max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+
+    def __str__(self):
+        return self.name
 
 
 class ReminderSent(models.Model):

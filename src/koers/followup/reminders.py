@@ -1,4 +1,5 @@
-"""Reminders to owners whose updates are still missing, a set number of days around the deadline.
+"""Reminders to owners whose updates are still missing, a set number of days around the deadline,
+and after it the list of missing updates to each department's head.
 
 Run by ``koers send_reminders`` from cron or a systemd timer (daily). Each
 (round, person, moment) is recorded before its e-mail goes out, so running the
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from koers.accounts.models import Department
 from koers.followup.models import ProgressUpdate, ReminderSent, ReportingRound
 
 MISSING = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED)
@@ -37,6 +39,7 @@ def send_reminders(today: date | None = None) -> int:
     for round_ in ReportingRound.objects.filter(state=ReportingRound.State.OPEN).select_related(
         "plan", "plan__organisation"
     ):
+        sent += _escalate(round_, today)
         moment = moment_for(round_, today)
         if moment is None:
             continue
@@ -55,7 +58,62 @@ def send_reminders(today: date | None = None) -> int:
     return sent
 
 
+def _escalate(round_: ReportingRound, today: date) -> int:
+    """After the deadline, each department head gets the list of their department's
+    missing updates (once per day named in ``KOERS_ESCALATION_DAYS_AFTER``)."""
+    days = (today - round_.deadline).days
+    if days <= 0 or days not in settings.KOERS_ESCALATION_DAYS_AFTER:
+        return 0
+    per_head = defaultdict(dict)
+    departments = Department.objects.filter(
+        organisation_id=round_.plan.organisation_id, head__isnull=False
+    ).select_related("head")
+    heads = {department.id: department.head for department in departments}
+    updates = (
+        ProgressUpdate.objects.filter(
+            round=round_, state__in=MISSING, item__departments__in=list(heads)
+        )
+        .select_related("item", "item__owner")
+        .prefetch_related("item__departments")
+        .order_by("item__path")
+        .distinct()
+    )
+    for update in updates:
+        for department in update.item.departments.all():
+            if department.id in heads:
+                per_head[heads[department.id]][update.pk] = update
+    sent = 0
+    for head, their_updates in per_head.items():
+        subject = _("Missing updates in your department for %(round)s") % {"round": round_.name}
+        body = _escalation_body(round_, list(their_updates.values()))
+        sent += _send_once(round_, f"escalation-{days}", head, subject, body)
+    return sent
+
+
+def _escalation_body(round_, updates) -> str:
+    lines = [
+        _(
+            "The deadline of %(round)s (%(date)s) has passed. These items of your department "
+            "still have no submitted update:"
+        )
+        % {"round": round_.name, "date": round_.deadline.strftime("%d-%m-%Y")},
+        "",
+    ]
+    for update in updates:
+        owner = update.item.owner
+        who = (owner.get_full_name() or owner.email) if owner else _("no owner")
+        lines.append(f"- {update.item.code} {update.item.title} ({who}): {_link(round_, update)}")
+    return "\n".join(lines)
+
+
 def _remind(round_, moment, person, updates, today) -> int:
+    return _send_once(round_, moment, person, _subject(round_, today), _body(round_, updates))
+
+
+def _send_once(round_, moment, person, subject, body) -> int:
+    """Record, then send; the record makes a second run send nothing."""
+    if not person.email:
+        return 0
     try:
         with transaction.atomic():
             record = ReminderSent.objects.create(round=round_, user=person, moment=moment)
@@ -63,11 +121,18 @@ def _remind(round_, moment, person, updates, today) -> int:
         return 0  # already sent
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            send_mail(_subject(round_, today), _body(round_, updates), None, [person.email])
+            send_mail(subject, body, None, [person.email])
     except Exception:
         record.delete()
         raise
     return 1
+
+
+def _link(round_, update) -> str:
+    org = round_.plan.organisation.slug
+    return settings.KOERS_BASE_URL + reverse(
+        "followup:update", kwargs={"org": org, "pk": update.pk}
+    )
 
 
 def _subject(round_, today) -> str:
@@ -80,16 +145,12 @@ def _subject(round_, today) -> str:
 
 
 def _body(round_, updates) -> str:
-    org = round_.plan.organisation.slug
     lines = [
         _("These items of %(plan)s still need your update in %(round)s:")
         % {"plan": round_.plan.title, "round": round_.name},
         "",
     ]
     for update in updates:
-        link = settings.KOERS_BASE_URL + reverse(
-            "followup:update", kwargs={"org": org, "pk": update.pk}
-        )
-        lines.append(f"- {update.item.code} {update.item.title}: {link}")
+        lines.append(f"- {update.item.code} {update.item.title}: {_link(round_, update)}")
     lines += ["", _("Deadline: %(date)s") % {"date": round_.deadline.strftime("%d-%m-%Y")}]
     return "\n".join(lines)

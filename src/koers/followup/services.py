@@ -5,6 +5,8 @@ and leave a history record with a reason.
 """
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -18,6 +20,7 @@ from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
 from koers.plans.richtext import sanitise
+from koers.plans.services.items import save_budget_line, save_milestone, update_item
 
 Round = ReportingRound
 State = ProgressUpdate.State
@@ -77,6 +80,9 @@ UPDATE_FIELDS = (
     "review_comment",
     "version",
     "updated_at",
+    "milestones_reached",
+    "spending",
+    "saved_automatically",
 )
 
 
@@ -85,6 +91,7 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
     in one statement (bulk_create_with_history took 2 s for 5,000 items)."""
     now = timezone.now()
     stamp = adapter(ProgressUpdate, "updated_at")(now)
+    nothing = adapter(ProgressUpdate, "spending")({})
     rows = []
     for item_id in items_in_scope(round_).values_list("id", flat=True):
         before = earlier.get(item_id)
@@ -99,6 +106,9 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
                 "",
                 1,
                 stamp,
+                nothing,
+                nothing,
+                False,
             )
         )
     insert_rows(ProgressUpdate, UPDATE_FIELDS, rows)
@@ -156,13 +166,22 @@ def may_write(membership, update: ProgressUpdate) -> bool:
 
 @transaction.atomic
 def save_update(
-    update: ProgressUpdate, values: dict, *, version: int, submit: bool, actor: Actor
+    update: ProgressUpdate,
+    values: dict,
+    *,
+    version: int,
+    submit: bool,
+    actor: Actor,
+    automatic: bool = False,
 ) -> ProgressUpdate:
-    """Save the owner's text (as draft, or submitted); refuse when someone saved meanwhile."""
+    """Save the owner's text (as draft, or submitted); refuse when someone saved meanwhile.
+
+    Versions the same person's form saved automatically since ``version`` are no
+    conflict: they hold that person's own typing."""
     if not may_write(actor.membership, update):
         raise PermissionDenied
     current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-    if current.version != version:
+    if current.version != version and not _own_autosaves_since(current, version, actor):
         raise UpdateConflict(current)
     percent = values.get("percent")
     if percent is not None and not 0 <= percent <= 100:
@@ -173,9 +192,12 @@ def save_update(
     current.status = status
     current.percent = percent
     current.narrative = sanitise(values.get("narrative") or "")
+    current.milestones_reached = _milestones_reached(current, values.get("milestones_reached"))
+    current.spending = _spending(current, values.get("spending"))
     current.version += 1
     current.updated_by = actor.user
-    reason = _("Saved as draft")
+    current.saved_automatically = automatic
+    reason = _("Saved automatically") if automatic else _("Saved as draft")
     if current.round.state != Round.State.OPEN:
         reason = _("Corrected after the round was closed")
     elif submit:
@@ -187,6 +209,74 @@ def save_update(
     attribute(current, actor, reason)
     current.save()
     return current
+
+
+def _own_autosaves_since(current: ProgressUpdate, version: int, actor: Actor) -> bool:
+    if version > current.version or actor.user is None:
+        return False
+    later = current.history.filter(version__gt=version)
+    return not later.exclude(saved_automatically=True, history_user=actor.user).exists()
+
+
+def autosaves(update: ProgressUpdate) -> bool:
+    """Drafts and returned updates in an open round save themselves while the owner types;
+    a submitted one does not (saving it would take it back to draft)."""
+    return update.round.state == Round.State.OPEN and update.state in (
+        State.DRAFT,
+        State.RETURNED,
+    )
+
+
+def reported_milestones(update: ProgressUpdate) -> list:
+    """(milestone, date) pairs the update reports as reached."""
+    reached = update.milestones_reached
+    milestones = update.item.milestones.filter(pk__in=[int(pk) for pk in reached])
+    return [(m, date.fromisoformat(reached[str(m.pk)])) for m in milestones]
+
+
+def reported_spending(update: ProgressUpdate) -> list:
+    """(budget line, amount) pairs the update reports as spent to date."""
+    spent = update.spending
+    lines = update.item.budget_lines.filter(pk__in=[int(pk) for pk in spent])
+    return [(line, Decimal(spent[str(line.pk)])) for line in lines]
+
+
+def reportable_milestones(update: ProgressUpdate):
+    """The item's milestones: those still open can be ticked off in the update."""
+    return update.item.milestones.all()
+
+
+def reportable_budget_lines(update: ProgressUpdate):
+    """The item's budget lines of the years the round covers."""
+    round_ = update.round
+    return update.item.budget_lines.filter(
+        year__gte=round_.period_start.year, year__lte=round_.period_end.year
+    )
+
+
+def _milestones_reached(update: ProgressUpdate, reached: dict | None) -> dict:
+    """{milestone id: date} → what the update stores; only open milestones of this item."""
+    if reached is None:
+        return update.milestones_reached
+    allowed = set(reportable_milestones(update).filter(done=False).values_list("id", flat=True))
+    unknown = set(reached) - allowed
+    if unknown:
+        raise ValidationError(_("A milestone does not belong to this item or is already done."))
+    today = timezone.localdate()
+    for day in reached.values():
+        if day is not None and day > today:
+            raise ValidationError(_("A milestone cannot be reached on a date in the future."))
+    return {str(pk): (day or today).isoformat() for pk, day in reached.items()}
+
+
+def _spending(update: ProgressUpdate, amounts: dict | None) -> dict:
+    """{budget line id: amount} → what the update stores; only this item's lines of the round."""
+    if amounts is None:
+        return update.spending
+    allowed = set(reportable_budget_lines(update).values_list("id", flat=True))
+    if set(amounts) - allowed:
+        raise ValidationError(_("A budget line does not belong to this item or this period."))
+    return {str(pk): str(amount) for pk, amount in amounts.items() if amount is not None}
 
 
 def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor: Actor):
@@ -207,17 +297,31 @@ def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor
 @transaction.atomic
 def approve(update: ProgressUpdate, *, actor: Actor) -> ProgressUpdate:
     """Approve; the item takes over the update's status and percentage."""
-    from koers.plans.services.items import update_item
-
     approved = _review(update, State.APPROVED, "", _("Approved"), actor)
+    item = PlanItem.objects.get(pk=approved.item_id)
+    reason = _("Approved update of %(round)s") % {"round": approved.round.name}
     values = {}
     if approved.status_id is not None:
         values["status"] = approved.status
     if approved.percent is not None:
         values["progress"] = approved.percent
     if values:
-        update_item(PlanItem.objects.get(pk=approved.item_id), values, actor=actor)
+        update_item(item, values, actor=actor, reason=reason)
+    _apply_reported(approved, item, reason, actor)
     return approved
+
+
+def _apply_reported(update: ProgressUpdate, item: PlanItem, reason: str, actor: Actor) -> None:
+    """Milestones ticked off and amounts spent, as the approved update reports them."""
+    reached = {int(pk): date.fromisoformat(day) for pk, day in update.milestones_reached.items()}
+    for milestone in item.milestones.filter(pk__in=reached, done=False):
+        values = {"done": True, "done_on": reached[milestone.pk]}
+        save_milestone(item, values, actor=actor, milestone=milestone, reason=reason)
+    spent = {int(pk): Decimal(amount) for pk, amount in update.spending.items()}
+    for line in item.budget_lines.filter(pk__in=spent):
+        if line.actual != spent[line.pk]:
+            values = {"actual": spent[line.pk]}
+            save_budget_line(item, values, actor=actor, line=line, reason=reason)
 
 
 def return_update(update: ProgressUpdate, comment: str, *, actor: Actor) -> ProgressUpdate:
@@ -277,6 +381,13 @@ def round_counts(round_: ReportingRound, updates=None) -> RoundCounts:
     if timezone.localdate() > round_.deadline:
         late = by_state.get(State.DRAFT, 0) + by_state.get(State.RETURNED, 0)
     return RoundCounts(sum(by_state.values()), by_state, late)
+
+
+def late_updates(round_: ReportingRound):
+    """Updates not yet submitted after the deadline (none before it)."""
+    if timezone.localdate() <= round_.deadline:
+        return round_.updates.none()
+    return round_.updates.filter(state__in=[State.DRAFT, State.RETURNED])
 
 
 def department_rows(round_: ReportingRound):
@@ -350,3 +461,17 @@ def latest_approved(item: PlanItem) -> ProgressUpdate | None:
         .order_by("-round__period_end", "-round__id")
         .first()
     )
+
+
+def timeline(item: PlanItem, membership) -> list[ProgressUpdate]:
+    """The item's updates across rounds, oldest first: approved ones for every reader;
+    those in progress too for the people who may see drafts. Untouched drafts are left out."""
+    updates = (
+        ProgressUpdate.objects.filter(item=item)
+        .exclude(state=State.DRAFT, version=1)
+        .select_related("round", "status", "updated_by")
+        .order_by("round__period_end", "round__id")
+    )
+    if not (can(membership, MANAGE_PLANS) or can(membership, CHANGE_ITEM, item)):
+        updates = updates.filter(state=State.APPROVED)
+    return list(updates)

@@ -8,4 +8,8 @@ urlpatterns = [
     path("rounds/<int:pk>/", views.round_detail, name="round"),
     path("my-updates/", views.inbox, name="inbox"),
     path("updates/<int:pk>/", views.update_edit, name="update"),
+    path("updates/<int:pk>/autosave/", views.update_autosave, name="autosave"),
+    path("updates/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("attachments/<int:pk>/remove/", views.attachment_remove, name="attachment_remove"),
 ]

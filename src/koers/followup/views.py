@@ -1,18 +1,23 @@
 """Follow-up pages: rounds of a plan, a round's review, the owner's inbox, writing an update."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
 from koers.accounts.permissions import MANAGE_PLANS, can
-from koers.followup import services
+from koers.followup import attachments, services
+from koers.followup.attachments import allowed_kinds
 from koers.followup.difference import text_difference
-from koers.followup.forms import ReasonForm, ReturnForm, RoundForm, UpdateForm
-from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.followup.forms import AttachmentForm, ReasonForm, ReturnForm, RoundForm, UpdateForm
+from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
 from koers.plans.views.common import get_plan
 
 ROUND_PAGE_SIZE = 100
@@ -69,11 +74,14 @@ def round_detail(request, pk):
     if not can_manage:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
     stale = services.stale_item_ids(round_) if can_manage else set()
+    chosen = updates  # the department's updates; counts and chart describe these
     show = request.GET.get("show", "")
     if show == "stale":
         updates = updates.filter(item_id__in=stale)
     elif show == "without_owner":
         updates = updates.filter(item__owner__isnull=True)
+    elif show == "late":
+        updates = updates.filter(pk__in=services.late_updates(round_).values("pk"))
     page = Paginator(updates, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "round": round_,
@@ -82,10 +90,10 @@ def round_detail(request, pk):
         "page": page,
         "query": request.GET.copy(),
         "show": show,
-        "stale_count": len(stale),
-        "without_owner": round_.updates.filter(item__owner__isnull=True).count(),
-        "statuses": services.status_counts(updates.order_by()),
-        "counts": services.round_counts(round_, updates.order_by()),
+        "stale_count": chosen.filter(item_id__in=stale).count() if stale else 0,
+        "without_owner": chosen.filter(item__owner__isnull=True).count(),
+        "statuses": services.status_counts(chosen.order_by()),
+        "counts": services.round_counts(round_, chosen.order_by()),
         "departments": services.department_rows(round_),
         "department": department,
         "can_manage": can_manage,
@@ -137,8 +145,7 @@ def inbox(request):
     )
 
 
-@member_view
-def update_edit(request, pk):
+def _get_update(request, pk) -> ProgressUpdate:
     update = get_for_organisation(
         request,
         ProgressUpdate.objects.select_related("round", "round__plan", "item", "item__plan"),
@@ -147,21 +154,41 @@ def update_edit(request, pk):
     )
     if not services.may_read(request.membership, update):
         raise Http404
+    return update
+
+
+def _update_form(update, data=None, instance=None) -> UpdateForm:
+    return UpdateForm(
+        data,
+        instance=instance or update,
+        plan=update.round.plan,
+        milestones=services.reportable_milestones(update),
+        budget_lines=services.reportable_budget_lines(update),
+    )
+
+
+def _save(request, update, form, submit: bool, automatic: bool = False):
+    return services.save_update(
+        update,
+        form.report_values(),
+        version=form.cleaned_data["version"],
+        submit=submit,
+        actor=actor(request),
+        automatic=automatic,
+    )
+
+
+@member_view
+def update_edit(request, pk):
+    update = _get_update(request, pk)
     writable = services.may_write(request.membership, update)
-    plan = update.round.plan
-    form = UpdateForm(request.POST or None, instance=update, plan=plan)
+    form = _update_form(update, request.POST or None)
     if request.method == "POST":
         if not writable:
             actor(request).require(MANAGE_PLANS)  # 403
         if form.is_valid():
             try:
-                saved = services.save_update(
-                    update,
-                    form.cleaned_data,
-                    version=form.cleaned_data["version"],
-                    submit="submit" in request.POST,
-                    actor=actor(request),
-                )
+                saved = _save(request, update, form, submit="submit" in request.POST)
             except services.UpdateConflict as conflict:
                 return render(
                     request,
@@ -191,15 +218,105 @@ def update_edit(request, pk):
         "update": update,
         "form": form,
         "writable": writable,
+        "autosave": writable and services.autosaves(update),
         "previous": previous,
         "difference": text_difference(previous.narrative, update.narrative) if previous else [],
         "history": update.history.select_related("history_user").order_by("-history_date")[:20],
+        "attachments": update.attachments.all(),
+        "attachment_form": AttachmentForm(),
+        "attachment_kinds": ", ".join(allowed_kinds()),
+        "attachment_limit": filesizeformat(settings.KOERS_ATTACHMENT_MAX_BYTES),
+        "reported_milestones": services.reported_milestones(update),
+        "reported_spending": services.reported_spending(update),
     }
     return render(request, "followup/update.html", context, status=400 if form.errors else 200)
+
+
+@member_view
+@require_POST
+def update_autosave(request, pk):
+    """Save a draft while the owner types (htmx); answers with a line saying how it went."""
+    update = _get_update(request, pk)
+    if not (services.may_write(request.membership, update) and services.autosaves(update)):
+        return render(request, "followup/_autosave.html", {"outcome": "refused"})
+    form = _update_form(update, request.POST)
+    if not form.is_valid():
+        return render(request, "followup/_autosave.html", {"outcome": "invalid"})
+    try:
+        saved = _save(request, update, form, submit=False, automatic=True)
+    except services.UpdateConflict:
+        return render(request, "followup/_autosave.html", {"outcome": "conflict"})
+    except ValidationError:
+        return render(request, "followup/_autosave.html", {"outcome": "invalid"})
+    return render(request, "followup/_autosave.html", {"outcome": "saved", "update": saved})
+
+
+@member_view
+@require_POST
+def attachment_add(request, pk):
+    update = _get_update(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.add_attachment(update, form.cleaned_data["file"], actor=actor(request))
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The file has been attached."))
+    else:
+        for message in form.errors.get("file", [_("Choose a file to attach.")]):
+            messages.error(request, message)
+    return redirect(
+        reverse("followup:update", kwargs={"org": request.organisation.slug, "pk": update.pk})
+        + "#attachments"
+    )
+
+
+def _get_attachment(request, pk) -> Attachment:
+    attachment = get_for_organisation(
+        request,
+        Attachment.objects.select_related("update", "update__round", "update__item"),
+        "update__round__plan__organisation",
+        pk=pk,
+    )
+    if not services.may_read(request.membership, attachment.update):
+        raise Http404
+    return attachment
+
+
+@member_view
+def attachment_download(request, pk):
+    attachment = _get_attachment(request, pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachments.content_type(attachment),
+    )
+
+
+@member_view
+@require_POST
+def attachment_remove(request, pk):
+    attachment = _get_attachment(request, pk)
+    attachments.remove_attachment(attachment, actor=actor(request))
+    messages.success(request, _("The file has been removed."))
+    return redirect(
+        reverse(
+            "followup:update",
+            kwargs={"org": request.organisation.slug, "pk": attachment.update_id},
+        )
+        + "#attachments"
+    )
 
 
 def _retry(form, conflict):
     """The user's typing, to be saved over the other version after reading it."""
     data = form.data.copy()
     data["version"] = conflict.current.version
-    return UpdateForm(data, instance=conflict.current, plan=conflict.current.round.plan)
+    return _update_form(conflict.current, data)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
-from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
+from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.richtext import sanitise
 from koers.plans.services.codes import code_is_free, next_child_code
+from koers.plans.signals import item_progress_changed
 
 ITEM_FIELDS = (
     "code",
@@ -124,15 +125,36 @@ def _code_taken_meanwhile(values: dict):
 
 
 @transaction.atomic
-def update_item(item: PlanItem, values: dict, *, actor: Actor) -> PlanItem:
+def update_item(item: PlanItem, values: dict, *, actor: Actor, reason: str = "") -> PlanItem:
     actor.require(CHANGE_ITEM, item)
     _check_item_values(item.plan, values, exclude_id=item.id)
+    before = (item.status_id, item.progress)
     _apply(item, values)
-    attribute(item, actor)
+    attribute(item, actor, reason)
     with _code_taken_meanwhile(values):
         item.save()
     _apply_m2m(item, values)
+    _announce_progress(item, before, actor)
     return item
+
+
+def _announce_progress(item: PlanItem, before: tuple, actor: Actor) -> None:
+    """Tell followers (through a signal) what changed in the item's status or progress."""
+    status_id, progress = before
+    changes = []
+    if status_id != item.status_id:
+        names = dict(
+            PlanStatus.objects.filter(pk__in=[status_id, item.status_id]).values_list("pk", "name")
+        )
+        changes.append(("status", names.get(status_id, ""), names.get(item.status_id, "")))
+    if progress != item.progress:
+        changes.append(("progress", _percent(progress), _percent(item.progress)))
+    if changes:
+        item_progress_changed.send(PlanItem, item=item, actor=actor, changes=changes)
+
+
+def _percent(value) -> str:
+    return "" if value is None else f"{value}%"
 
 
 MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
@@ -269,7 +291,12 @@ def _check_milestone(values: dict) -> None:
 
 @transaction.atomic
 def save_milestone(
-    item: PlanItem, values: dict, *, actor: Actor, milestone: Milestone | None = None
+    item: PlanItem,
+    values: dict,
+    *,
+    actor: Actor,
+    milestone: Milestone | None = None,
+    reason: str = "",
 ) -> Milestone:
     actor.require(CHANGE_ITEM, item)
     _check_milestone(values)
@@ -283,7 +310,7 @@ def save_milestone(
         milestone.done_on = timezone.localdate()
     if not milestone.done:
         milestone.done_on = None
-    attribute(milestone, actor)
+    attribute(milestone, actor, reason)
     milestone.save()
     return milestone
 
@@ -308,7 +335,12 @@ BUDGET_FIELDS = ("year", "direction", "nature", "label", "initial", "current", "
 
 @transaction.atomic
 def save_budget_line(
-    item: PlanItem, values: dict, *, actor: Actor, line: BudgetLine | None = None
+    item: PlanItem,
+    values: dict,
+    *,
+    actor: Actor,
+    line: BudgetLine | None = None,
+    reason: str = "",
 ) -> BudgetLine:
     actor.require(CHANGE_ITEM, item)
     plan = item.plan
@@ -324,7 +356,7 @@ def save_budget_line(
     for name in BUDGET_FIELDS:
         if name in values:
             setattr(line, name, values[name])
-    attribute(line, actor)
+    attribute(line, actor, reason)
     line.save()
     return line
 

@@ -41,7 +41,9 @@ def item_detail(request, pk):
     ).order_by("depth")
     money = this_row.money
     years = sorted(set(plan.years) | set(money.years))
-    from koers.followup.services import latest_approved  # follow-up builds on plans
+    # Follow-up and notifications build on plans; plans only shows what they add.
+    from koers.followup.services import latest_approved, timeline
+    from koers.notifications.services import is_following
 
     return render(
         request,
@@ -69,6 +71,8 @@ def item_detail(request, pk):
             "can_change": can(request.membership, CHANGE_ITEM, item),
             "can_structure": can(request.membership, MANAGE_STRUCTURE),
             "approved_update": latest_approved(item),
+            "timeline": timeline(item, request.membership),
+            "following": is_following(request.user, item),
         },
     )
 

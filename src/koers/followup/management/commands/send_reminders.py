@@ -9,7 +9,8 @@ from koers.followup.reminders import send_reminders
 class Command(BaseCommand):
     help = _(
         "E-mail owners whose updates are missing, on the days before and after a round's "
-        "deadline that the settings name. Safe to run more than once a day."
+        "deadline that the settings name, and department heads the missing updates of their "
+        "department after it. Safe to run more than once a day."
     )
 
     def add_arguments(self, parser):
