@@ -320,3 +320,56 @@ def test_round_page_counts_follow_the_chosen_department(demo, update, login):
     assert {u.pk for u in late["updates"]} == set(
         in_department.filter(state__in=["draft", "returned"]).values_list("pk", flat=True)[:100]
     )
+
+
+def test_unchanged_means_the_same_words_whatever_the_markup(demo, update):
+    coordinator = _actor(demo, COORDINATOR)
+    services.save_update(
+        update, {"narrative": "<p>De werf loopt.</p>"}, version=1, submit=False, actor=coordinator
+    )
+    later = services.open_round(
+        demo.plan,
+        {
+            "name": "Najaar 2026",
+            "period_start": date(2026, 7, 1),
+            "period_end": date(2026, 12, 31),
+            "deadline": date(2027, 1, 15),
+        },
+        actor=coordinator,
+    )
+    carried = later.updates.get(item=update.item)
+    services.save_update(
+        carried,
+        {"narrative": "<p><strong>De werf</strong>   loopt.</p>"},
+        version=1,
+        submit=False,
+        actor=coordinator,
+    )
+    assert update.item_id in services.stale_item_ids(later)
+    carried.refresh_from_db()
+    services.save_update(
+        carried,
+        {"narrative": "<p>De werf is klaar.</p>"},
+        version=carried.version,
+        submit=False,
+        actor=coordinator,
+    )
+    assert update.item_id not in services.stale_item_ids(later)
+
+
+def test_readers_find_the_files_of_approved_updates_on_the_item_page(demo, update, login):
+    attachment = add_attachment(
+        update, SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\nrest"), actor=_actor(demo, EDITOR)
+    )
+    submitted = services.save_update(
+        update, {"narrative": "Zie foto"}, version=1, submit=True, actor=_actor(demo, EDITOR)
+    )
+    item_page = reverse("plans:item_detail", kwargs={"org": "voorbeeld", "pk": update.item_id})
+    download = _url("attachment", attachment.pk)
+    reader = login("reader@voorbeeld.be")
+    assert download not in reader.get(item_page).content.decode()
+    services.approve(submitted, actor=_actor(demo, COORDINATOR))
+    assert download in reader.get(item_page).content.decode()
+    response = reader.get(download)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")

@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.plans.forms import AmountField
 from koers.plans.models import PlanItem, PlanStatus
 from koers.plans.widgets import RichTextWidget
 
@@ -56,12 +59,14 @@ class UpdateForm(forms.ModelForm):
                 initial=reached.get(key),
             )
         for line in self.budget_lines:
-            self.fields[f"spent_{line.pk}"] = forms.DecimalField(
+            reported = self.instance.spending.get(str(line.pk))
+            self.fields[f"spent_{line.pk}"] = AmountField(
                 label=str(line),
                 required=False,
                 max_digits=14,
                 decimal_places=2,
-                initial=self.instance.spending.get(str(line.pk), line.actual),
+                initial=line.actual if reported is None else Decimal(reported),
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
     def milestone_rows(self):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
+from koers.followup.difference import words
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
@@ -440,18 +441,20 @@ def previous_round(round_: ReportingRound) -> ReportingRound | None:
 
 
 def stale_item_ids(round_: ReportingRound) -> set[int]:
-    """Items whose text is the same as in the previous round: no real change.
-
-    An empty text is not stale but missing; the counts show those."""
+    """Items whose text has the same words as in the previous round: no real change (mark-up
+    and spacing do not count). An empty text is not stale but missing; the counts show those."""
     before = previous_round(round_)
     if before is None:
         return set()
-    earlier = dict(before.updates.values_list("item_id", "narrative"))
-    return {
-        item_id
-        for item_id, text in round_.updates.values_list("item_id", "narrative")
-        if text.strip() and item_id in earlier and text.strip() == earlier[item_id].strip()
+    earlier = {
+        item_id: words(text) for item_id, text in before.updates.values_list("item_id", "narrative")
     }
+    stale = set()
+    for item_id, text in round_.updates.values_list("item_id", "narrative"):
+        now = words(text)
+        if now and now == earlier.get(item_id):
+            stale.add(item_id)
+    return stale
 
 
 def latest_approved(item: PlanItem) -> ProgressUpdate | None:
@@ -470,6 +473,7 @@ def timeline(item: PlanItem, membership) -> list[ProgressUpdate]:
         ProgressUpdate.objects.filter(item=item)
         .exclude(state=State.DRAFT, version=1)
         .select_related("round", "status", "updated_by")
+        .prefetch_related("attachments")
         .order_by("round__period_end", "round__id")
     )
     if not (can(membership, MANAGE_PLANS) or can(membership, CHANGE_ITEM, item)):
