@@ -223,19 +223,58 @@ def test_others_cannot_attach_to_an_update_they_may_not_write(demo, update, logi
 # -- drafts that save themselves ----------------------------------------------------------
 
 
-def test_autosave_keeps_a_draft_and_the_owners_next_save_is_no_conflict(demo, update, login):
+def test_autosave_keeps_a_draft_and_the_same_forms_next_save_is_no_conflict(demo, update, login):
     client = login(EDITOR)
-    response = client.post(_url("autosave", update.pk), {"version": 1, "narrative": "Half af"})
+    form = {"version": 1, "form_id": "tab-a"}
+    response = client.post(_url("autosave", update.pk), {**form, "narrative": "Half af"})
     assert response.status_code == 200
     assert 'value="2"' in response.content.decode()  # the form learns the new version
     update.refresh_from_db()
     assert (update.narrative, update.state, update.version) == ("<p>Half af</p>", "draft", 2)
-    assert update.history.first().saved_automatically
-    # the same person's form still holding version 1 (the answer came late): no conflict
-    saved = client.post(_url("update", update.pk), {"version": 1, "narrative": "Af", "save": "1"})
+    assert update.history.first().saved_by_form == "tab-a"
+    # the same form still holding version 1 (the answer came late): no conflict
+    saved = client.post(_url("update", update.pk), {**form, "narrative": "Af", "save": "1"})
     assert saved.status_code == 302
     update.refresh_from_db()
-    assert update.narrative == "<p>Af</p>"
+    assert update.narrative == "<p>Af</p>" and update.saved_by_form == ""
+
+
+def test_an_automatic_save_from_another_tab_is_a_conflict(demo, update, login):
+    client = login(EDITOR)
+    client.post(_url("autosave", update.pk), {"version": 1, "form_id": "tab-a", "narrative": "A"})
+    response = client.post(
+        _url("update", update.pk),
+        {"version": 1, "form_id": "tab-b", "narrative": "B", "save": "1"},
+    )
+    assert response.status_code == 409
+    update.refresh_from_db()
+    assert update.narrative == "<p>A</p>"
+
+
+def test_untouched_amounts_are_not_reported(demo, update, line, login):
+    line.actual = Decimal("700")
+    line.save()
+    client = login(EDITOR)
+    page = client.get(_url("update", update.pk))
+    form_id = page.context["form"].initial["form_id"]
+    data = {"version": 1, "form_id": form_id, "narrative": "x", f"spent_{line.pk}": "700,00"}
+    client.post(_url("update", update.pk), {**data, "save": "1"})
+    update.refresh_from_db()
+    assert update.spending == {}  # finance may still change the actual before approval
+
+
+def test_deleting_an_item_removes_its_attached_files(
+    demo, update, attachment_dir, django_capture_on_commit_callbacks
+):
+    from koers.plans.services.items import delete_item
+
+    attachment = add_attachment(
+        update, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), actor=_actor(demo, EDITOR)
+    )
+    stored = attachment_dir / attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_item(update.item, actor=_actor(demo, COORDINATOR))
+    assert not stored.exists()
 
 
 def test_autosave_after_someone_else_saved_is_refused_and_changes_nothing(demo, update, login):

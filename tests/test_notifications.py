@@ -47,6 +47,26 @@ def test_followers_are_notified_of_status_and_progress_but_not_of_their_own_chan
     assert Notification.objects.filter(item=item).count() == 2  # a title is no progress
 
 
+def test_changing_the_status_on_the_item_edit_page_notifies_followers(demo, item, login):
+    services.follow(item, actor=_actor(demo, READER))
+    client = login(EDITOR)
+    url = reverse("plans:item_edit", kwargs={"org": "voorbeeld", "pk": item.pk})
+    form = client.get(url).context["form"]
+    posted = {}  # the form as the browser would send it back, with another status
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            posted[name] = (
+                [getattr(v, "pk", v) for v in value] if isinstance(value, list) else value
+            )
+    delayed = demo.plan.statuses.get(key="vertraagd")
+    posted["status"] = delayed.pk
+    response = client.post(url, posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    note = Notification.objects.get(item=item, user__email=READER, field="status")
+    assert note.after == delayed.name
+
+
 def test_approving_an_update_notifies_the_followers(demo, item):
     services.follow(item, actor=_actor(demo, READER))
     round_ = followup.open_round(
@@ -142,20 +162,48 @@ def test_e_mails_are_batched_per_person_and_never_sent_twice(demo, item):
     assert "90%" in mail.outbox[1].body and other.title not in mail.outbox[1].body
 
 
-def test_a_failed_send_is_tried_again_next_time(demo, item, monkeypatch):
+def test_a_failed_send_is_tried_again_next_time_and_does_not_stop_the_others(
+    demo, item, monkeypatch
+):
     services.follow(item, actor=_actor(demo, READER))
+    services.follow(item, actor=_actor(demo, "welzijn@voorbeeld.be"))
     update_item(item, {"progress": 20}, actor=_actor(demo, EDITOR))
+    real_send = services.send_mail
 
-    def broken(*args, **kwargs):
-        raise OSError("mail server down")
+    def broken_for_the_reader(subject, body, sender, recipients):
+        if recipients == [READER]:
+            raise OSError("mailbox unavailable")
+        return real_send(subject, body, sender, recipients)
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    mail.outbox.clear()
+    monkeypatch.setattr(services, "send_mail", broken_for_the_reader)
     with pytest.raises(OSError):
         services.send_batches()
-    assert Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert [m.to for m in mail.outbox] == [["welzijn@voorbeeld.be"]]
+    assert Notification.objects.filter(user__email=READER, emailed_at__isnull=True).exists()
     monkeypatch.undo()
-    mail.outbox.clear()
     assert services.send_batches() == 1
+    assert mail.outbox[-1].to == [READER]
+
+
+def test_a_notification_arriving_during_a_run_is_sent_by_the_next_run(demo, item):
+    services.follow(item, actor=_actor(demo, READER))
+    update_item(item, {"progress": 20}, actor=_actor(demo, EDITOR))
+    reader_id = demo.user(READER).pk
+    mail.outbox.clear()
+    assert services._send_batch(reader_id) == 1  # the first run claims what is there
+    update_item(item, {"progress": 30}, actor=_actor(demo, EDITOR))
+    assert services.send_batches() == 1  # the late one is sent, not lost
+    assert "30%" in mail.outbox[-1].body and "→ 20%" not in mail.outbox[-1].body
+
+
+def test_people_who_left_get_no_more_e_mail(demo, item, login):
+    services.follow(item, actor=_actor(demo, READER))
+    update_item(item, {"progress": 20}, actor=_actor(demo, EDITOR))
+    demo.membership(READER).delete()
+    mail.outbox.clear()
+    assert services.send_batches() == 0
+    assert not Notification.objects.filter(user__email=READER).exists()
 
 
 # -- escalation to department heads ----------------------------------------------------------
@@ -204,3 +252,17 @@ def test_department_heads_get_their_missing_updates_after_the_deadline(demo, rou
     expected = {u.item.code for u in missing.exclude(pk=submitted.pk).select_related("item")}
     assert listed == expected and submitted.item.code not in listed
     assert send_reminders(day) == 0  # idempotent
+
+
+def test_a_department_head_who_left_gets_no_escalation(demo, round_, settings, login):
+    from koers.accounts.services import remove_member
+
+    settings.KOERS_REMINDER_DAYS_AFTER = []
+    settings.KOERS_ESCALATION_DAYS_AFTER = [1]
+    department = Department.objects.get(organisation=demo.voorbeeld, name="Welzijn en vrije tijd")
+    head = department.head
+    remove_member(demo.membership(head.email), actor=_actor(demo, "admin@voorbeeld.be"))
+    department.refresh_from_db()
+    assert department.head is None
+    send_reminders(round_.deadline + timedelta(days=1))
+    assert all(message.to != [head.email] for message in mail.outbox)

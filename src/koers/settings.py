@@ -149,7 +149,8 @@ KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 KOERS_ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))
 KOERS_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 KOERS_ATTACHMENT_TYPES = env_list(
-    "ATTACHMENT_TYPES", ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "csv", "txt"]
+    "ATTACHMENT_TYPES",
+    ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"],
 )
 
 REST_FRAMEWORK = {

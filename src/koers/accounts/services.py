@@ -56,6 +56,10 @@ def remove_member(membership: Membership, *, actor: Actor) -> None:
         _keep_an_admin(membership)
     attribute(membership, actor)
     membership.delete()
+    for department in membership.organisation.departments.filter(head=membership.user):
+        department.head = None
+        attribute(department, actor, _("Head left the organisation"))
+        department.save()
 
 
 def _keep_an_admin(membership: Membership) -> None:

@@ -6,3 +6,6 @@ class FollowupConfig(AppConfig):
     name = "koers.followup"
     verbose_name = _("Follow-up")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from koers.followup import receivers  # noqa: F401  (connects the signals)

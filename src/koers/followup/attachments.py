@@ -105,7 +105,4 @@ def remove_attachment(attachment: Attachment, *, actor: Actor) -> None:
     if not may_write(actor.membership, attachment.update):
         raise PermissionDenied
     attribute(attachment, actor, _("Attachment removed"))
-    stored = attachment.file.name
-    storage = attachment.file.storage
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
+    attachment.delete()  # the file follows after commit (followup/receivers.py)

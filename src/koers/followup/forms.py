@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django import forms
@@ -29,6 +30,8 @@ class UpdateForm(forms.ModelForm):
     ``spent_<id>``)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # One id per opened form: its own automatic saves are no conflict for it.
+    form_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     class Meta:
         model = ProgressUpdate
@@ -43,6 +46,7 @@ class UpdateForm(forms.ModelForm):
         self.fields["narrative"].widget.attrs["data-label"] = self.fields["narrative"].label
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+            self.initial["form_id"] = uuid.uuid4().hex
         self.open_milestones = [m for m in milestones if not m.done]
         self.done_milestones = [m for m in milestones if m.done]
         self.budget_lines = list(budget_lines)
@@ -87,7 +91,13 @@ class UpdateForm(forms.ModelForm):
             for milestone in self.open_milestones
             if data.get(f"milestone_{milestone.pk}")
         }
-        values["spending"] = {line.pk: data.get(f"spent_{line.pk}") for line in self.budget_lines}
+        # Only amounts the owner changed: an untouched field must not, on approval, undo
+        # an actual that finance entered on the line meanwhile.
+        values["spending"] = {
+            line.pk: data[f"spent_{line.pk}"]
+            for line in self.budget_lines
+            if data.get(f"spent_{line.pk}") is not None and data[f"spent_{line.pk}"] != line.actual
+        }
         return values
 
 

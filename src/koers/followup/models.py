@@ -73,8 +73,9 @@ class ProgressUpdate(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
     review_comment = models.TextField(_("comment of the reviewer"), blank=True)
     version = models.PositiveIntegerField(default=1)
-    # Whether this version was saved by the form itself while its owner typed.
-    saved_automatically = models.BooleanField(default=False)
+    # The id of the open form that saved this version by itself while its owner typed;
+    # empty for a save someone asked for.
+    saved_by_form = models.CharField(max_length=40, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(

@@ -65,8 +65,10 @@ def _escalate(round_: ReportingRound, today: date) -> int:
     if days <= 0 or days not in settings.KOERS_ESCALATION_DAYS_AFTER:
         return 0
     per_head = defaultdict(dict)
+    organisation_id = round_.plan.organisation_id
     departments = Department.objects.filter(
-        organisation_id=round_.plan.organisation_id, head__isnull=False
+        organisation_id=organisation_id,
+        head__memberships__organisation_id=organisation_id,  # a head who left hears nothing
     ).select_related("head")
     heads = {department.id: department.head for department in departments}
     updates = (

@@ -83,7 +83,7 @@ UPDATE_FIELDS = (
     "updated_at",
     "milestones_reached",
     "spending",
-    "saved_automatically",
+    "saved_by_form",
 )
 
 
@@ -109,7 +109,7 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
                 stamp,
                 nothing,
                 nothing,
-                False,
+                "",
             )
         )
     insert_rows(ProgressUpdate, UPDATE_FIELDS, rows)
@@ -174,15 +174,16 @@ def save_update(
     submit: bool,
     actor: Actor,
     automatic: bool = False,
+    form_id: str = "",
 ) -> ProgressUpdate:
     """Save the owner's text (as draft, or submitted); refuse when someone saved meanwhile.
 
-    Versions the same person's form saved automatically since ``version`` are no
-    conflict: they hold that person's own typing."""
+    Versions that this same open form (``form_id``) saved by itself since ``version``
+    are no conflict: they hold this form's own typing. Another tab is another form."""
     if not may_write(actor.membership, update):
         raise PermissionDenied
     current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
-    if current.version != version and not _own_autosaves_since(current, version, actor):
+    if current.version != version and not _own_autosaves_since(current, version, form_id, actor):
         raise UpdateConflict(current)
     percent = values.get("percent")
     if percent is not None and not 0 <= percent <= 100:
@@ -197,7 +198,7 @@ def save_update(
     current.spending = _spending(current, values.get("spending"))
     current.version += 1
     current.updated_by = actor.user
-    current.saved_automatically = automatic
+    current.saved_by_form = form_id if automatic else ""
     reason = _("Saved automatically") if automatic else _("Saved as draft")
     if current.round.state != Round.State.OPEN:
         reason = _("Corrected after the round was closed")
@@ -212,11 +213,11 @@ def save_update(
     return current
 
 
-def _own_autosaves_since(current: ProgressUpdate, version: int, actor: Actor) -> bool:
-    if version > current.version or actor.user is None:
+def _own_autosaves_since(current: ProgressUpdate, version: int, form_id: str, actor) -> bool:
+    if version > current.version or actor.user is None or not form_id:
         return False
     later = current.history.filter(version__gt=version)
-    return not later.exclude(saved_automatically=True, history_user=actor.user).exists()
+    return not later.exclude(saved_by_form=form_id, history_user=actor.user).exists()
 
 
 def autosaves(update: ProgressUpdate) -> bool:
@@ -280,8 +281,12 @@ def _spending(update: ProgressUpdate, amounts: dict | None) -> dict:
     return {str(pk): str(amount) for pk, amount in amounts.items() if amount is not None}
 
 
+@transaction.atomic
 def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor: Actor):
+    """Review the update as it is now in the database (locked), not as it was loaded."""
     actor.require(MANAGE_PLANS)
+    locked = ProgressUpdate.objects.select_for_update(of=("self",)).select_related("round")
+    update = locked.get(pk=update.pk)
     if update.round.state != Round.State.OPEN:
         raise ValidationError(_("The round is closed."))
     if update.state != State.SUBMITTED:
@@ -455,6 +460,17 @@ def stale_item_ids(round_: ReportingRound) -> set[int]:
         if now and now == earlier.get(item_id):
             stale.add(item_id)
     return stale
+
+
+def previous_update(update: ProgressUpdate, membership) -> ProgressUpdate | None:
+    """The same item's update in the latest earlier round that has it (a round of another
+    scope may not), as far as this member may read it."""
+    earlier = ProgressUpdate.objects.filter(
+        item_id=update.item_id, round__created_at__lt=update.round.created_at
+    )
+    if not (can(membership, MANAGE_PLANS) or can(membership, CHANGE_ITEM, update.item)):
+        earlier = earlier.filter(state=State.APPROVED)
+    return earlier.select_related("round", "status").order_by("-round__created_at").first()
 
 
 def latest_approved(item: PlanItem) -> ProgressUpdate | None:

@@ -175,6 +175,7 @@ def _save(request, update, form, submit: bool, automatic: bool = False):
         submit=submit,
         actor=actor(request),
         automatic=automatic,
+        form_id=form.cleaned_data.get("form_id") or "",
     )
 
 
@@ -206,14 +207,7 @@ def update_edit(request, pk):
                     else _("Your draft has been saved."),
                 )
                 return redirect("followup:inbox", org=request.organisation.slug)
-    previous = (
-        ProgressUpdate.objects.filter(
-            item=update.item, round__created_at__lt=update.round.created_at
-        )
-        .select_related("round", "status")
-        .order_by("-round__created_at")
-        .first()
-    )
+    previous = services.previous_update(update, request.membership)
     context = {
         "update": update,
         "form": form,

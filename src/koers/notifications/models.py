@@ -41,6 +41,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    batch = models.CharField(max_length=32, blank=True)  # the e-mail run that claimed it
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -7,11 +7,12 @@ so running the command twice, or on two machines at once, sends nothing twice; a
 failed send releases the claim for the next run.
 """
 
-from collections import defaultdict
+import logging
+import uuid
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from koers.accounts.models import Membership
 from koers.accounts.permissions import VIEW
 from koers.notifications.models import Follow, Notification
 from koers.plans.models import PlanItem
+
+logger = logging.getLogger(__name__)
 
 
 def follow(item: PlanItem, *, actor: Actor) -> None:
@@ -85,35 +88,54 @@ def describe(notification: Notification) -> str:
 
 
 def send_batches() -> int:
-    """E-mail everyone their changes not yet e-mailed; return the number of messages sent."""
-    pending = defaultdict(list)
-    waiting = (
-        Notification.objects.filter(emailed_at__isnull=True)
-        .select_related("user", "item", "item__plan", "item__plan__organisation")
-        .order_by("user_id", "item__path", "created_at")
-    )
-    for notification in waiting:
-        pending[notification.user].append(notification)
+    """E-mail everyone their changes not yet e-mailed; return the number of messages sent.
+
+    A failure for one person does not stop the others; the first error is raised at the
+    end, after every other person had their message, so that cron reports it."""
+    waiting = Notification.objects.filter(emailed_at__isnull=True)
+    first_error = None
     sent = 0
-    for person, notifications in pending.items():
-        sent += _send_batch(person, notifications)
+    for user_id in sorted(set(waiting.values_list("user_id", flat=True))):
+        try:
+            sent += _send_batch(user_id)
+        except Exception as error:  # logged now, raised after the loop
+            logger.exception("Notification e-mail to user %s failed", user_id)
+            first_error = first_error or error
+    if first_error is not None:
+        raise first_error
     return sent
 
 
-def _send_batch(person, notifications: list[Notification]) -> int:
-    ids = [notification.id for notification in notifications]
-    with transaction.atomic():
-        claimed = Notification.objects.filter(id__in=ids, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+def _still_member():
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef("user_id"), organisation_id=OuterRef("item__plan__organisation_id")
         )
-    if claimed != len(ids) or not person.email:
-        return 0  # another run took (some of) them; they go in that run's message
+    )
+
+
+def _send_batch(user_id: int) -> int:
+    """Claim this person's waiting notifications with a token, then send exactly those."""
+    waiting = Notification.objects.filter(user_id=user_id, emailed_at__isnull=True)
+    waiting.exclude(_still_member()).delete()  # they left the organisation
+    token = uuid.uuid4().hex
+    claimed = waiting.update(emailed_at=timezone.now(), batch=token)
+    if not claimed:
+        return 0  # another run took them
+    notifications = list(
+        Notification.objects.filter(batch=token)
+        .select_related("user", "item", "item__plan", "item__plan__organisation")
+        .order_by("item__path", "created_at")
+    )
+    person = notifications[0].user
+    if not person.email:
+        return 0
     try:
         with translation.override(settings.LANGUAGE_CODE):
             subject, body = _batch_subject(notifications), _batch_body(notifications)
             send_mail(subject, body, None, [person.email])
     except Exception:
-        Notification.objects.filter(id__in=ids).update(emailed_at=None)
+        Notification.objects.filter(batch=token).update(emailed_at=None, batch="")
         raise
     return 1
 

@@ -128,7 +128,8 @@ def _code_taken_meanwhile(values: dict):
 def update_item(item: PlanItem, values: dict, *, actor: Actor, reason: str = "") -> PlanItem:
     actor.require(CHANGE_ITEM, item)
     _check_item_values(item.plan, values, exclude_id=item.id)
-    before = (item.status_id, item.progress)
+    # From the database: a bound ModelForm has already set the new values on ``item``.
+    before = PlanItem.objects.filter(pk=item.pk).values_list("status_id", "progress").first()
     _apply(item, values)
     attribute(item, actor, reason)
     with _code_taken_meanwhile(values):
