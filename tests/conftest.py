@@ -29,8 +29,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def attachment_dir(tmp_path, settings):
-    """Attached files of every test go to the test's own directory."""
+    """Attached files and reports of every test go to the test's own directory; reports
+    asked for on the web are made during the request."""
     settings.KOERS_ATTACHMENT_DIR = tmp_path / "attachments"
+    settings.KOERS_REPORT_DIR = tmp_path / "reports"
+    settings.KOERS_REPORT_WORKER = "inline"
     return settings.KOERS_ATTACHMENT_DIR
 
 

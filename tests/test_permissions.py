@@ -15,6 +15,8 @@ from koers.followup.services import open_round
 from koers.plans.models import BudgetLine, Milestone, PlanItem
 from koers.plans.services.document_import import read_upload
 from koers.plans.services.items import delete_item
+from koers.reporting.jobs import enqueue
+from koers.reporting.models import ReportJob
 
 ROLES = ("admin", "coordinator", "editor", "reader")
 EMAILS = {
@@ -76,6 +78,11 @@ PAGES = {
     "followup:attachment_remove": ("attachment", POST_ONLY),
     "notifications:follow": ("item", POST_ONLY),
     "notifications:list": (None, VIEW),
+    "reporting:reports": ("plan", VIEW),
+    "reporting:job": ("job", VIEW),
+    "reporting:download": ("job", VIEW),
+    "reporting:retry": ("job", POST_ONLY),
+    "reporting:report_text": ("round", MANAGE),
 }
 # Pages whose POST changes something, refused to readers with 403, or 404 where a reader
 # may not even see the draft update.
@@ -88,7 +95,12 @@ READ_BUT_POST_GUARDED = [
     "followup:attachment_remove",
 ]
 # Pages every member may POST to: following an item is for readers too.
-MEMBER_ACTIONS = ["notifications:follow", "notifications:list"]
+MEMBER_ACTIONS = [
+    "notifications:follow",
+    "notifications:list",
+    "reporting:reports",  # readers (council members) make reports too
+    "reporting:retry",
+]
 EXTRA_KWARGS = {"plan_sheet": {"fmt": "xlsx"}}
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
@@ -139,7 +151,9 @@ def world(demo):
         SimpleUploadedFile("verslag.pdf", b"%PDF-1.4 sweep"),
         actor=Actor.member(demo.membership(EMAILS["editor"])),
     )
+    job = enqueue(ReportJob.objects.create(plan=plan, format="xlsx"))
     return {
+        "job": job.pk,
         "org": "voorbeeld",
         "plan": plan.pk,
         "item": own.pk,
@@ -176,8 +190,9 @@ def test_every_url_is_in_the_matrix():
     }
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    notifications = get_resolver().namespace_dict["notifications"][1].reverse_dict.keys()
-    named |= {f"notifications:{name}" for name in notifications if isinstance(name, str)}
+    for namespace in ("notifications", "reporting"):
+        names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
+        named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)
     api_names = {p.name for p in get_resolver().url_patterns if getattr(p, "name", None)}
     api_names |= {

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "koers.plans",
     "koers.followup",
     "koers.notifications",
+    "koers.reporting",
     "koers.api",
     "koers.demo",
 ]
@@ -144,6 +145,11 @@ KOERS_REMINDER_DAYS_AFTER = [int(d) for d in env_list("REMINDER_DAYS_AFTER", ["1
 # Department heads get the list of missing updates of their department these days after it.
 KOERS_ESCALATION_DAYS_AFTER = [int(d) for d in env_list("ESCALATION_DAYS_AFTER", ["1"])]
 KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+
+# Reports asked for on the web: where the files go, and who makes them (see
+# reporting/jobs.py): "thread" (in the web process), "command" (koers run_report_jobs).
+KOERS_REPORT_DIR = Path(env_str("REPORT_DIR", str(DATA_DIR / "reports")))
+KOERS_REPORT_WORKER = env_str("REPORT_WORKER", "thread")
 
 # Files owners attach to their updates: where they are kept, how large, which kinds.
 KOERS_ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))

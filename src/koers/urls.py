@@ -14,5 +14,6 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.plans.urls")),
     path("app/<slug:org>/", include("koers.followup.urls")),
     path("app/<slug:org>/", include("koers.notifications.urls")),
+    path("app/<slug:org>/", include("koers.reporting.urls")),
     path("api/", include("koers.api.urls")),
 ]

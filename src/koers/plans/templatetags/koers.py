@@ -60,3 +60,9 @@ def person(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.email or user.username
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ totals|get_item:year }}``: a dictionary's value for a key, or None."""
+    return mapping.get(key) if mapping else None

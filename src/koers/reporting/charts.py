@@ -1,0 +1,117 @@
+"""The report's charts, drawn once with matplotlib: SVG for the website, PNG for PDF and
+Word, so they look the same everywhere. Each chart carries its figures as text, the
+alternative for people who cannot see it."""
+
+import io
+from dataclasses import dataclass
+from functools import cached_property
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+
+import matplotlib.pyplot as plt
+from django.utils.translation import gettext as _
+
+from koers.reporting.contents import Summary
+
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.hashsalt": "koers",  # the same SVG for the same figures
+        "svg.fonttype": "none",  # text stays text in the SVG
+    }
+)
+BUDGET = "#1d4f91"
+ACTUAL = "#e0a030"
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    text: str  # the text alternative: every figure the chart shows
+    figure: object
+
+    @cached_property
+    def svg(self) -> str:
+        out = io.StringIO()
+        self.figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+        return out.getvalue()
+
+    @cached_property
+    def png(self) -> bytes:
+        out = io.BytesIO()
+        self.figure.savefig(out, format="png", dpi=150, bbox_inches="tight")
+        return out.getvalue()
+
+    def close(self) -> None:
+        plt.close(self.figure)
+
+
+def _euro(value) -> str:
+    return "€ " + f"{value:,.0f}".replace(",", ".")
+
+
+def status_chart(summary: Summary) -> Chart | None:
+    if not summary.status_counts:
+        return None
+    names = [entry[0] for entry in summary.status_counts]
+    colours = [entry[1] for entry in summary.status_counts]
+    counts = [entry[2] for entry in summary.status_counts]
+    figure, axes = plt.subplots(figsize=(6, 0.4 * len(names) + 0.8))
+    bars = axes.barh(names[::-1], counts[::-1], color=colours[::-1])
+    axes.bar_label(bars, padding=3)
+    axes.set_xlabel(_("number of items"))
+    text = "; ".join(f"{name}: {count}" for name, count in zip(names, counts, strict=True))
+    return Chart("status", _("Items by status"), text, figure)
+
+
+def budget_chart(summary: Summary) -> Chart | None:
+    goals = [goal for goal in summary.goals if goal.total.current or goal.total.actual]
+    if not goals:
+        return None
+    labels = [goal.code or goal.title[:20] for goal in goals]
+    figure, axes = plt.subplots(figsize=(6, 0.5 * len(goals) + 1))
+    positions = range(len(goals))
+    budget = [float(goal.total.current) for goal in goals]
+    actual = [float(goal.total.actual) for goal in goals]
+    axes.barh([p + 0.2 for p in positions], budget, height=0.4, color=BUDGET, label=_("budget"))
+    axes.barh([p - 0.2 for p in positions], actual, height=0.4, color=ACTUAL, label=_("actual"))
+    axes.set_yticks(list(positions), labels)
+    axes.invert_yaxis()
+    axes.xaxis.set_major_formatter(lambda value, _pos: _euro(value))
+    axes.legend(loc="lower right", frameon=False)
+    text = "; ".join(
+        _("%(goal)s: budget %(budget)s, actual %(actual)s")
+        % {"goal": label, "budget": _euro(goal.total.current), "actual": _euro(goal.total.actual)}
+        for label, goal in zip(labels, goals, strict=True)
+    )
+    return Chart("budget", _("Budget and actual per goal (all years)"), text, figure)
+
+
+def sdg_chart(summary: Summary) -> Chart | None:
+    if not summary.sdg_coverage:
+        return None
+    labels = [f"SDG {entry[0]}" for entry in summary.sdg_coverage]
+    colours = [entry[2] for entry in summary.sdg_coverage]
+    counts = [entry[3] for entry in summary.sdg_coverage]
+    figure, axes = plt.subplots(figsize=(6, 0.35 * len(labels) + 0.8))
+    bars = axes.barh(labels[::-1], counts[::-1], color=colours[::-1])
+    axes.bar_label(bars, padding=3)
+    axes.set_xlabel(_("number of items"))
+    text = "; ".join(
+        f"SDG {number} {name}: {count}" for number, name, _colour, count in summary.sdg_coverage
+    )
+    return Chart("sdg", _("Items per SDG"), text, figure)
+
+
+def report_charts(summary: Summary) -> list[Chart]:
+    return [
+        chart
+        for chart in (status_chart(summary), budget_chart(summary), sdg_chart(summary))
+        if chart is not None
+    ]

@@ -1,0 +1,83 @@
+"""Making a report: contents once, charts once, then one renderer."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from koers.followup.models import ReportingRound
+from koers.plans.models import Plan, PlanItem
+from koers.reporting.charts import report_charts
+from koers.reporting.contents import Filters, build_report
+
+FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+def filters_from(plan: Plan, values: dict) -> Filters:
+    """Filters from stored or typed values: {'subtree': code, 'priority_only', 'department'}."""
+    subtree = None
+    code = (values.get("subtree") or "").strip()
+    if code:
+        subtree = PlanItem.objects.filter(plan=plan, code=code, depth__gt=1).first()
+        if subtree is None:
+            raise ValidationError(_("The plan has no item with code %(code)s.") % {"code": code})
+    return Filters(
+        subtree=subtree,
+        priority_only=bool(values.get("priority_only")),
+        department=(values.get("department") or "").strip(),
+    )
+
+
+def make_report(
+    plan: Plan,
+    round_: ReportingRound | None,
+    fmt: str,
+    out: Path,
+    filters: Filters | None = None,
+    progress=None,
+) -> Path:
+    """Write the report in ``fmt`` to ``out`` (a folder for html, a file otherwise)."""
+    from koers.reporting.renderers import RENDERERS
+
+    if fmt not in RENDERERS:
+        raise ValidationError(_("Unknown report format: %(fmt)s") % {"fmt": fmt})
+    if round_ is not None and round_.plan_id != plan.pk:
+        raise ValidationError(_("This round belongs to another plan."))
+    report = build_report(plan, round_, filters)
+    charts = report_charts(report.summary)
+    try:
+        return RENDERERS[fmt](report, charts, Path(out), progress)
+    finally:
+        for chart in charts:
+            chart.close()
+
+
+def zip_folder(folder: Path, target: Path) -> Path:
+    """The website report as one download."""
+    archive = shutil.make_archive(str(target.with_suffix("")), "zip", root_dir=folder)
+    return Path(archive)
+
+
+def make_report_file(plan, round_, fmt: str, target: Path, filters=None, progress=None) -> Path:
+    """Like make_report, but always one file: the website comes zipped."""
+    if fmt != "html":
+        return make_report(plan, round_, fmt, target, filters, progress)
+    with tempfile.TemporaryDirectory(prefix="koers-report-") as folder:
+        make_report(plan, round_, fmt, Path(folder) / "site", filters, progress)
+        return zip_folder(Path(folder) / "site", target)
+
+
+def save_report_text(text, values: dict, actor) -> object:
+    """The round's free-text chapters, sanitised, with history."""
+    from koers.accounts.actor import attribute
+    from koers.accounts.permissions import MANAGE_PLANS
+    from koers.plans.richtext import sanitise
+
+    actor.require(MANAGE_PLANS)
+    text.changed_assumptions = sanitise(values.get("changed_assumptions") or "")
+    text.changed_risks = sanitise(values.get("changed_risks") or "")
+    attribute(text, actor, _("Report chapters written"))
+    text.save()
+    return text
