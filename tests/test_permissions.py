@@ -68,6 +68,7 @@ PAGES = {
     "accounts:member_remove": ("membership", POST_ONLY),
     "accounts:departments": (None, ADMIN),
     "accounts:department_edit": ("department", ADMIN),
+    "accounts:portal_branding": (None, ADMIN),
     "followup:rounds": ("plan", VIEW),
     "followup:round": ("round", VIEW),
     "followup:inbox": (None, VIEW),

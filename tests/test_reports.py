@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
+from docx.shared import Pt
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -305,3 +306,14 @@ def test_a_report_of_a_dutch_plan_shows_costs_per_programme(demo, tmp_path):
     text = _words(" ".join(page.extract_text() for page in PdfReader(out).pages))
     assert "Wat hebben we gerealiseerd?" in text
     assert plan.items.filter(depth=2).first().title.split()[0] in text
+
+
+def test_word_reports_start_from_the_organisations_template(demo, tmp_path, settings):
+    template = Document()
+    template.add_paragraph("Huisstijl van Gemeente Voorbeeld")
+    template.styles["Heading 2"].font.size = Pt(21)
+    template.save(tmp_path / "huisstijl.docx")
+    settings.KOERS_REPORT_DOCX_TEMPLATE = str(tmp_path / "huisstijl.docx")
+    document = Document(make_report(demo.plan, None, "docx", tmp_path / "r.docx"))
+    assert document.paragraphs[0].text == "Huisstijl van Gemeente Voorbeeld"
+    assert document.styles["Heading 2"].font.size == Pt(21)

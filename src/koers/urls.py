@@ -16,4 +16,6 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.notifications.urls")),
     path("app/<slug:org>/", include("koers.reporting.urls")),
     path("api/", include("koers.api.urls")),
+    # The public portal takes every other first path segment: keep it last.
+    path("<slug:org>/", include("koers.portal.urls")),
 ]

@@ -26,6 +26,9 @@ class Organisation(models.Model):
         default="#1d4f91",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb."))],
     )
+    # The logo on the public portal: a PNG or JPEG kept in the database, served by Koers.
+    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    logo_type = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["name"]

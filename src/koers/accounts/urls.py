@@ -1,6 +1,7 @@
 from django.urls import path
 
 from koers.accounts import views
+from koers.portal import views as portal_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -11,4 +12,6 @@ urlpatterns = [
     path("<slug:org>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("<slug:org>/departments/", views.departments, name="departments"),
     path("<slug:org>/departments/<int:pk>/", views.department_edit, name="department_edit"),
+    # Name, colour and logo on the public portal (the portal app shows them).
+    path("<slug:org>/portal/", portal_views.branding, name="portal_branding"),
 ]

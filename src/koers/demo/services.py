@@ -131,6 +131,48 @@ def load_demo(reset: bool = False) -> bool:
     return True
 
 
+PUBLISHED_TEXTS = [
+    "<p>De studie is gegund en het ontwerp wordt met de buurt besproken.</p>",
+    "<p>Het draaiboek is klaar; de eerste acties starten in het voorjaar.</p>",
+    "<p>De subsidieaanvraag is ingediend bij de Vlaamse overheid.</p>",
+]
+
+
+def _published_round(plan, coordinator, editor) -> None:
+    """A first, short round that the council approved and published: the portal shows it."""
+    from datetime import date
+
+    from koers.followup.services import (
+        approve,
+        close_round,
+        open_round,
+        publish_round,
+        save_update,
+    )
+
+    goal = plan.items.filter(depth=2, code="BD2").first()
+    round_ = open_round(
+        plan,
+        {
+            "name": "Startrapport 2026",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 3, 31),
+            "deadline": date(2026, 4, 15),
+            "scope": "subtree",
+            "scope_item": goal,
+        },
+        actor=coordinator,
+    )
+    running = plan.statuses.filter(key="lopend").first()
+    updates = round_.updates.filter(item__owner__email="editor@voorbeeld.be")
+    for update, text in zip(updates, PUBLISHED_TEXTS, strict=False):
+        values = {"status": running, "percent": 10, "narrative": text}
+        saved = save_update(update, values, version=1, submit=True, actor=editor)
+        approve(saved, actor=coordinator)
+    close_round(round_, actor=coordinator)
+    publish_round(round_, actor=coordinator)
+
+
 DEMO_UPDATES = [
     ("<p>De eerste fase is afgerond; de tweede fase start na de zomer.</p>", 60, True),
     (
@@ -157,6 +199,7 @@ def _demo_round(organisation) -> None:
     editor = Actor.member(
         Membership.objects.get(organisation=organisation, user__email="editor@voorbeeld.be")
     )
+    _published_round(plan, coordinator, editor)
     round_ = open_round(
         plan,
         {

@@ -6,6 +6,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
@@ -108,10 +109,13 @@ class Builder:
 
     def __init__(self, report: Report, charts: list[Chart], progress=None):
         self.report, self.charts, self.progress = report, charts, progress
-        self.document = Document()
-        style = self.document.styles["Normal"]
-        style.font.name = "DejaVu Sans"
-        style.font.size = Pt(10)
+        template = settings.KOERS_REPORT_DOCX_TEMPLATE
+        # The organisation's own Word template (its styles, header, first pages) when set.
+        self.document = Document(str(template) if template else None)
+        if not template:
+            style = self.document.styles["Normal"]
+            style.font.name = "DejaVu Sans"
+            style.font.size = Pt(10)
         self.width = self.document._block_width
         self._style_ids: dict[str, str] = {}
 

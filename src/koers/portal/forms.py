@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from koers.accounts.actor import attribute
+from koers.accounts.models import Organisation
+from koers.accounts.permissions import MANAGE_ORGANISATION
+
+LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+class PortalFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=200)
+    goal = forms.ChoiceField(label=gettext_lazy("Goal"), required=False)
+    department = forms.ChoiceField(label=gettext_lazy("Department"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    sdg = forms.ChoiceField(label=gettext_lazy("SDG"), required=False)
+
+    def __init__(self, *args, goals, departments, statuses, sdgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("(all)"))]
+        self.fields["goal"].choices = everything + [
+            (str(row.item.pk), f"{row.item.code} {row.item.title}".strip()) for row in goals
+        ]
+        self.fields["department"].choices = everything + [(name, name) for name in departments]
+        self.fields["status"].choices = everything + [
+            (str(status.pk), status.name) for status in statuses
+        ]
+        self.fields["sdg"].choices = everything + [(str(n), f"SDG {n}") for n in sdgs]
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+
+
+class BrandingForm(forms.ModelForm):
+    logo_file = forms.FileField(
+        label=gettext_lazy("Logo (PNG or JPEG, at most 512 KB)"), required=False
+    )
+    remove_logo = forms.BooleanField(label=gettext_lazy("Remove the logo"), required=False)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "colour"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo can be at most 512 KB."))
+        data = upload.read()
+        kind = next((kind for magic, kind in LOGO_TYPES.items() if data.startswith(magic)), None)
+        if kind is None:
+            raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
+        return data, kind
+
+
+def save_branding(organisation: Organisation, form: BrandingForm, actor) -> Organisation:
+    actor.require(MANAGE_ORGANISATION)
+    organisation = form.save(commit=False)
+    logo = form.cleaned_data.get("logo_file")
+    if logo:
+        organisation.logo, organisation.logo_type = logo
+    elif form.cleaned_data.get("remove_logo"):
+        organisation.logo, organisation.logo_type = b"", ""
+    attribute(organisation, actor)
+    organisation.save()
+    return organisation

@@ -1,0 +1,123 @@
+"""What the public may see: the one place that decides it.
+
+- a plan appears when it is published (``Plan.is_published``);
+- an item appears when it and every item above it are public (``is_public``);
+- progress text appears when its update is approved in a published round.
+
+Every portal page, the search and the public API read through these functions, so that
+nothing unpublished, nothing of another organisation and no draft can leak.
+"""
+
+import re
+import unicodedata
+
+from django.shortcuts import get_object_or_404
+from django.utils.html import strip_tags
+from snowballstemmer import stemmer
+
+from koers.accounts.models import Organisation
+from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.plans.models import Plan, PlanItem
+from koers.plans.services.tree import TreeRow, plan_rows
+
+_DUTCH = stemmer("dutch")
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def organisation_or_404(slug: str) -> Organisation:
+    return get_object_or_404(Organisation, slug=slug)
+
+
+def published_plans(organisation: Organisation):
+    return Plan.objects.filter(organisation=organisation, is_published=True)
+
+
+def published_plan_or_404(organisation: Organisation, pk: int) -> Plan:
+    return get_object_or_404(published_plans(organisation), pk=pk)
+
+
+def public_rows(plan: Plan) -> list[TreeRow]:
+    """The plan's tree rows the public may see: public items under public items only."""
+    public_ids = set(
+        PlanItem.objects.filter(plan=plan, is_public=True, depth__gt=1).values_list("pk", flat=True)
+    )
+    step = PlanItem.steplen
+    shown, hidden = [], set()
+    for row in plan_rows(plan):
+        path = row.item.path
+        ancestors = (path[:end] for end in range(2 * step, len(path), step))
+        if row.item.pk not in public_ids or any(ancestor in hidden for ancestor in ancestors):
+            hidden.add(path)
+            continue
+        shown.append(row)
+    return shown
+
+
+def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:
+    """Per item, the approved update of the latest published round."""
+    updates = (
+        ProgressUpdate.objects.filter(
+            round__plan=plan,
+            round__state=ReportingRound.State.PUBLISHED,
+            state=ProgressUpdate.State.APPROVED,
+        )
+        .select_related("round", "status")
+        .order_by("round__period_end", "round_id")
+    )
+    latest = {}
+    for update in updates:
+        latest[update.item_id] = update
+    return latest
+
+
+def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow]:
+    item = get_object_or_404(
+        PlanItem.objects.select_related("plan", "status"),
+        pk=pk,
+        plan__organisation=organisation,
+        plan__is_published=True,
+        is_public=True,
+    )
+    rows = {row.item.pk: row for row in public_rows(item.plan)}
+    if item.pk not in rows:  # an item above it is not public
+        from django.http import Http404
+
+        raise Http404
+    return item, rows[item.pk]
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Financiën' and 'financien' are the same word."""
+    text = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in text if not unicodedata.combining(char))
+
+
+LONG_VOWEL = re.compile(r"([aeou])\1")
+
+
+def stem(word: str) -> str:
+    """A Dutch stem with long vowels made short, so that 'fietspaden' (stem 'fietspaad')
+    and 'fietspad', or 'bomen' and 'boom', meet."""
+    return LONG_VOWEL.sub(r"\1", _DUTCH.stemWord(word))
+
+
+def search(rows: list[TreeRow], texts: dict[int, str], query: str) -> list[TreeRow]:
+    """Rows whose code, title, description or published progress contain every query word
+    (as a Dutch stem, or as the start of a word)."""
+    wanted = [(word, stem(word)) for word in WORD.findall(fold(query))]
+    if not wanted:
+        return rows
+    found = []
+    for row in rows:
+        text = f"{row.item.code} {row.item.title} {texts.get(row.item.pk, '')}"
+        words = WORD.findall(fold(strip_tags(text)))
+        word_stems = {stem(word) for word in words}
+        if all(
+            wanted_stem in word_stems or any(word.startswith(wanted_word) for word in words)
+            for wanted_word, wanted_stem in wanted
+        ):
+            found.append(row)
+    return found

@@ -1,0 +1,216 @@
+"""The public portal at /<organisation>/: no login, only what ``publication`` allows."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from koers.accounts.access import actor, member_view
+from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.plans.models import Milestone, PlanItem, PlanStatus
+from koers.portal import publication
+from koers.portal.forms import BrandingForm, PortalFilterForm, save_branding
+
+PAGE_SIZE = 50
+
+
+def _plan_summary(rows) -> dict:
+    top = [row for row in rows if row.level == 1]
+    measured = [row.progress for row in top if row.progress is not None]
+    return {
+        "goals": top,
+        "items": len(rows),
+        "progress": round(sum(measured) / len(measured)) if measured else None,
+    }
+
+
+def home(request, org):
+    organisation = publication.organisation_or_404(org)
+    plans = [
+        (plan, _plan_summary(publication.public_rows(plan)))
+        for plan in publication.published_plans(organisation)
+    ]
+    return render(request, "portal/home.html", {"portal": organisation, "plans": plans})
+
+
+def _links(plan):
+    """Departments and SDGs of every item of the plan, in two queries."""
+    departments, sdgs = defaultdict(list), defaultdict(list)
+    for item_id, name in PlanItem.departments.through.objects.filter(
+        planitem__plan=plan
+    ).values_list("planitem_id", "department__name"):
+        departments[item_id].append(name)
+    for item_id, number in PlanItem.sdg_goals.through.objects.filter(
+        planitem__plan=plan
+    ).values_list("planitem_id", "sdggoal__number"):
+        sdgs[item_id].append(number)
+    return departments, sdgs
+
+
+def plan_page(request, org, pk):
+    organisation = publication.organisation_or_404(org)
+    plan = publication.published_plan_or_404(organisation, pk)
+    rows = publication.public_rows(plan)
+    departments, sdgs = _links(plan)
+    statuses = PlanStatus.objects.filter(plan=plan)
+    form = PortalFilterForm(
+        request.GET or None,
+        goals=[row for row in rows if row.level == 1],
+        departments=sorted({name for names in departments.values() for name in names}),
+        statuses=statuses,
+        sdgs=sorted({number for numbers in sdgs.values() for number in numbers}),
+    )
+    chosen = rows
+    query = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("goal"):
+            goal = next((row for row in rows if str(row.item.pk) == data["goal"]), None)
+            chosen = [row for row in chosen if goal and row.item.path.startswith(goal.item.path)]
+        if data.get("department"):
+            chosen = [row for row in chosen if data["department"] in departments[row.item.pk]]
+        if data.get("status"):
+            chosen = [row for row in chosen if str(row.item.status_id) == data["status"]]
+        if data.get("sdg"):
+            chosen = [row for row in chosen if int(data["sdg"]) in sdgs[row.item.pk]]
+        query = data.get("q", "").strip()
+        if query:
+            updates = publication.published_updates(plan)
+            texts = dict(
+                PlanItem.objects.filter(pk__in=[row.item.pk for row in chosen]).values_list(
+                    "pk", "description"
+                )
+            )
+            for item_id, update in updates.items():
+                texts[item_id] = texts.get(item_id, "") + " " + update.narrative
+            chosen = publication.search(chosen, texts, query)
+    filtered = form.is_valid() and any(form.cleaned_data.values())
+    page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "portal": organisation,
+        "plan": plan,
+        "summary": _plan_summary(rows),
+        "form": form,
+        "page": page,
+        "results": page.object_list,
+        "result_count": len(chosen),
+        "filtered": filtered,
+        "query": query,
+        "querystring": request.GET.copy(),
+        "goals_label": plan.terminology.level_plural(1),
+    }
+    return render(request, "portal/plan.html", context)
+
+
+def item_page(request, org, pk):
+    organisation = publication.organisation_or_404(org)
+    item, row = publication.public_item_or_404(organisation, pk)
+    plan = item.plan
+    rows = publication.public_rows(plan)
+    children = [
+        other
+        for other in rows
+        if other.level == row.level + 1 and other.item.path.startswith(item.path)
+    ]
+    ancestors = [
+        other for other in rows if other.level < row.level and item.path.startswith(other.item.path)
+    ]
+    money = row.money
+    years = sorted(set(plan.years) | set(money.years))
+    context = {
+        "portal": organisation,
+        "plan": plan,
+        "item": item,
+        "row": row,
+        "children": children,
+        "ancestors": ancestors,
+        "update": publication.published_updates(plan).get(item.pk),
+        "milestones": item.milestones.all(),
+        "money_years": [(year, money.expense_for(year)) for year in years],
+        "money_total": money.expense_for(None),
+        "departments": item.departments.all(),
+        "sdg_goals": item.sdg_goals.all(),
+        "terminology": plan.terminology,
+    }
+    return render(request, "portal/item.html", context)
+
+
+def logo(request, org):
+    organisation = publication.organisation_or_404(org)
+    if not organisation.logo:
+        raise Http404
+    response = HttpResponse(bytes(organisation.logo), content_type=organisation.logo_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _public_item(row, update, milestones, money) -> dict:
+    item = row.item
+    return {
+        "id": item.pk,
+        "code": item.code,
+        "title": item.title,
+        "level": row.level,
+        "status": item.status.name if item.status else None,
+        "progress": row.progress_percent,
+        "progress_text": update.narrative if update else None,
+        "progress_round": update.round.name if update else None,
+        "milestones": milestones,
+        "budget": money,
+    }
+
+
+def api_plan(request, org, pk):
+    """The public content of one published plan as JSON."""
+    organisation = publication.organisation_or_404(org)
+    plan = publication.published_plan_or_404(organisation, pk)
+    rows = publication.public_rows(plan)
+    updates = publication.published_updates(plan)
+    shown = {row.item.pk for row in rows}
+    milestones = defaultdict(list)
+    for milestone in Milestone.objects.filter(item__plan=plan, item_id__in=shown):
+        milestones[milestone.item_id].append(
+            {
+                "title": milestone.title,
+                "planned": milestone.planned_display,
+                "done": milestone.done,
+                "done_on": milestone.done_on.isoformat() if milestone.done_on else None,
+            }
+        )
+    items = []
+    for row in rows:
+        money = {
+            str(year): {
+                "current": str(row.money.expense_for(year).current),
+                "actual": str(row.money.expense_for(year).actual),
+            }
+            for year in row.money.years
+        }
+        items.append(_public_item(row, updates.get(row.item.pk), milestones[row.item.pk], money))
+    data = {
+        "organisation": organisation.name,
+        "plan": {"id": plan.pk, "title": plan.title, "years": [plan.first_year, plan.last_year]},
+        "items": items,
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@member_view
+def branding(request):
+    """Name, colour and logo of the organisation on the public portal (administrators)."""
+    actor(request).require(MANAGE_ORGANISATION)
+    organisation = request.organisation
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        save_branding(organisation, form, actor(request))
+        messages.success(request, _("The portal has been updated."))
+        return redirect("accounts:portal_branding", org=organisation.slug)
+    return render(
+        request,
+        "portal/branding.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
