@@ -88,3 +88,23 @@ def test_the_report_website_is_accessible_offline(page, browser_demo, tmp_path, 
     page.goto((site / "search.html").as_uri() + "?q=" + first_item.title.split()[1])
     expect(page.locator("#search-results li").first).to_be_visible()
     assert_accessible(page, "report search")
+
+
+def test_a_coordinator_makes_a_report_on_the_web_and_downloads_it(log_in, live_server, screenshot):
+    plan = Plan.objects.get(organisation__slug="voorbeeld")
+    page = log_in("coordinator@voorbeeld.be")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.goto(f"{live_server.url}/app/voorbeeld/plans/{plan.pk}/")
+    page.get_by_role("link", name="Rapporten").click()
+    page.get_by_label("Rapporteringsronde").select_option(label="Opvolging voorjaar 2026")
+    page.get_by_label("Formaat").select_option("pdf")
+    screenshot("report-form")
+    page.get_by_role("button", name="Het rapport maken").click()
+    download_link = page.get_by_role("link", name="Het rapport downloaden")
+    expect(download_link).to_be_visible()
+    screenshot("report-job")
+    with page.expect_download() as download:
+        download_link.click()
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
