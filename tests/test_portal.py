@@ -216,3 +216,13 @@ def test_a_round_shows_on_the_portal_only_once_published(demo, client):
     assert "Zichtbaar na publicatie" not in client.get(page).content.decode()
     followup.publish_round(round_, actor=coordinator)
     assert "Zichtbaar na publicatie" in client.get(page).content.decode()
+
+
+def test_an_organisation_cannot_take_a_slug_koers_uses_itself(db):
+    from django.core.exceptions import ValidationError
+
+    from koers.accounts.models import Organisation
+
+    with pytest.raises(ValidationError):
+        Organisation(name="App", slug="app").full_clean()
+    Organisation(name="Appelterre", slug="appelterre").full_clean()

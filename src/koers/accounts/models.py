@@ -1,10 +1,23 @@
 """Organisations (tenants), their departments and the people who work in them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# First path segments Koers uses itself; the public portal of an organisation lives at
+# /<slug>/, so its slug cannot be one of these.
+RESERVED_SLUGS = frozenset({"app", "api", "accounts", "i18n", "jsi18n", "static", "files", "admin"})
+
+
+def validate_free_slug(value: str) -> None:
+    if value.lower() in RESERVED_SLUGS:
+        raise ValidationError(
+            _("'%(slug)s' is a word Koers uses in its addresses; choose another."),
+            params={"slug": value},
+        )
 
 
 class Organisation(models.Model):
@@ -16,7 +29,7 @@ class Organisation(models.Model):
         SHARED_SERVICE = "shared_service", _("Shared service organisation")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(_("slug"), unique=True, validators=[validate_free_slug])
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind.choices, default=Kind.MUNICIPALITY
     )
