@@ -274,7 +274,11 @@ def test_the_background_worker_makes_the_report(settings, tmp_path):
     from koers.demo.services import load_demo
     from koers.plans.models import Plan
     from koers.reporting import jobs
+    from koers.sdgs.models import SDGGoal, SDGTarget
+    from koers.sdgs.reference import load_reference
 
+    # Transactional tests empty every table afterwards, the migrated SDG data included.
+    load_reference(SDGGoal, SDGTarget)
     load_demo()
     settings.KOERS_REPORT_WORKER = "thread"
     plan = Plan.objects.get(organisation__slug="voorbeeld")
