@@ -226,3 +226,24 @@ def test_an_organisation_cannot_take_a_slug_koers_uses_itself(db):
     with pytest.raises(ValidationError):
         Organisation(name="App", slug="app").full_clean()
     Organisation(name="Appelterre", slug="appelterre").full_clean()
+
+
+def test_hidden_items_do_not_show_through_the_totals_of_their_parents(demo, client):
+    from koers.plans.models import BudgetLine
+
+    system = Actor.system()
+    plan = demo.plan
+    goal = plan.items.get(depth=2, code="BD1")
+    before = client.get(_portal("item", pk=goal.pk)).context["money_total"].current
+    hidden = create_item(
+        plan, goal, {"title": "Verborgen dure actie", "is_public": False}, actor=system
+    )
+    BudgetLine.objects.create(item=hidden, year=2027, current=2_400_000, initial=2_400_000)
+    hidden.departments.add(demo.voorbeeld.departments.create(name="Geheime dienst"))
+    page = client.get(_portal("item", pk=goal.pk))
+    assert page.context["money_total"].current == before
+    plan_page = client.get(_portal("plan", pk=plan.pk)).content.decode()
+    assert "Geheime dienst" not in plan_page
+    data = json.loads(client.get(_portal("api_plan", pk=plan.pk)).content)
+    goal_data = next(item for item in data["items"] if item["id"] == goal.pk)
+    assert goal_data["budget"].get("2027", {}).get("current") != "2400000.00"

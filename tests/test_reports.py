@@ -321,3 +321,13 @@ def test_word_reports_start_from_the_organisations_template(demo, tmp_path, sett
     document = Document(make_report(demo.plan, None, "docx", tmp_path / "r.docx"))
     assert document.paragraphs[0].text == "Huisstijl van Gemeente Voorbeeld"
     assert document.styles["Heading 2"].font.size == Pt(21)
+
+
+def test_unapproved_text_typed_on_the_item_never_reaches_a_report(demo):
+    item = PlanItem.objects.filter(plan=demo.plan, depth=3, progress_updates__isnull=True).first()
+    if item is None:
+        item = PlanItem.objects.filter(plan=demo.plan, depth=3).last()
+    item.progress_note = "<p>Aannemer failliet, niet goedgekeurd</p>"
+    item.save()
+    report = build_report(demo.plan, _round(demo))
+    assert all("Aannemer failliet" not in entry.progress for entry in report.items)

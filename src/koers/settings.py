@@ -151,7 +151,8 @@ KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 # reporting/jobs.py): "thread" (in the web process), "command" (koers run_report_jobs).
 KOERS_REPORT_DIR = Path(env_str("REPORT_DIR", str(DATA_DIR / "reports")))
 KOERS_REPORT_WORKER = env_str("REPORT_WORKER", "thread")
-# A Word file (.docx) whose styles, headers and first pages the Word reports start from.
+# A Word file (.docx) whose styles, headers and first pages every Word report of this
+# installation starts from (one for all organisations of the installation).
 KOERS_REPORT_DOCX_TEMPLATE = env_str("REPORT_DOCX_TEMPLATE", "")
 
 # Files owners attach to their updates: where they are kept, how large, which kinds.

@@ -36,21 +36,24 @@ def published_plan_or_404(organisation: Organisation, pk: int) -> Plan:
     return get_object_or_404(published_plans(organisation), pk=pk)
 
 
-def public_rows(plan: Plan) -> list[TreeRow]:
-    """The plan's tree rows the public may see: public items under public items only."""
-    public_ids = set(
-        PlanItem.objects.filter(plan=plan, is_public=True, depth__gt=1).values_list("pk", flat=True)
-    )
+def public_ids(plan: Plan) -> set[int]:
+    """Items that are public and have only public items above them."""
     step = PlanItem.steplen
-    shown, hidden = [], set()
-    for row in plan_rows(plan):
-        path = row.item.path
+    visible, hidden = set(), set()
+    items = PlanItem.objects.filter(plan=plan, depth__gt=1).order_by("path")
+    for pk, path, is_public in items.values_list("pk", "path", "is_public"):
         ancestors = (path[:end] for end in range(2 * step, len(path), step))
-        if row.item.pk not in public_ids or any(ancestor in hidden for ancestor in ancestors):
+        if not is_public or any(ancestor in hidden for ancestor in ancestors):
             hidden.add(path)
-            continue
-        shown.append(row)
-    return shown
+        else:
+            visible.add(pk)
+    return visible
+
+
+def public_rows(plan: Plan) -> list[TreeRow]:
+    """The plan's tree rows the public may see, with money, milestones and progress rolled
+    up over those rows alone: a hidden item's figures do not show through its parent."""
+    return plan_rows(plan, only_ids=public_ids(plan))
 
 
 def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:

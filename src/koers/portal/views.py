@@ -36,17 +36,19 @@ def home(request, org):
     return render(request, "portal/home.html", {"portal": organisation, "plans": plans})
 
 
-def _links(plan):
-    """Departments and SDGs of every item of the plan, in two queries."""
+def _links(plan, shown: set[int]):
+    """Departments and SDGs of the shown items, in two queries."""
     departments, sdgs = defaultdict(list), defaultdict(list)
     for item_id, name in PlanItem.departments.through.objects.filter(
         planitem__plan=plan
     ).values_list("planitem_id", "department__name"):
-        departments[item_id].append(name)
+        if item_id in shown:
+            departments[item_id].append(name)
     for item_id, number in PlanItem.sdg_goals.through.objects.filter(
         planitem__plan=plan
     ).values_list("planitem_id", "sdggoal__number"):
-        sdgs[item_id].append(number)
+        if item_id in shown:
+            sdgs[item_id].append(number)
     return departments, sdgs
 
 
@@ -54,7 +56,7 @@ def plan_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
     rows = publication.public_rows(plan)
-    departments, sdgs = _links(plan)
+    departments, sdgs = _links(plan, {row.item.pk for row in rows})
     statuses = PlanStatus.objects.filter(plan=plan)
     form = PortalFilterForm(
         request.GET or None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,7 +74,7 @@ class ReportItem:
     description: str
     intent: str
     timing: str
-    progress: str  # the approved text of the round, or else the imported progress note
+    progress: str  # the approved text of the round (or of the latest approved before it)
     progress_round: str
     cost_note: str
     milestones: list[ReportMilestone]
@@ -187,6 +188,9 @@ def build_report(
             continue
         info = details[row.item.pk]
         update = updates.get(row.item.pk)
+        # The state as approved for this round when there is an approved update; else the
+        # plan's own (imported or maintained by the coordinator).
+        status = update.status if update and update.status_id else row.item.status
         items.append(
             ReportItem(
                 pk=row.item.pk,
@@ -195,15 +199,15 @@ def build_report(
                 level=row.level,
                 level_label=terminology.level(row.level),
                 priority=row.item.policy == PlanItem.Policy.PRIORITY,
-                status=row.item.status.name if row.item.status else "",
-                status_colour=row.item.status.colour if row.item.status else "#8a8f98",
-                percent=row.progress_percent,
+                status=status.name if status else "",
+                status_colour=status.colour if status else "#8a8f98",
+                percent=_percent(row, update),
                 owner=row.item.owner_name,
                 departments=info["departments"],
                 description=info["description"],
                 intent=info["intended_result"],
                 timing=info["timing"],
-                progress=update.narrative if update else info["progress_note"],
+                progress=update.narrative if update else "",  # approved text only
                 progress_round=update.round.name if update else "",
                 cost_note=info["cost_note"],
                 milestones=milestones.get(row.item.pk, []),
@@ -239,6 +243,12 @@ def build_report(
     )
 
 
+def _percent(row, update) -> int | None:
+    if update is not None and update.percent is not None and not row.has_children:
+        return update.percent
+    return row.progress_percent
+
+
 def _kept_paths(rows, details, filters: Filters) -> dict[str, bool]:
     """path -> context_only for the rows in the report: the matching ones and their
     ancestors (kept to show where they sit)."""
@@ -271,7 +281,6 @@ def _item_details(plan: Plan, subtree: PlanItem | None) -> dict[int, dict]:
             "pk",
             "description",
             "intended_result",
-            "progress_note",
             "cost_note",
             "timing",
             "is_public",
@@ -307,9 +316,12 @@ def _approved_updates(plan: Plan, round_: ReportingRound | None) -> dict[int, Pr
     """Per item, the approved update of this round, or else of the latest earlier round."""
     updates = ProgressUpdate.objects.filter(
         round__plan=plan, state=ProgressUpdate.State.APPROVED
-    ).select_related("round")
-    if round_ is not None:
-        updates = updates.filter(round__period_end__lte=round_.period_end)
+    ).select_related("round", "status")
+    if round_ is not None:  # this round and the ones before it (by period, then by opening)
+        updates = updates.filter(
+            Q(round__period_end__lt=round_.period_end)
+            | Q(round__period_end=round_.period_end, round_id__lte=round_.pk)
+        )
     latest = {}
     for update in updates.order_by("round__period_end", "round_id"):
         latest[update.item_id] = update

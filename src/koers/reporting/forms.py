@@ -41,7 +41,7 @@ class ReportForm(forms.Form):
     def filters(self) -> dict:
         data = self.cleaned_data
         return {
-            "subtree": data["subtree"].code if data.get("subtree") else "",
+            "subtree_id": data["subtree"].pk if data.get("subtree") else None,
             "priority_only": bool(data.get("priority_only")),
             "department": data["department"].name if data.get("department") else "",
         }

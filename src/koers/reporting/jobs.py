@@ -3,8 +3,8 @@
 ``KOERS_REPORT_WORKER`` says who makes them:
 
 - ``thread`` (default): a thread of the web process starts right after the request;
-  nothing else to run. A job left ``running`` by a restart is failed by the next
-  ``koers run_report_jobs`` or shown as failed after an hour.
+  nothing else to run. A job left ``running`` by a restart is marked failed after an
+  hour (checked whenever the reports page is shown, or by ``koers run_report_jobs``).
 - ``command``: ``koers run_report_jobs --loop`` (a systemd service) takes queued jobs.
 - ``inline``: made during the request (tests).
 """
@@ -71,7 +71,9 @@ def run_job(job_id: int) -> bool:
 
     try:
         filters = filters_from(job.plan, job.filters)
-        target = folder / f"report-{job.pk}.{job.format}"
+        # A file per run: a run interrupted earlier can never overwrite this one's.
+        stamp = job.started_at.strftime("%Y%m%d%H%M%S%f")
+        target = folder / f"report-{job.pk}-{stamp}.{job.format}"
         written = make_report_file(job.plan, job.round, job.format, target, filters, progress)
     except Exception as error:
         logger.exception("Report job %s failed", job_id)
@@ -81,7 +83,10 @@ def run_job(job_id: int) -> bool:
             error=_("The report could not be made: %(error)s") % {"error": error},
         )
         return True
-    ReportJob.objects.filter(pk=job_id).update(
+    # Only if this run still owns the job (it was not failed as stale and tried again).
+    ReportJob.objects.filter(
+        pk=job_id, state=ReportJob.State.RUNNING, started_at=job.started_at
+    ).update(
         state=ReportJob.State.DONE,
         progress=100,
         file_name=written.name,

@@ -16,10 +16,15 @@ FORMATS = ("html", "pdf", "docx", "xlsx")
 
 
 def filters_from(plan: Plan, values: dict) -> Filters:
-    """Filters from stored or typed values: {'subtree': code, 'priority_only', 'department'}."""
+    """Filters from stored or typed values: {'subtree_id': id (web) or 'subtree': code
+    (command line), 'priority_only', 'department'}."""
     subtree = None
     code = (values.get("subtree") or "").strip()
-    if code:
+    if values.get("subtree_id"):
+        subtree = PlanItem.objects.filter(plan=plan, pk=values["subtree_id"], depth__gt=1).first()
+        if subtree is None:
+            raise ValidationError(_("The chosen part of the plan no longer exists."))
+    elif code:
         subtree = PlanItem.objects.filter(plan=plan, code=code, depth__gt=1).first()
         if subtree is None:
             raise ValidationError(_("The plan has no item with code %(code)s.") % {"code": code})

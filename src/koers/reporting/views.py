@@ -22,6 +22,7 @@ RECENT = 10
 def reports(request, pk):
     plan = get_plan(request, pk)
     actor(request).require(EXPORT)
+    jobs.fail_stale_jobs()
     form = ReportForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         job = ReportJob.objects.create(

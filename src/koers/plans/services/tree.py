@@ -137,11 +137,20 @@ ITEM_COLUMNS = (
 )
 
 
-def plan_rows(plan: Plan, subtree_of: PlanItem | None = None) -> list[TreeRow]:
-    """All items of the plan (or of one item's subtree) in tree order, with roll-ups."""
+def plan_rows(
+    plan: Plan, subtree_of: PlanItem | None = None, only_ids: set[int] | None = None
+) -> list[TreeRow]:
+    """All items of the plan (or of one item's subtree) in tree order, with roll-ups.
+
+    ``only_ids``: leave every other item out before rolling up, so that totals and
+    progress are those of these items alone (the public portal)."""
     items = PlanItem.objects.filter(plan=plan, depth__gt=1).order_by("path")
     budget = BudgetLine.objects.filter(item__plan=plan)
     milestones = Milestone.objects.filter(item__plan=plan)
+    if only_ids is not None:
+        items = items.filter(pk__in=only_ids)
+        budget = budget.filter(item_id__in=only_ids)
+        milestones = milestones.filter(item_id__in=only_ids)
     if subtree_of is not None:
         items = items.filter(path__startswith=subtree_of.path)
         budget = budget.filter(item__path__startswith=subtree_of.path)
