@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,8 +40,10 @@ def enqueue(job: ReportJob) -> ReportJob:
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+def _start_thread(job_id: int) -> threading.Thread:
+    thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
+    thread.start()
+    return thread
 
 
 def _run_in_thread(job_id: int) -> None:
@@ -67,7 +69,10 @@ def run_job(job_id: int) -> bool:
         percent = int(100 * done / max(total, 1))
         if percent >= last[0] + 5:  # a write per 5 %, not per item
             last[0] = percent
-            ReportJob.objects.filter(pk=job_id).update(progress=percent)
+            try:
+                ReportJob.objects.filter(pk=job_id).update(progress=percent)
+            except DatabaseError:  # a busy database costs the progress figure, not the report
+                logger.warning("Could not record the progress of report job %s", job_id)
 
     try:
         filters = filters_from(job.plan, job.filters)
