@@ -34,5 +34,8 @@ class Command(BaseCommand):
                 f"{Role(role).label} ({slug})" for slug, role, _deps in user.memberships
             )
             self.stdout.write(f"  {user.email:28} {roles}")
+        self.stdout.write(
+            _("Public portal, no login: http://%(addrport)s/voorbeeld/") % {"addrport": addrport}
+        )
         if not no_serve:
             call_command("serve", addrport=addrport)
