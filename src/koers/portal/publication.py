@@ -10,7 +10,9 @@ nothing unpublished, nothing of another organisation and no draft can leak.
 
 import re
 import unicodedata
+from functools import lru_cache
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 from snowballstemmer import stemmer
@@ -73,7 +75,10 @@ def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:
     return latest
 
 
-def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow]:
+def public_item_or_404(
+    organisation: Organisation, pk: int
+) -> tuple[PlanItem, TreeRow, list[TreeRow]]:
+    """The public item, its tree row and all public rows of its plan."""
     item = get_object_or_404(
         PlanItem.objects.select_related("plan", "status"),
         pk=pk,
@@ -81,12 +86,11 @@ def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, T
         plan__is_published=True,
         is_public=True,
     )
-    rows = {row.item.pk: row for row in public_rows(item.plan)}
-    if item.pk not in rows:  # an item above it is not public
-        from django.http import Http404
-
+    rows = public_rows(item.plan)
+    row = next((row for row in rows if row.item.pk == item.pk), None)
+    if row is None:  # an item above it is not public
         raise Http404
-    return item, rows[item.pk]
+    return item, row, rows
 
 
 # -- search -------------------------------------------------------------------------------
@@ -101,6 +105,7 @@ def fold(text: str) -> str:
 LONG_VOWEL = re.compile(r"([aeou])\1")
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A Dutch stem with long vowels made short, so that 'fietspaden' (stem 'fietspaad')
     and 'fietspad', or 'bomen' and 'boom', meet."""

@@ -109,9 +109,8 @@ def plan_page(request, org, pk):
 
 def item_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
-    item, row = publication.public_item_or_404(organisation, pk)
+    item, row, rows = publication.public_item_or_404(organisation, pk)
     plan = item.plan
-    rows = publication.public_rows(plan)
     children = [
         other
         for other in rows
