@@ -247,3 +247,43 @@ def test_hidden_items_do_not_show_through_the_totals_of_their_parents(demo, clie
     data = json.loads(client.get(_portal("api_plan", pk=plan.pk)).content)
     goal_data = next(item for item in data["items"] if item["id"] == goal.pk)
     assert goal_data["budget"].get("2027", {}).get("current") != "2400000.00"
+
+
+def test_figures_follow_the_published_update_until_a_later_round_is_published(demo, client):
+    plan = demo.plan
+    coordinator = Actor.member(demo.membership("coordinator@voorbeeld.be"))
+    published = (
+        plan.rounds.get(state="published")
+        .updates.filter(state="approved", item__numchild=0)
+        .first()
+    )
+    page = _portal("item", pk=published.item_id)
+    assert client.get(page).context["row"].progress_percent == published.percent
+    later = followup.open_round(
+        plan,
+        {
+            "name": "Najaar",
+            "period_start": date(2026, 7, 1),
+            "period_end": date(2026, 12, 31),
+            "deadline": date(2027, 1, 10),
+            "scope": "subtree",
+            "scope_item": plan.items.get(depth=2, code="BD2"),
+        },
+        actor=coordinator,
+    )
+    update = later.updates.get(item_id=published.item_id)
+    done = plan.statuses.get(key="gerealiseerd")
+    update = followup.save_update(
+        update,
+        {"status": done, "percent": 100},
+        version=update.version,
+        submit=True,
+        actor=coordinator,
+    )
+    followup.approve(update, actor=coordinator)  # the item itself is now at 100 %
+    row = client.get(page).context["row"]
+    assert row.progress_percent == published.percent and row.item.status_id == published.status_id
+    followup.close_round(later, actor=coordinator)
+    followup.publish_round(later, actor=coordinator)
+    row = client.get(page).context["row"]
+    assert row.progress_percent == 100 and row.item.status_id == done.pk

@@ -54,8 +54,15 @@ def public_ids(plan: Plan) -> set[int]:
 
 def public_rows(plan: Plan) -> list[TreeRow]:
     """The plan's tree rows the public may see, with money, milestones and progress rolled
-    up over those rows alone: a hidden item's figures do not show through its parent."""
-    return plan_rows(plan, only_ids=public_ids(plan))
+    up over those rows alone: a hidden item's figures do not show through its parent.
+    An item with a published update shows that update's status and percentage, so the
+    figure matches the published text (a later approval waits for its round)."""
+    published = {
+        item_id: (update.status_id, update.percent)
+        for item_id, update in published_updates(plan).items()
+        if update.status_id is not None or update.percent is not None
+    }
+    return plan_rows(plan, only_ids=public_ids(plan), states=published)
 
 
 def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:

@@ -138,12 +138,16 @@ ITEM_COLUMNS = (
 
 
 def plan_rows(
-    plan: Plan, subtree_of: PlanItem | None = None, only_ids: set[int] | None = None
+    plan: Plan,
+    subtree_of: PlanItem | None = None,
+    only_ids: set[int] | None = None,
+    states: dict[int, tuple[int | None, int | None]] | None = None,
 ) -> list[TreeRow]:
     """All items of the plan (or of one item's subtree) in tree order, with roll-ups.
 
     ``only_ids``: leave every other item out before rolling up, so that totals and
-    progress are those of these items alone (the public portal)."""
+    progress are those of these items alone (the public portal). ``states``: per item id,
+    a (status id, percent) to roll up instead of the item's own (the published ones)."""
     items = PlanItem.objects.filter(plan=plan, depth__gt=1).order_by("path")
     budget = BudgetLine.objects.filter(item__plan=plan)
     milestones = Milestone.objects.filter(item__plan=plan)
@@ -162,6 +166,9 @@ def plan_rows(
         owner_id, status_id = values[7], values[8]
         owner_name = (f"{first} {last}".strip() or email) if owner_id else ""
         item = TreeItem(*values, owner_name, statuses.get(status_id))
+        if states and item.pk in states:
+            item.status_id, item.progress = states[item.pk]
+            item.status = statuses.get(item.status_id)
         rows.append(TreeRow(item=item, level=item.depth - 1))
     by_id = {row.item.pk: row for row in rows}
 
