@@ -52,14 +52,15 @@ def public_ids(plan: Plan) -> set[int]:
     return visible
 
 
-def public_rows(plan: Plan) -> list[TreeRow]:
+def public_rows(plan: Plan, updates: dict[int, ProgressUpdate] | None = None) -> list[TreeRow]:
     """The plan's tree rows the public may see, with money, milestones and progress rolled
     up over those rows alone: a hidden item's figures do not show through its parent.
     An item with a published update shows that update's status and percentage, so the
-    figure matches the published text (a later approval waits for its round)."""
+    figure matches the published text (a later approval waits for its round).
+    ``updates``: the plan's ``published_updates``, when the caller has read them already."""
     published = {
         item_id: (update.status_id, update.percent)
-        for item_id, update in published_updates(plan).items()
+        for item_id, update in (published_updates(plan) if updates is None else updates).items()
         if update.status_id is not None or update.percent is not None
     }
     return plan_rows(plan, only_ids=public_ids(plan), states=published)
@@ -84,8 +85,9 @@ def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:
 
 def public_item_or_404(
     organisation: Organisation, pk: int
-) -> tuple[PlanItem, TreeRow, list[TreeRow]]:
-    """The public item, its tree row and all public rows of its plan."""
+) -> tuple[PlanItem, TreeRow, list[TreeRow], dict[int, ProgressUpdate]]:
+    """The public item, its tree row, all public rows of its plan and the plan's published
+    updates."""
     item = get_object_or_404(
         PlanItem.objects.select_related("plan", "status"),
         pk=pk,
@@ -93,11 +95,12 @@ def public_item_or_404(
         plan__is_published=True,
         is_public=True,
     )
-    rows = public_rows(item.plan)
+    updates = published_updates(item.plan)
+    rows = public_rows(item.plan, updates)
     row = next((row for row in rows if row.item.pk == item.pk), None)
     if row is None:  # an item above it is not public
         raise Http404
-    return item, row, rows
+    return item, row, rows, updates
 
 
 # -- search -------------------------------------------------------------------------------

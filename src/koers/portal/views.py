@@ -55,7 +55,8 @@ def _links(plan, shown: set[int]):
 def plan_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    rows = publication.public_rows(plan)
+    updates = publication.published_updates(plan)
+    rows = publication.public_rows(plan, updates)
     departments, sdgs = _links(plan, {row.item.pk for row in rows})
     statuses = PlanStatus.objects.filter(plan=plan)
     form = PortalFilterForm(
@@ -80,7 +81,6 @@ def plan_page(request, org, pk):
             chosen = [row for row in chosen if int(data["sdg"]) in sdgs[row.item.pk]]
         query = data.get("q", "").strip()
         if query:
-            updates = publication.published_updates(plan)
             texts = dict(
                 PlanItem.objects.filter(pk__in=[row.item.pk for row in chosen]).values_list(
                     "pk", "description"
@@ -109,7 +109,7 @@ def plan_page(request, org, pk):
 
 def item_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
-    item, row, rows = publication.public_item_or_404(organisation, pk)
+    item, row, rows, updates = publication.public_item_or_404(organisation, pk)
     plan = item.plan
     children = [
         other
@@ -128,7 +128,7 @@ def item_page(request, org, pk):
         "row": row,
         "children": children,
         "ancestors": ancestors,
-        "update": publication.published_updates(plan).get(item.pk),
+        "update": updates.get(item.pk),
         "milestones": item.milestones.all(),
         "money_years": [(year, money.expense_for(year)) for year in years],
         "money_total": money.expense_for(None),
@@ -168,8 +168,8 @@ def api_plan(request, org, pk):
     """The public content of one published plan as JSON."""
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    rows = publication.public_rows(plan)
     updates = publication.published_updates(plan)
+    rows = publication.public_rows(plan, updates)
     shown = {row.item.pk for row in rows}
     milestones = defaultdict(list)
     for milestone in Milestone.objects.filter(item__plan=plan, item_id__in=shown):
