@@ -93,6 +93,22 @@ class ReportItem:
         return f"{self.code} {self.title}".strip()
 
     @property
+    def facts(self) -> list[str]:
+        """Level, policy, status, percentage, owner, departments: the line under a heading."""
+        facts = [self.level_label]
+        if self.priority:
+            facts.append(_("Priority policy"))
+        if self.status:
+            facts.append(self.status)
+        if self.percent is not None:
+            facts.append(f"{self.percent} %")
+        if self.owner:
+            facts.append(self.owner)
+        if self.departments:
+            facts.append(", ".join(self.departments))
+        return facts
+
+    @property
     def milestones_done(self) -> int:
         return sum(1 for milestone in self.milestones if milestone.done)
 

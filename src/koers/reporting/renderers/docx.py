@@ -5,7 +5,6 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bs4 import BeautifulSoup
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from docx.shared import Cm, Pt
 from koers.plans.templatetags.koers import euro
 from koers.reporting.charts import Chart
 from koers.reporting.contents import FLEMISH, Report, ReportItem
+from koers.reporting.richtext import text_blocks
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -40,12 +40,9 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
 
 
 def _rich_text(builder, container, html: str) -> None:
-    if not html or not html.strip():
+    blocks = text_blocks(html)
+    if not blocks:
         container.add_paragraph("–")
-        return
-    soup = BeautifulSoup(html, "html.parser")
-    blocks = soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "div"])
-    blocks = [block for block in blocks if not block.find(["p", "li", "div"])] or [soup]
     for block in blocks:
         paragraph = builder.paragraph(container, "", "List Bullet" if block.name == "li" else None)
         _inline(paragraph, block, bold=False, italic=False)
@@ -282,15 +279,7 @@ class Builder:
     def item(self, block, item: ReportItem) -> None:
         labels = self.report.labels
         self.heading(block, item.heading, min(item.level + 1, 9))
-        facts = [item.level_label]
-        if item.priority:
-            facts.append(_("Priority policy"))
-        facts += [fact for fact in (item.status, item.owner) if fact]
-        if item.percent is not None:
-            facts.append(f"{item.percent} %")
-        if item.departments:
-            facts.append(", ".join(item.departments))
-        self.paragraph(block, " · ".join(facts), "Caption")
+        self.paragraph(block, " · ".join(item.facts), "Caption")
         if item.context_only:
             return
         for title, text in (

@@ -7,7 +7,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import matplotlib
-from bs4 import BeautifulSoup
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -35,6 +34,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from koers.plans.templatetags.koers import euro
 from koers.reporting.charts import Chart
 from koers.reporting.contents import FLEMISH, Report, ReportItem
+from koers.reporting.richtext import text_blocks
 
 FONT = "KoersSans"
 NUMERIC = ("Number", "TinyNumber")
@@ -160,14 +160,9 @@ def numbered_canvas(label: str):
 
 
 def rich_paragraphs(html: str, style) -> list[Paragraph]:
-    """Sanitised rich text as ReportLab paragraphs: blocks, lists, bold, italic, links."""
-    if not html or not html.strip():
-        return []
-    soup = BeautifulSoup(html, "html.parser")
-    blocks = soup.find_all(["p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "div"])
-    blocks = [block for block in blocks if not block.find(["p", "li", "div"])] or [soup]
+    """Sanitised rich text as ReportLab paragraphs: blocks, lists, bold, italic."""
     found = []
-    for block in blocks:
+    for block in text_blocks(html):
         text = _inline(block)
         if text.strip():
             bullet = "• " if block.name == "li" else ""
@@ -384,18 +379,7 @@ class Builder:
     def item(self, item: ReportItem) -> None:
         labels, styles = self.report.labels, self.styles
         self.heading(item.heading, min(item.level, 4))
-        facts = [item.level_label]
-        if item.priority:
-            facts.append(_("Priority policy"))
-        if item.status:
-            facts.append(item.status)
-        if item.percent is not None:
-            facts.append(f"{item.percent} %")
-        if item.owner:
-            facts.append(item.owner)
-        if item.departments:
-            facts.append(", ".join(item.departments))
-        self.para(" · ".join(facts), "Muted")
+        self.para(" · ".join(item.facts), "Muted")
         if item.context_only:
             return
         sections = [
