@@ -56,16 +56,22 @@ def _euro(value) -> str:
     return "€ " + f"{value:,.0f}".replace(",", ".")
 
 
+def _count_bars(labels: list[str], counts: list[int], colours: list[str], row_height: float):
+    """Horizontal bars of item counts, first label on top, each bar with its number."""
+    figure, axes = plt.subplots(figsize=(6, row_height * len(labels) + 0.8))
+    bars = axes.barh(labels[::-1], counts[::-1], color=colours[::-1])
+    axes.bar_label(bars, padding=3)
+    axes.set_xlabel(_("number of items"))
+    return figure
+
+
 def status_chart(summary: Summary) -> Chart | None:
     if not summary.status_counts:
         return None
     names = [entry[0] for entry in summary.status_counts]
     colours = [entry[1] for entry in summary.status_counts]
     counts = [entry[2] for entry in summary.status_counts]
-    figure, axes = plt.subplots(figsize=(6, 0.4 * len(names) + 0.8))
-    bars = axes.barh(names[::-1], counts[::-1], color=colours[::-1])
-    axes.bar_label(bars, padding=3)
-    axes.set_xlabel(_("number of items"))
+    figure = _count_bars(names, counts, colours, 0.4)
     text = "; ".join(f"{name}: {count}" for name, count in zip(names, counts, strict=True))
     return Chart("status", _("Items by status"), text, figure)
 
@@ -99,10 +105,7 @@ def sdg_chart(summary: Summary) -> Chart | None:
     labels = [f"SDG {entry[0]}" for entry in summary.sdg_coverage]
     colours = [entry[2] for entry in summary.sdg_coverage]
     counts = [entry[3] for entry in summary.sdg_coverage]
-    figure, axes = plt.subplots(figsize=(6, 0.35 * len(labels) + 0.8))
-    bars = axes.barh(labels[::-1], counts[::-1], color=colours[::-1])
-    axes.bar_label(bars, padding=3)
-    axes.set_xlabel(_("number of items"))
+    figure = _count_bars(labels, counts, colours, 0.35)
     text = "; ".join(
         f"SDG {number} {name}: {count}" for number, name, _colour, count in summary.sdg_coverage
     )
