@@ -11,7 +11,6 @@ database in a temporary directory.
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from datetime import date
@@ -27,10 +26,10 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from measure import measure_page  # noqa: E402
 
 from koers.accounts.actor import Actor  # noqa: E402
 from koers.accounts.models import Membership, Organisation, Role  # noqa: E402
@@ -38,18 +37,6 @@ from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
 from koers.followup.services import open_round  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
 from koers.plans.models import PlanItem  # noqa: E402
-
-
-def page(client: Client, url: str) -> tuple[float, int]:
-    assert client.get(url).status_code == 200, url
-    times, count = [], 0
-    for _ in range(5):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            times.append(time.perf_counter() - start)
-        count = len(queries)
-    return statistics.median(times) * 1000, count
 
 
 def main() -> None:
@@ -87,12 +74,14 @@ def main() -> None:
     opened = time.perf_counter() - start
     client = Client()
     client.force_login(coordinator)
-    round_ms, round_queries = page(
+    round_ms, round_queries, _size = measure_page(
         client, reverse("followup:round", kwargs={"org": "bench", "pk": round_.pk})
     )
     owner_client = Client()
     owner_client.force_login(owners[0])
-    inbox_ms, inbox_queries = page(owner_client, reverse("followup:inbox", kwargs={"org": "bench"}))
+    inbox_ms, inbox_queries, _size = measure_page(
+        owner_client, reverse("followup:inbox", kwargs={"org": "bench"})
+    )
     print(f"# Follow-up benchmark: {len(items)} items, {args.owners} owners, SQLite")
     print()
     print("| what | time | queries |")

@@ -8,7 +8,6 @@ import argparse
 import os
 import platform
 import shutil
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -25,32 +24,15 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from measure import measure_page, timed  # noqa: E402
 
 from koers.accounts.models import Membership, Organisation, Role  # noqa: E402
 from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
 from koers.plans.document.export import export_plan  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
 from koers.plans.models import PlanItem  # noqa: E402
-
-
-def timed(func, *args):
-    start = time.perf_counter()
-    result = func(*args)
-    return result, time.perf_counter() - start
-
-
-def measure_page(client: Client, url: str) -> tuple[float, int, float]:
-    """Median server time (ms) of 5 GETs after one warm-up, queries and size (KB)."""
-    assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(5):
-        with CaptureQueriesContext(connection) as queries:
-            response, seconds = timed(client.get, url)
-        assert response.status_code == 200, url
-        times.append(seconds)
-    return statistics.median(times) * 1000, len(queries), len(response.content) / 1024
 
 
 def db_megabytes() -> tuple[float, float, float]:

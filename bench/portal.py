@@ -9,9 +9,7 @@ Django's test client, with query counts).
 
 import argparse
 import os
-import statistics
 import tempfile
-import time
 from pathlib import Path
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="koers-bench-portal-"))
@@ -23,25 +21,13 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from measure import measure_page  # noqa: E402
 
 from koers.accounts.models import Organisation  # noqa: E402
 from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
-
-
-def timed(client: Client, url: str) -> tuple[float, int]:
-    assert client.get(url).status_code == 200, url
-    times, count = [], 0
-    for _ in range(5):
-        with CaptureQueriesContext(connection) as queries:
-            start = time.perf_counter()
-            assert client.get(url).status_code == 200
-            times.append(time.perf_counter() - start)
-        count = len(queries)
-    return statistics.median(times) * 1000, count
 
 
 def main() -> None:
@@ -65,7 +51,7 @@ def main() -> None:
         ("item page", f"/bench/items/{item.pk}/"),
         ("public JSON", f"/bench/api/plans/{plan.pk}.json"),
     ):
-        milliseconds, queries = timed(client, url)
+        milliseconds, queries, _size = measure_page(client, url)
         print(f"| {name} | {milliseconds:.0f} ms | {queries} |")
 
 
