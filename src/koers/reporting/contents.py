@@ -6,7 +6,7 @@ SDGs, and the approved updates of the round. Renderers only read the result.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -30,7 +30,6 @@ class Filters:
     subtree: PlanItem | None = None
     priority_only: bool = False
     department: str = ""
-    public_only: bool = False
 
     def describe(self) -> str:
         parts = []
@@ -161,7 +160,6 @@ class Report:
     summary: Summary
     changed_assumptions: str = ""
     changed_risks: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -271,8 +269,6 @@ def _kept_paths(rows, details, filters: Filters) -> dict[str, bool]:
     matching = []
     for row in rows:
         info = details[row.item.pk]
-        if filters.public_only and not info["is_public"]:
-            continue
         if filters.priority_only and row.item.policy != PlanItem.Policy.PRIORITY:
             continue
         if filters.department and filters.department not in info["departments"]:
@@ -299,7 +295,6 @@ def _item_details(plan: Plan, subtree: PlanItem | None) -> dict[int, dict]:
             "intended_result",
             "cost_note",
             "timing",
-            "is_public",
         )
     }
     links = PlanItem.departments.through.objects.filter(planitem__plan=plan)
