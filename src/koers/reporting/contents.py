@@ -126,6 +126,40 @@ class GoalMoney:
     total: Money
     receipt_years: dict[int, Money]
 
+    @property
+    def heading(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def year_figures(self, year: int) -> tuple:
+        """Expenses planned and realised, receipts planned and realised in ``year``
+        (None where the goal has no budget that year); labels: ``year_figure_labels()``."""
+        money, receipt = self.years.get(year), self.receipt_years.get(year)
+        return (
+            money.current if money else None,
+            money.actual if money else None,
+            receipt.current if receipt else None,
+            receipt.actual if receipt else None,
+        )
+
+    @property
+    def programme_figures(self) -> tuple:
+        """Original budget, amended budget, actual, difference (``programme_figure_labels()``)."""
+        total = self.total
+        return (total.initial, total.current, total.actual, total.remaining)
+
+
+def year_figure_labels() -> list[str]:
+    return [
+        _("Expenses planned"),
+        _("Expenses realised"),
+        _("Receipts planned"),
+        _("Receipts realised"),
+    ]
+
+
+def programme_figure_labels() -> list[str]:
+    return [_("Original budget"), _("Amended budget"), _("Actual"), _("Difference")]
+
 
 @dataclass
 class Summary:

@@ -17,7 +17,13 @@ from docx.shared import Cm, Pt
 
 from koers.plans.templatetags.koers import euro
 from koers.reporting.charts import Chart
-from koers.reporting.contents import FLEMISH, Report, ReportItem
+from koers.reporting.contents import (
+    FLEMISH,
+    Report,
+    ReportItem,
+    programme_figure_labels,
+    year_figure_labels,
+)
 from koers.reporting.richtext import text_blocks
 
 
@@ -227,26 +233,11 @@ class Builder:
         self.heading(
             body, _("Receipts and expenses in %(year)s: planned and realised") % {"year": year}, 2
         )
-        rows = []
-        for goal in summary.goals:
-            money, receipt = goal.years.get(year), goal.receipt_years.get(year)
-            rows.append(
-                [
-                    f"{goal.code} {goal.title}",
-                    euro(money.current if money else None),
-                    euro(money.actual if money else None),
-                    euro(receipt.current if receipt else None),
-                    euro(receipt.actual if receipt else None),
-                ]
-            )
-        header = [
-            _("Goal"),
-            _("Expenses planned"),
-            _("Expenses realised"),
-            _("Receipts planned"),
-            _("Receipts realised"),
+        rows = [
+            [goal.heading, *(euro(value) for value in goal.year_figures(year))]
+            for goal in summary.goals
         ]
-        _table(self, body, header, rows)
+        _table(self, body, [_("Goal"), *year_figure_labels()], rows)
         self.heading(body, _("Changed assumptions"), 2)
         _rich_text(self, body, self.report.changed_assumptions or _("No changes."))
         self.heading(body, _("Changed financial risks"), 2)
@@ -254,26 +245,11 @@ class Builder:
 
     def dutch_costs(self, body) -> None:
         self.heading(body, _("Costs per programme"), 2)
-        rows = []
-        for goal in self.report.summary.goals:
-            total = goal.total
-            rows.append(
-                [
-                    f"{goal.code} {goal.title}",
-                    euro(total.initial),
-                    euro(total.current),
-                    euro(total.actual),
-                    euro(total.remaining),
-                ]
-            )
-        header = [
-            _("Programme"),
-            _("Original budget"),
-            _("Amended budget"),
-            _("Actual"),
-            _("Difference"),
+        rows = [
+            [goal.heading, *(euro(value) for value in goal.programme_figures)]
+            for goal in self.report.summary.goals
         ]
-        _table(self, body, header, rows)
+        _table(self, body, [_("Programme"), *programme_figure_labels()], rows)
         self.paragraph(body, _("Difference: amended budget minus actual."))
 
     def item(self, block, item: ReportItem) -> None:

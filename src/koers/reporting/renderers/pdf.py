@@ -33,7 +33,13 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from koers.plans.templatetags.koers import euro
 from koers.reporting.charts import Chart
-from koers.reporting.contents import FLEMISH, Report, ReportItem
+from koers.reporting.contents import (
+    FLEMISH,
+    Report,
+    ReportItem,
+    programme_figure_labels,
+    year_figure_labels,
+)
 from koers.reporting.richtext import text_blocks
 
 FONT = "KoersSans"
@@ -333,25 +339,12 @@ class Builder:
         self.heading(
             _("Receipts and expenses in %(year)s: planned and realised") % {"year": year}, 1
         )
-        labels = (
-            _("Expenses planned"),
-            _("Expenses realised"),
-            _("Receipts planned"),
-            _("Receipts realised"),
-        )
-        rows = [[self.cell(_("Goal"))] + [self.cell(label, "Number") for label in labels]]
+        rows = [
+            [self.cell(_("Goal"))] + [self.cell(label, "Number") for label in year_figure_labels()]
+        ]
         for goal in summary.goals:
-            money, receipt = goal.years.get(year), goal.receipt_years.get(year)
-            values = [
-                money.current if money else None,
-                money.actual if money else None,
-                receipt.current if receipt else None,
-                receipt.actual if receipt else None,
-            ]
-            rows.append(
-                [self.cell(f"{goal.code} {goal.title}")]
-                + [self.cell(euro(v), "Number") for v in values]
-            )
+            figures = goal.year_figures(year)
+            rows.append([self.cell(goal.heading)] + [self.cell(euro(v), "Number") for v in figures])
         self.story.append(_table(rows, [50 * mm] + [30 * mm] * 4))
         for title, text in (
             (_("Changed assumptions"), self.report.changed_assumptions),
@@ -364,15 +357,11 @@ class Builder:
 
     def dutch_costs(self) -> None:
         self.heading(_("Costs per programme"), 1)
-        labels = (_("Original budget"), _("Amended budget"), _("Actual"), _("Difference"))
+        labels = programme_figure_labels()
         rows = [[self.cell(_("Programme"))] + [self.cell(label, "Number") for label in labels]]
         for goal in self.report.summary.goals:
-            total = goal.total
-            values = (total.initial, total.current, total.actual, total.remaining)
-            rows.append(
-                [self.cell(f"{goal.code} {goal.title}")]
-                + [self.cell(euro(v), "Number") for v in values]
-            )
+            figures = goal.programme_figures
+            rows.append([self.cell(goal.heading)] + [self.cell(euro(v), "Number") for v in figures])
         self.story.append(_table(rows, [50 * mm] + [30 * mm] * 4))
         self.para(_("Difference: amended budget minus actual."), "Muted")
 
