@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
+
 # First path segments Koers uses itself; the public portal of an organisation lives at
 # /<slug>/, so its slug cannot be one of these.
 RESERVED_SLUGS = frozenset({"app", "api", "accounts", "i18n", "jsi18n", "static", "files", "admin"})
@@ -42,6 +44,7 @@ class Organisation(models.Model):
     # The logo on the public portal: a PNG or JPEG kept in the database, served by Koers.
     logo = models.BinaryField(_("logo"), blank=True, default=b"")
     logo_type = models.CharField(max_length=20, blank=True)
+    version = version_field()
 
     class Meta:
         ordering = ["name"]
@@ -65,6 +68,7 @@ class Department(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    version = version_field()
 
     history = HistoricalRecords()
 
@@ -100,6 +104,7 @@ class Membership(models.Model):
     departments = models.ManyToManyField(
         Department, blank=True, related_name="members", verbose_name=_("departments")
     )
+    version = version_field()
 
     history = HistoricalRecords(m2m_fields=[departments])
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
 from koers.plans.models import Plan, PlanItem, PlanStatus
 
 
@@ -40,6 +41,7 @@ class ReportingRound(models.Model):
     )
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan
 
@@ -18,6 +19,7 @@ class RoundReportText(models.Model):
     )
     changed_assumptions = models.TextField(_("changed assumptions"), blank=True)
     changed_risks = models.TextField(_("changed financial risks"), blank=True)
+    version = version_field()
     history = HistoricalRecords()
 
     def __str__(self):

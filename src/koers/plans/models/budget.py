@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
 from koers.plans.models.item import PlanItem
 
 ZERO = Decimal("0.00")
@@ -43,6 +44,7 @@ class BudgetLine(models.Model):
         help_text=_("The budget after plan adjustments."),
     )
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, default=ZERO)
+    version = version_field()
 
     history = HistoricalRecords()
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node
 
+from koers.accounts.locking import version_field
 from koers.accounts.models import Department
 from koers.plans.models.plan import Plan, PlanStatus
 from koers.plans.validators import percent_validators, weight_validators, year_validators
@@ -88,6 +89,7 @@ class PlanItem(MP_Node):
     is_public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     history = HistoricalRecords(m2m_fields=[departments, sdg_goals, sdg_targets])
 

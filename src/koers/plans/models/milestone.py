@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
 from koers.plans.models.item import PlanItem
 
 
@@ -21,6 +22,7 @@ class Milestone(models.Model):
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
+    version = version_field()
 
     history = HistoricalRecords()
 

@@ -1,10 +1,17 @@
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation
 from koers.plans.terminology import DEFAULT_PRESET, preset_choices, terminology_for
 from koers.plans.validators import colour_validator, percent_validators, year_validators
+
+
+def new_content_version() -> str:
+    return secrets.token_hex(8)
 
 
 class Plan(models.Model):
@@ -28,6 +35,7 @@ class Plan(models.Model):
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = version_field()
 
     history = HistoricalRecords()
 
@@ -38,6 +46,15 @@ class Plan(models.Model):
 
     def __str__(self):
         return f"{self.title} {self.first_year}–{self.last_year}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def terminology(self):
@@ -68,6 +85,7 @@ class PlanStatus(models.Model):
     )
     counts_in_progress = models.BooleanField(_("counts in progress"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = version_field()
 
     history = HistoricalRecords()
 
