@@ -36,8 +36,12 @@ class Plan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
+    # A new random value in the same transaction as every write that changes what the
+    # plan's pages show (``koers.plans.content.plan_changed``); cache keys include it.
+    # Never written by ``save()``, so that a stale instance cannot bring an old one back.
+    content_version = models.CharField(max_length=16, default=new_content_version, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_version"])
 
     class Meta:
         ordering = ["-first_year", "title"]
