@@ -5,6 +5,7 @@ Every problem is reported with the JSON path where it sits, e.g.
 """
 
 import json
+import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,14 @@ SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document-1.schema.json"
 MAX_DEPTH = 20
 FORMAT = "koers.plan-document"
 VERSION = 1
+
+# Bounds checked before anything else reads the document, so that no value can cost
+# unbounded memory, time or a database error further on (docs/plan-document.md).
+MAX_NESTING = 60  # objects and arrays inside each other (an item 20 levels deep needs 45)
+MAX_NODES = 2_000_000  # objects, arrays and values in the whole document
+MAX_ITEMS = 200_000  # items, milestones and budget lines, each counted
+MAX_TEXT = 200_000  # characters in one text (a rich-text description included)
+MAX_NUMBER_DIGITS = 15  # an amount has at most 12 digits before its two decimals
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,38 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
 
 
+class _Unreadable:
+    """A number JSON may hold but a plan may not: kept as a marker so that the bounds
+    check can name its JSON path."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _int(text: str):
+    digits = len(text.lstrip("-"))
+    if digits > MAX_NUMBER_DIGITS:
+        return _Unreadable(f"a number of {digits} digits; at most {MAX_NUMBER_DIGITS} are allowed")
+    return int(text)
+
+
+def _float(text: str):
+    if len(text) > MAX_NUMBER_DIGITS + 10:
+        return _Unreadable(f"a number of {len(text)} characters is too long")
+    return float(text)
+
+
+def _constant(text: str):
+    return _Unreadable(f"{text} is not a number a plan can hold")
+
+
 def parse(text: str | bytes) -> dict:
-    """Read JSON text; a syntax error becomes a :class:`PlanDocumentError`."""
+    """Read JSON text; a syntax error becomes a :class:`PlanDocumentError`.
+
+    Numbers with more digits than a plan can hold, NaN and Infinity are kept as markers
+    that :func:`validate` reports with their JSON path."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except UnicodeDecodeError as error:
         raise PlanDocumentError(
             [Problem("$", f"the file is not UTF-8 text ({error.reason})")]
@@ -77,6 +114,9 @@ def _fast_check():
 
 
 def problems(document) -> list[Problem]:
+    found = bounds_problems(document)
+    if found:
+        return found
     found = list(_unstorable_text(document, "$"))
     if found:
         return found
@@ -102,6 +142,60 @@ def validate(document) -> None:
         found = [Problem("$", "the document is nested too deeply")]
     if found:
         raise PlanDocumentError(found)
+
+
+def bounds_problems(document) -> list[Problem]:
+    """Nesting, size, text length and numbers, checked without recursion: the first
+    problem of each kind, with its JSON path."""
+    found: dict[str, Problem] = {}
+    nodes = items = 0
+    stack = [(document, "$", 1)]
+    while stack:
+        value, path, nesting = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            found.setdefault(
+                "nodes", Problem("$", f"the document holds more than {MAX_NODES:,} values")
+            )
+            break
+        if isinstance(value, dict | list):
+            if nesting > MAX_NESTING:
+                found.setdefault(
+                    "nesting",
+                    Problem(path, f"nested more than {MAX_NESTING} levels deep"),
+                )
+                continue
+            if isinstance(value, dict):
+                children = [(child, f"{path}.{key}") for key, child in value.items()]
+            else:
+                children = [(child, f"{path}[{index}]") for index, child in enumerate(value)]
+                if path.endswith(("items", "children", "milestones", "budget_lines")):
+                    items += len(value)
+            stack.extend((child, child_path, nesting + 1) for child, child_path in children)
+        elif isinstance(value, _Unreadable):
+            found.setdefault("number", Problem(path, value.reason))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and abs(value) >= 10**MAX_NUMBER_DIGITS:
+            found.setdefault(
+                "number", Problem(path, f"at most {MAX_NUMBER_DIGITS} digits are allowed")
+            )
+        elif isinstance(value, float) and not math.isfinite(value):
+            found.setdefault("number", Problem(path, f"{value} is not a number a plan can hold"))
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            found.setdefault(
+                "text",
+                Problem(path, f"a text of {len(value):,} characters; at most {MAX_TEXT:,}"),
+            )
+    if items > MAX_ITEMS:
+        found.setdefault(
+            "items",
+            Problem(
+                "$.plan.items",
+                f"{items:,} items, milestones and budget lines; at most {MAX_ITEMS:,}",
+            ),
+        )
+    return list(found.values())
 
 
 def _unstorable_text(value, path: str):
