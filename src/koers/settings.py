@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from koers.cache_config import cache_settings
 from koers.env import data_dir, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -122,6 +123,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # A plan tree with more rows than this shows two levels; deeper branches load when opened.
 KOERS_TREE_EAGER_ROWS = env_int("TREE_EAGER_ROWS", 1500)
+# Roll-ups, the public tree and search index per plan, keyed by the plan's content version
+# (koers/plans/content.py): KOERS_CACHE_URL chooses the backend (koers/cache_config.py).
+CACHES = cache_settings(env_str("CACHE_URL", "locmem://"), env_int("CACHE_MAX_ENTRIES", 1000))
+KOERS_CACHE_SECONDS = env_int("CACHE_SECONDS", 24 * 3600)
+# How many cached values each process also keeps unpickled (a few per plan).
+KOERS_CACHE_MEMO_ENTRIES = env_int("CACHE_MEMO_ENTRIES", 32)
 
 # Largest file a user may upload (plan imports); larger uploads are refused with a message.
 KOERS_IMPORT_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

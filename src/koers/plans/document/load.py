@@ -24,6 +24,7 @@ from koers.plans.document.bulk import (
     insert_rows,
 )
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
+from koers.plans.content import plan_changed
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
 from koers.plans.services.items import ITEM_FIELDS
@@ -322,6 +323,7 @@ def insert_items(
     copy_to_history(Milestone, in_new_items, new_params, **history)
     copy_to_history(BudgetLine, in_new_items, new_params, **history)
     top = list(new_items.filter(depth=parent.depth + 1).order_by("path"))
+    plan_changed(plan.pk)  # rows inserted in bulk send no signals
     return Inserted(top=top, count=len(placed))
 
 
