@@ -55,9 +55,12 @@ def _bumped_in_this_transaction(plan_id: int) -> bool:
     if seen is None:
         seen = connection._koers_plan_versions = {}
     recorded = seen.get(plan_id)
-    if recorded is not None and len(recorded) <= len(stack):
-        if all(mine is theirs for mine, theirs in zip(recorded, stack, strict=False)):
-            return True
+    if (
+        recorded is not None
+        and len(recorded) <= len(stack)
+        and all(mine is theirs for mine, theirs in zip(recorded, stack, strict=False))
+    ):
+        return True
     seen[plan_id] = stack
     if len(seen) > 1000:  # a long-lived connection: forget blocks that have ended
         for pk in [pk for pk, blocks in seen.items() if pk != plan_id]:

@@ -5,18 +5,21 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, member_view, save_with
+from koers.accounts.conflicts import compare, conflict_page, retry_data, simple_conflict
+from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
 from koers.plans.document.export import export_plan
 from koers.plans.document.validation import PlanDocumentError
 from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
-from koers.plans.services.tree import plan_rows, top_rows
+from koers.plans.services.rollups import plan_rollups, tree_rows
 from koers.plans.views.common import (
     chosen_year,
     get_deleted,
@@ -66,14 +69,33 @@ def plan_edit(request, pk):
     plan = get_plan(request, pk)
     _require(request, MANAGE_PLANS)
     form = PlanForm(request.POST or None, instance=plan)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(
-            form,
-            lambda: plan_services.update_plan(plan, form.service_values(), actor=actor(request)),
+    try:
+        saved = (
+            request.method == "POST"
+            and form.is_valid()
+            and save_with(
+                form,
+                lambda: plan_services.update_plan(
+                    plan,
+                    form.service_values(),
+                    actor=actor(request),
+                    expected_version=form.expected_version,
+                ),
+            )
         )
-    ):
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: PlanForm(data, instance=record),
+            title=_("Plan settings"),
+            cancel_url=reverse(
+                "plans:plan_tree", kwargs={"org": request.organisation.slug, "pk": plan.pk}
+            ),
+            extra={"plan": plan},
+        )
+    if saved:
         messages.success(request, _("The plan settings have been saved."))
         return redirect("plans:plan_tree", org=request.organisation.slug, pk=plan.pk)
     return render(
@@ -86,10 +108,10 @@ def plan_tree(request, pk):
     plan = get_plan(request, pk)
     _require(request, VIEW)
     year = chosen_year(request, plan)
-    rows = plan_rows(plan)
-    count = len(rows)
-    if count > settings.KOERS_TREE_EAGER_ROWS:  # large plan: deeper levels load when opened
-        rows = top_rows(rows, max_level=2)
+    # Only the rows shown are read; the roll-ups of the whole plan come from the cache.
+    large = len(plan_rollups(plan)) > settings.KOERS_TREE_EAGER_ROWS
+    # large plan: two levels, deeper ones load when opened
+    rows, count = tree_rows(plan, max_level=2 if large else None)
     show_expenses(rows, year)
     return render(
         request,
@@ -130,20 +152,58 @@ def plan_statuses(request, pk):
     )
     if request.method == "POST":
         valid = all(f.is_valid() for f in forms) and new_form.is_valid()
-        saved = valid and save_with(
-            new_form,
-            lambda: plan_services.save_statuses(
-                plan,
-                [f.instance for f in forms],
-                new_form.instance if new_form.has_changed() else None,
-                actor=actor(request),
-            ),
-        )
+        try:
+            saved = valid and save_with(
+                new_form,
+                lambda: plan_services.save_statuses(
+                    plan,
+                    [f.instance for f in forms],
+                    new_form.instance if new_form.has_changed() else None,
+                    actor=actor(request),
+                    expected_versions={f.instance.pk: f.expected_version for f in forms},
+                ),
+            )
+        except EditConflict as conflict:
+            return _statuses_conflict(request, plan, conflict, forms, new_form)
         if saved:
             messages.success(request, _("The status vocabulary has been saved."))
             return redirect("plans:plan_statuses", org=request.organisation.slug, pk=plan.pk)
     return render(
         request, "plans/statuses.html", {"plan": plan, "forms": forms, "new_form": new_form}
+    )
+
+
+def _statuses_conflict(request, plan, conflict, forms, new_form):
+    """Every status saved since the form was opened, as stored and as typed; the whole
+    vocabulary again with the typing and the new versions."""
+    stored = {status.pk: status for status in PlanStatus.objects.filter(plan=plan)}
+    comparisons, retry = [], []
+    for form in forms:
+        status = stored.get(form.instance.pk)
+        if status is None:  # removed meanwhile: nothing to save it over
+            continue
+        if status.version != form.expected_version:
+            comparisons.append(
+                compare(form, StatusForm(instance=status, prefix=form.prefix), status.name)
+            )
+        fresh = PlanStatus.objects.get(pk=status.pk)
+        retry.append(
+            StatusForm(retry_data(form, status.version), instance=fresh, prefix=form.prefix)
+        )
+    again = StatusForm(
+        new_form.data, prefix="new", empty_permitted=True, use_required_attribute=False
+    )
+    return conflict_page(
+        request,
+        conflict,
+        title=_("Status vocabulary"),
+        comparisons=comparisons,
+        form=None,
+        form_template="plans/_status_table.html",
+        cancel_url=reverse(
+            "plans:plan_statuses", kwargs={"org": request.organisation.slug, "pk": plan.pk}
+        ),
+        extra={"plan": plan, "forms": retry, "new_form": again},
     )
 
 
