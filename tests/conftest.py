@@ -29,11 +29,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def attachment_dir(tmp_path, settings):
-    """Attached files and reports of every test go to the test's own directory; reports
-    asked for on the web are made during the request."""
+    """Attached files and reports of every test go to the test's own directory; background
+    tasks (reports asked for on the web, imports) run at once, where they are asked for."""
     settings.KOERS_ATTACHMENT_DIR = tmp_path / "attachments"
     settings.KOERS_REPORT_DIR = tmp_path / "reports"
-    settings.KOERS_REPORT_WORKER = "inline"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return settings.KOERS_ATTACHMENT_DIR
 
 

@@ -6,7 +6,6 @@ import zipfile
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
@@ -267,24 +266,21 @@ def test_the_coordinator_writes_the_chapters_and_they_appear_in_the_report(demo,
     assert round_.report_text.history.first().history_user.email == COORDINATOR
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_background_worker_makes_the_report(settings, tmp_path):
-    from koers.demo.services import load_demo
-    from koers.plans.models import Plan
-    from koers.reporting import jobs
-    from koers.sdgs.models import SDGGoal, SDGTarget
-    from koers.sdgs.reference import load_reference
+def test_the_background_worker_makes_the_report(demo, settings):
+    from django_tasks_db.models import DBTaskResult
 
-    # Transactional tests empty every table afterwards, the migrated SDG data included.
-    load_reference(SDGGoal, SDGTarget)
-    load_demo()
-    settings.KOERS_REPORT_WORKER = "thread"
-    plan = Plan.objects.get(organisation__slug="voorbeeld")
-    job = ReportJob.objects.create(plan=plan, format="xlsx")
-    jobs._start_thread(job.pk).join(timeout=60)  # not polling: SQLite's shared test cache
-    job.refresh_from_db()  # locks whole tables against a reader
+    from koers.jobs.worker import run_queued_tasks
+    from koers.reporting import jobs
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = jobs.enqueue(ReportJob.objects.create(plan=demo.plan, format="xlsx"))
+    job.refresh_from_db()
+    assert job.state == "queued" and DBTaskResult.objects.get().status == "READY"
+    assert run_queued_tasks() == 1
+    job.refresh_from_db()
     assert job.state == "done", job.error
     assert jobs.file_of(job).exists()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
 def test_a_report_of_a_dutch_plan_shows_costs_per_programme(demo, tmp_path):

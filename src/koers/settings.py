@@ -6,6 +6,7 @@ Importing this module creates no files or directories.
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from koers.cache_config import cache_settings
@@ -32,6 +33,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "treebeard",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "koers.accounts",
     "koers.sdgs",
     "koers.plans",
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "koers.portal",
     "koers.api",
     "koers.demo",
+    "koers.jobs",
 ]
 
 MIDDLEWARE = [
@@ -154,10 +158,24 @@ KOERS_REMINDER_DAYS_AFTER = [int(d) for d in env_list("REMINDER_DAYS_AFTER", ["1
 KOERS_ESCALATION_DAYS_AFTER = [int(d) for d in env_list("ESCALATION_DAYS_AFTER", ["1"])]
 KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 
-# Reports asked for on the web: where the files go, and who makes them (see
-# reporting/jobs.py): "thread" (in the web process), "command" (koers run_report_jobs).
+# Background jobs (reports asked for on the web, imports): Django's tasks API. "database":
+# the queue is a table, run by `koers worker` processes (koers serve starts one);
+# "immediate": a task runs at once in the process that asks for it (tests).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+KOERS_TASK_BACKEND = env_str("TASK_BACKEND", "database")
+if KOERS_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"KOERS_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[KOERS_TASK_BACKEND]}}
+# A task whose worker has not been seen for this long was interrupted (kill -9, machine
+# gone): it is queued again at most KOERS_WORKER_RETRIES times, then marked failed.
+KOERS_WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
+KOERS_WORKER_RETRIES = env_int("WORKER_RETRIES", 1)
+
+# Reports asked for on the web: where the files go.
 KOERS_REPORT_DIR = Path(env_str("REPORT_DIR", str(DATA_DIR / "reports")))
-KOERS_REPORT_WORKER = env_str("REPORT_WORKER", "thread")
 # A Word file (.docx) whose styles, headers and first pages every Word report of this
 # installation starts from (one for all organisations of the installation).
 KOERS_REPORT_DOCX_TEMPLATE = env_str("REPORT_DOCX_TEMPLATE", "")

@@ -1,21 +1,14 @@
-"""Reports asked for on the web are made in the background; ``ReportJob`` is the queue.
-
-``KOERS_REPORT_WORKER`` says who makes them:
-
-- ``thread`` (default): a thread of the web process starts right after the request;
-  nothing else to run. A job left ``running`` by a restart is marked failed after an
-  hour (checked whenever the reports page is shown, or by ``koers run_report_jobs``).
-- ``command``: ``koers run_report_jobs --loop`` (a systemd service) takes queued jobs.
-- ``inline``: made during the request (tests).
+"""Reports asked for on the web: a ``ReportJob`` row is what users see (waiting, being made,
+ready, failed); a background task (``reporting/tasks.py``, run by ``koers worker``) makes
+the report. A worker that dies while making one is noticed by the other workers
+(``koers.jobs``): the job waits again or fails with the reason, it never stays running.
 """
 
 import logging
-import threading
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +16,6 @@ from koers.reporting.models import ReportJob
 from koers.reporting.services import filters_from, make_report_file
 
 logger = logging.getLogger(__name__)
-STALE_AFTER = timedelta(hours=1)
 
 
 def report_dir() -> Path:
@@ -31,26 +23,12 @@ def report_dir() -> Path:
 
 
 def enqueue(job: ReportJob) -> ReportJob:
-    mode = settings.KOERS_REPORT_WORKER
-    if mode == "inline":
-        run_job(job.pk)
-        job.refresh_from_db()
-    elif mode == "thread":
-        transaction.on_commit(lambda: _start_thread(job.pk))
+    """Queue the job's task in the current transaction: the task's row in the queue is
+    committed (or rolled back) together with the job's."""
+    from koers.reporting.tasks import make_report_job
+
+    make_report_job.enqueue(job.pk)
     return job
-
-
-def _start_thread(job_id: int) -> threading.Thread:
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True)
-    thread.start()
-    return thread
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run_job(job_id)
-    finally:
-        connection.close()
 
 
 def run_job(job_id: int) -> bool:
@@ -88,7 +66,7 @@ def run_job(job_id: int) -> bool:
             error=_("The report could not be made: %(error)s") % {"error": error},
         )
         return True
-    # Only if this run still owns the job (it was not failed as stale and tried again).
+    # Only if this run still owns the job (it was not given up as interrupted meanwhile).
     ReportJob.objects.filter(
         pk=job_id, state=ReportJob.State.RUNNING, started_at=job.started_at
     ).update(
@@ -98,30 +76,6 @@ def run_job(job_id: int) -> bool:
         finished_at=timezone.now(),
     )
     return True
-
-
-def fail_stale_jobs() -> int:
-    """Jobs left running by a stopped process will never finish: say so."""
-    return ReportJob.objects.filter(
-        state=ReportJob.State.RUNNING, started_at__lt=timezone.now() - STALE_AFTER
-    ).update(
-        state=ReportJob.State.FAILED,
-        finished_at=timezone.now(),
-        error=_("The report was interrupted; ask for it again."),
-    )
-
-
-def run_pending() -> int:
-    """Make every queued report, oldest first; return how many were made."""
-    fail_stale_jobs()
-    made = 0
-    for job_id in (
-        ReportJob.objects.filter(state=ReportJob.State.QUEUED)
-        .order_by("created_at")
-        .values_list("pk", flat=True)
-    ):
-        made += run_job(job_id)
-    return made
 
 
 def file_of(job: ReportJob) -> Path | None:

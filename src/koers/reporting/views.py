@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, can
 from koers.followup.models import ReportingRound
+from koers.jobs.services import worker_running
 from koers.plans.views.common import get_plan
 from koers.reporting import jobs, services
 from koers.reporting.forms import ReportForm, ReportTextForm
@@ -22,7 +23,6 @@ RECENT = 10
 def reports(request, pk):
     plan = get_plan(request, pk)
     actor(request).require(EXPORT)
-    jobs.fail_stale_jobs()
     form = ReportForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         job = ReportJob.objects.create(
@@ -56,7 +56,12 @@ def _get_job(request, pk) -> ReportJob:
 def job_detail(request, pk):
     job = _get_job(request, pk)
     template = "reporting/_job_state.html" if request.headers.get("HX-Request") else None
-    context = {"job": job, "plan": job.plan, "ready": jobs.file_of(job) is not None}
+    context = {
+        "job": job,
+        "plan": job.plan,
+        "ready": jobs.file_of(job) is not None,
+        "no_worker": job.state == ReportJob.State.QUEUED and not worker_running(),
+    }
     return render(request, template or "reporting/job.html", context)
 
 

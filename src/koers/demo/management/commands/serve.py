@@ -1,6 +1,14 @@
+import signal
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+
+from koers.jobs.services import uses_workers
+
+STOP_SECONDS = 10  # for the worker's current task to end before it is stopped harder
 
 
 class Command(BaseCommand):
@@ -11,9 +19,53 @@ class Command(BaseCommand):
 
     def handle(self, *args, addrport="127.0.0.1:8000", **options):
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write(
-            _("Koers runs on http://%(addr)s/ (stop with Ctrl+C)") % {"addr": addrport}
-        )
+        worker = start_worker() if uses_workers() else None
+        if worker is None:
+            message = _("Koers runs on http://%(addr)s/ (stop with Ctrl+C)")
+        else:
+            message = _(
+                "Koers runs on http://%(addr)s/ with a background worker (stop both with Ctrl+C)"
+            )
+        self.stdout.write(message % {"addr": addrport})
         self.stdout.flush()
-        # Static files come from whitenoise, so this works with KOERS_DEBUG off too.
-        call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        try:
+            # Static files come from whitenoise, so this works with KOERS_DEBUG off too.
+            call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
+        finally:
+            if worker is not None:
+                stop_worker(worker)
+
+
+def start_worker() -> subprocess.Popen:
+    """One ``koers worker`` beside the web server. Its own session keeps Ctrl+C away from
+    it; it stops when told to, or by itself when this process is gone (even after kill -9)."""
+    return subprocess.Popen(
+        # The checks ran (or were skipped, by koers demo) in this process already.
+        [
+            sys.executable,
+            "-m",
+            "koers.cli",
+            "worker",
+            "--stop-with-parent",
+            "--skip-checks",
+            "--verbosity=0",
+        ],
+        start_new_session=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Ask the worker to stop after its current task; then to stop at once (the task is
+    failed with the reason); then kill it (the next worker recovers its task)."""
+    for stop in (
+        lambda: worker.send_signal(signal.SIGTERM),
+        lambda: worker.send_signal(signal.SIGTERM),
+        worker.kill,
+    ):
+        if worker.poll() is not None:
+            return
+        stop()
+        try:
+            worker.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            continue

@@ -1,0 +1,82 @@
+"""The worker loop of django-tasks-db, with Koers's heartbeat and recovery around it."""
+
+import logging
+import os
+import signal
+import threading
+
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Worker
+
+from koers.jobs import services
+
+logger = logging.getLogger(__name__)
+
+
+class KoersWorker(Worker):
+    """django-tasks-db's ``Worker`` (claims one task at a time with a locked UPDATE, runs
+    it, records the outcome) plus a heartbeat thread that also recovers the tasks of dead
+    workers. ``stop_with_parent``: stop when the process that started this one is gone
+    (``koers serve`` and ``koers worker --processes``)."""
+
+    def __init__(self, *, stop_with_parent: bool = False, heartbeat: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.parent_pid = os.getppid() if stop_with_parent else None
+        self.heartbeat = heartbeat
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        started_at = timezone.now()
+        services.beat(self.worker_id, started_at)
+        services.recover_interrupted_tasks()
+        thread = None
+        if self.heartbeat:
+            thread = threading.Thread(
+                target=self._beat, args=(started_at,), name="koers-heartbeat", daemon=True
+            )
+            thread.start()
+        try:
+            super().run()
+        finally:
+            self._stopped.set()
+            if thread is not None:
+                thread.join(timeout=10)
+            try:
+                services.forget(self.worker_id)
+            except DatabaseError:
+                logger.warning("Worker %s could not remove its heartbeat", self.worker_id)
+
+    def _beat(self, started_at) -> None:
+        try:
+            while not self._stopped.wait(services.heartbeat_seconds()):
+                try:
+                    services.beat(self.worker_id, started_at)
+                    services.recover_interrupted_tasks()
+                except DatabaseError:  # a busy database: try again at the next beat
+                    logger.warning("Worker %s: heartbeat failed", self.worker_id, exc_info=True)
+                if self.parent_pid is not None and os.getppid() != self.parent_pid:
+                    logger.warning("Worker %s: its parent process stopped", self.worker_id)
+                    self.parent_pid = None
+                    os.kill(os.getpid(), signal.SIGTERM)  # an orderly stop, in the main thread
+        finally:
+            connection.close()
+
+
+def run_queued_tasks(backend_name: str = "default") -> int:
+    """Run every task waiting in the queue, in this process and thread, then return how
+    many ran (tests; ``koers worker --batch`` is the same from the command line)."""
+    worker = KoersWorker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=backend_name,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=get_random_string(32),
+        excluded_queue_names=[],
+        heartbeat=False,
+    )
+    worker.run()
+    return worker._run_tasks
