@@ -69,6 +69,7 @@ PAGES = {
     "accounts:departments": (None, ADMIN),
     "accounts:department_edit": ("department", ADMIN),
     "accounts:portal_branding": (None, ADMIN),
+    "accounts:two_factor_policy": (None, POST_ONLY),
     "followup:rounds": ("plan", VIEW),
     "followup:round": ("round", VIEW),
     "followup:inbox": (None, VIEW),
@@ -185,7 +186,9 @@ def test_every_url_is_in_the_matrix():
     plans_names = set(get_resolver().namespace_dict["plans"][1].reverse_dict.keys())
     named = {name for name in plans_names if isinstance(name, str)}
     accounts = get_resolver().namespace_dict["accounts"][1].reverse_dict.keys()
-    personal = {"home", "api_token"}  # pages about the user, not an organisation
+    # pages about the user, not an organisation
+    personal = {"home", "api_token", "account", "two_factor_setup", "two_factor_off"}
+    personal |= {"recovery_codes"}
     named |= {
         f"accounts:{name}" for name in accounts if isinstance(name, str) and name not in personal
     }

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "treebeard",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "koers.accounts",
@@ -55,9 +59,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "koers.accounts.signin.IdleSessionMiddleware",
+    "koers.accounts.signin.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a login refused by the throttle into the lockout page (keep it last).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "koers.urls"
@@ -103,6 +112,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in protection (docs/configuration.md#sign-in-security). The throttle is checked
+# before any password is hashed, so a refused attempt costs no hashing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+KOERS_LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # per user name and address
+KOERS_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)  # per address
+KOERS_LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+# The header a reverse proxy puts the client's address in (e.g. X-Forwarded-For);
+# empty: the address of the connection itself. Set it only behind a proxy that sets it.
+KOERS_CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+AXES_HANDLER = "koers.accounts.signin.LoginThrottle"
+AXES_FAILURE_LIMIT = KOERS_LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_COOLOFF_TIME = "koers.accounts.signin.cooloff"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "koers.accounts.signin.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "koers.accounts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "koers.accounts.signin.lockout_response"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Two-factor authentication: the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Koers"
+# Invitation links for new members and password reset links stay valid this long.
+KOERS_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+# A session unused this long ends; the next request needs a new login.
+KOERS_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -198,7 +238,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # Requests per client address (anonymous) and per user; 429 with Retry-After beyond.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "koers.api.throttling.AnonymousRate",
+        "koers.api.throttling.UserRate",
+    ],
 }
+KOERS_API_ANON_RATE = env_str("API_ANON_RATE", "60/minute")
+KOERS_API_USER_RATE = env_str("API_USER_RATE", "1200/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Koers API",
     "DESCRIPTION": "Read-only access to an organisation's plans, items and plan tree.",

@@ -6,15 +6,14 @@ from koers.accounts.models import Department, Membership, Role
 
 
 class MemberForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        help_text=_(
+            "A person without an account gets an e-mail with a link to choose a password."
+        ),
+    )
     first_name = forms.CharField(label=_("First name"), required=False, max_length=150)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
-    password = forms.CharField(
-        label=_("First password"),
-        required=False,
-        widget=forms.PasswordInput,
-        help_text=_("Only for a person who has no account yet."),
-    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.READER)
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments"),

@@ -45,6 +45,10 @@ class Organisation(models.Model):
     logo = models.BinaryField(_("logo"), blank=True, default=b"")
     logo_type = models.CharField(max_length=20, blank=True)
     version = version_field()
+    # Administrators and coordinators must sign in with a second factor (authenticator app).
+    two_factor_required = models.BooleanField(
+        _("two-step verification required for administrators and coordinators"), default=False
+    )
 
     class Meta:
         ordering = ["name"]

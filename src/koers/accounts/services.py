@@ -12,18 +12,20 @@ from koers.accounts.permissions import MANAGE_ORGANISATION
 
 @transaction.atomic
 def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Membership:
-    """Add a person by e-mail address; a new account is made when none exists."""
+    """Add a person by e-mail address. A person without an account gets one without a
+    password and an e-mail invitation to choose it (nobody else ever knows it)."""
+    from koers.accounts.invitations import send_invitation
+
     actor.require(MANAGE_ORGANISATION)
     email = values["email"].strip().lower()
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        if not values.get("password"):
-            raise ValidationError({"password": _("A new account needs a first password.")})
+    invite = user is None
+    if invite:
         user = User.objects.create_user(
             username=email,
             email=email,
-            password=values["password"],
+            password=None,
             first_name=values.get("first_name", ""),
             last_name=values.get("last_name", ""),
         )
@@ -33,6 +35,8 @@ def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Mem
     attribute(membership, actor)
     membership.save()
     membership.departments.set(_own(organisation, values.get("departments", [])))
+    if invite:
+        send_invitation(user, organisation, invited_by=actor.user)
     return membership
 
 
