@@ -1,8 +1,14 @@
 """What the public may see: the one place that decides it.
 
 - a plan appears when it is published (``Plan.is_published``);
-- an item appears when it and every item above it are public (``is_public``);
-- progress text appears when its update is approved in a published round.
+- an item appears when it and every item above it are public (``is_public``), as it is
+  now (code, title, texts, place in the tree);
+- its figures (status, percentage, milestones, money) and its progress text are those of
+  the plan's latest **published snapshot**: taken when a round is published and when the
+  plan itself is published (``take_snapshot``). An approval, a ticked milestone or a typed
+  amount shows only after the next publication; an item created after the snapshot shows
+  no figures until then. The progress text is the approved update of the latest published
+  round at the time of the snapshot.
 
 Every portal page, the search and the public API read through these functions, so that
 nothing unpublished, nothing of another organisation and no draft can leak.
@@ -10,17 +16,25 @@ nothing unpublished, nothing of another organisation and no draft can leak.
 
 import re
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
+import fastjsonschema
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.html import strip_tags
 from snowballstemmer import stemmer
 
 from koers.accounts.models import Organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
-from koers.plans.models import Plan, PlanItem
-from koers.plans.services.tree import TreeRow, plan_rows
+from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
+from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
+from koers.portal.models import PublishedItem, PublishedSnapshot
 
 _DUTCH = stemmer("dutch")
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,55 +66,283 @@ def public_ids(plan: Plan) -> set[int]:
     return visible
 
 
-def public_rows(plan: Plan, updates: dict[int, ProgressUpdate] | None = None) -> list[TreeRow]:
-    """The plan's tree rows the public may see, with money, milestones and progress rolled
-    up over those rows alone: a hidden item's figures do not show through its parent.
-    An item with a published update shows that update's status and percentage, so the
-    figure matches the published text (a later approval waits for its round).
-    ``updates``: the plan's ``published_updates``, when the caller has read them already."""
-    published = {
-        item_id: (update.status_id, update.percent)
-        for item_id, update in (published_updates(plan) if updates is None else updates).items()
-        if update.status_id is not None or update.percent is not None
-    }
-    return plan_rows(plan, only_ids=public_ids(plan), states=published)
-
-
-def published_updates(plan: Plan) -> dict[int, ProgressUpdate]:
-    """Per item, the approved update of the latest published round."""
-    updates = (
-        ProgressUpdate.objects.filter(
-            round__plan=plan,
-            round__state=ReportingRound.State.PUBLISHED,
-            state=ProgressUpdate.State.APPROVED,
-        )
-        .select_related("round", "status")
-        .order_by("round__period_end", "round_id")
-    )
-    latest = {}
-    for update in updates:
-        latest[update.item_id] = update
-    return latest
+def public_rows(plan: Plan, published: "Publication | None" = None) -> list[TreeRow]:
+    """The plan's tree rows the public may see, with the figures of the latest published
+    snapshot, rolled up over those rows alone: a hidden item's figures do not show through
+    its parent. ``published``: the plan's ``read_publication``, when the caller has read it."""
+    published = read_publication(plan) if published is None else published
+    return plan_rows(plan, only_ids=public_ids(plan), figures=published.figures)
 
 
 def public_item_or_404(
     organisation: Organisation, pk: int
-) -> tuple[PlanItem, TreeRow, list[TreeRow], dict[int, ProgressUpdate]]:
-    """The public item, its tree row, all public rows of its plan and the plan's published
-    updates."""
+) -> tuple[PlanItem, TreeRow, list[TreeRow], "Publication"]:
+    """The public item, its tree row, all public rows of its plan and the plan's
+    publication."""
     item = get_object_or_404(
-        PlanItem.objects.select_related("plan", "status"),
+        PlanItem.objects.select_related("plan"),
         pk=pk,
         plan__organisation=organisation,
         plan__is_published=True,
         is_public=True,
     )
-    updates = published_updates(item.plan)
-    rows = public_rows(item.plan, updates)
+    published = read_publication(item.plan)
+    rows = public_rows(item.plan, published)
     row = next((row for row in rows if row.item.pk == item.pk), None)
     if row is None:  # an item above it is not public
         raise Http404
-    return item, row, rows, updates
+    return item, row, rows, published
+
+
+# -- the published snapshot ---------------------------------------------------------------
+
+
+@dataclass
+class PublicMilestone:
+    title: str
+    planned: str
+    done: bool
+    done_on: date | None
+
+
+@dataclass
+class PublishedEntry:
+    """What the portal shows of one item, from the snapshot."""
+
+    figures: Figures
+    milestones: list[PublicMilestone]
+    text: str  # the published progress text (sanitised HTML), or ""
+    round_name: str  # the round of that text
+
+
+@dataclass
+class Publication:
+    """A plan's latest published snapshot (``snapshot`` is None before any publication)."""
+
+    snapshot: PublishedSnapshot | None
+    entries: dict[int, PublishedEntry] = field(default_factory=dict)
+
+    @property
+    def figures(self) -> dict[int, Figures]:
+        return {item_id: entry.figures for item_id, entry in self.entries.items()}
+
+    def entry(self, item_id: int) -> PublishedEntry | None:
+        return self.entries.get(item_id)
+
+    def text(self, item_id: int) -> str:
+        entry = self.entries.get(item_id)
+        return entry.text if entry else ""
+
+
+def latest_snapshot(plan: Plan) -> PublishedSnapshot | None:
+    return PublishedSnapshot.objects.filter(plan=plan).order_by("-taken_at", "-id").first()
+
+
+def read_publication(plan: Plan) -> Publication:
+    """The plan's latest snapshot and its items, in two queries."""
+    snapshot = latest_snapshot(plan)
+    if snapshot is None:
+        return Publication(None)
+    statuses: dict[int, PlanStatus] = {}
+    entries = {}
+    rows = PublishedItem.objects.filter(snapshot=snapshot).values_list(
+        "item_id", "figures", "progress_text", "progress_round"
+    )
+    for item_id, figures, text, round_name in rows:
+        entries[item_id] = _entry(plan, figures, text, round_name, statuses)
+    return Publication(snapshot, entries)
+
+
+def _entry(plan, figures: dict, text: str, round_name: str, statuses: dict) -> PublishedEntry:
+    status = figures["status"]
+    if status is not None and status["id"] not in statuses:
+        statuses[status["id"]] = PlanStatus(plan_id=plan.pk, **status)
+    money = MoneyByYear()
+    for direction, target in (("expense", money.expense), ("receipt", money.receipt)):
+        for year, amounts in figures["money"].get(direction, {}).items():
+            target[int(year)] = Money(*(Decimal(amount) for amount in amounts))
+    milestones = [
+        PublicMilestone(
+            m["title"],
+            m["planned"],
+            m["done"],
+            date.fromisoformat(m["done_on"]) if m["done_on"] else None,
+        )
+        for m in figures["milestones"]
+    ]
+    return PublishedEntry(
+        figures=Figures(
+            status=statuses[status["id"]] if status is not None else None,
+            progress=figures["percent"],
+            money=money,
+            milestones_done=sum(1 for m in milestones if m.done),
+            milestones_total=len(milestones),
+        ),
+        milestones=milestones,
+        text=text,
+        round_name=round_name,
+    )
+
+
+_AMOUNT = {"type": "string", "pattern": r"^-?\d{1,12}\.\d{2}$"}
+FIGURES_SCHEMA = {
+    "type": "object",
+    "required": ["status", "percent", "milestones", "money"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "required": ["id", "name", "colour", "default_percent", "counts_in_progress"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "colour": {"type": "string"},
+                        "default_percent": {"type": ["integer", "null"]},
+                        "counts_in_progress": {"type": "boolean"},
+                    },
+                },
+            ]
+        },
+        "percent": {"type": ["integer", "null"], "minimum": 0, "maximum": 100},
+        "milestones": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "planned", "done", "done_on"],
+                "additionalProperties": False,
+                "properties": {
+                    "title": {"type": "string"},
+                    "planned": {"type": "string"},
+                    "done": {"type": "boolean"},
+                    "done_on": {"type": ["string", "null"], "format": "date"},
+                },
+            },
+        },
+        "money": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                direction: {
+                    "type": "object",
+                    "propertyNames": {"pattern": r"^\d{4}$"},
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": _AMOUNT,
+                        "minItems": 3,
+                        "maxItems": 3,
+                    },
+                }
+                for direction in ("expense", "receipt")
+            },
+        },
+    },
+}
+check_figures = fastjsonschema.compile(FIGURES_SCHEMA)
+"""Raises ``fastjsonschema.JsonSchemaException`` for a document that is not figures."""
+
+
+def _amount(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal("0.01")))
+
+
+def snapshot_figures(plan: Plan) -> dict[int, tuple[dict, str, str]]:
+    """Per item of the plan: (figures, progress text, round of the text) as they are now.
+
+    Status and percentage are those of the item's approved update in the latest published
+    round where it set them, else the item's own; milestones and money are the item's own.
+    Five queries, every one naming its columns."""
+    statuses = {
+        values["id"]: values
+        for values in PlanStatus.objects.filter(plan_id=plan.pk).values(
+            "id", "name", "colour", "default_percent", "counts_in_progress"
+        )
+    }
+    published = {}
+    updates = (
+        ProgressUpdate.objects.filter(
+            round__plan_id=plan.pk,
+            round__state=ReportingRound.State.PUBLISHED,
+            state=ProgressUpdate.State.APPROVED,
+        )
+        .order_by("round__period_end", "round_id")
+        .values_list("item_id", "status_id", "percent", "narrative", "round__name")
+    )
+    for item_id, *values in updates:
+        published[item_id] = values
+    milestones = defaultdict(list)
+    rows = (
+        Milestone.objects.filter(item__plan_id=plan.pk)
+        .order_by("item_id", "position", "id")
+        .values_list(
+            "item_id", "title", "planned_start", "planned_end", "planned_text", "done", "done_on"
+        )
+    )
+    for item_id, title, start, end, text, done, done_on in rows:
+        planned = Milestone(planned_start=start, planned_end=end, planned_text=text)
+        milestones[item_id].append(
+            {
+                "title": title,
+                "planned": planned.planned_display,
+                "done": done,
+                "done_on": done_on.isoformat() if done and done_on else None,
+            }
+        )
+    money = defaultdict(lambda: {"expense": {}, "receipt": {}})
+    sums = (
+        BudgetLine.objects.filter(item__plan_id=plan.pk)
+        .values("item_id", "year", "direction")
+        .annotate(initial=Sum("initial"), current=Sum("current"), actual=Sum("actual"))
+        .order_by("item_id", "year", "direction")
+    )
+    for entry in sums:
+        money[entry["item_id"]][entry["direction"]][str(entry["year"])] = [
+            _amount(entry["initial"]),
+            _amount(entry["current"]),
+            _amount(entry["actual"]),
+        ]
+    result = {}
+    items = PlanItem.objects.filter(plan_id=plan.pk, depth__gt=1)
+    for item_id, status_id, progress in items.values_list("id", "status_id", "progress"):
+        text, round_name = "", ""
+        if item_id in published:
+            update_status, percent, text, round_name = published[item_id]
+            status_id = update_status if update_status is not None else status_id
+            progress = percent if percent is not None else progress
+        figures = {
+            "status": statuses.get(status_id),
+            "percent": progress,
+            "milestones": milestones.get(item_id, []),
+            "money": money.get(item_id, {}),
+        }
+        result[item_id] = (check_figures(figures), text, round_name)
+    return result
+
+
+def take_snapshot(plan: Plan, round_: ReportingRound | None = None, user=None) -> PublishedSnapshot:
+    """Store what the portal shows of every item of the plan from now on (until the next
+    publication). Called when a round is published and when the plan is published."""
+    snapshot = PublishedSnapshot.objects.create(
+        plan=plan,
+        round=round_,
+        round_name=round_.name if round_ is not None else "",
+        taken_at=timezone.now(),
+        taken_by=user,
+    )
+    PublishedItem.objects.bulk_create(
+        PublishedItem(
+            snapshot=snapshot,
+            item_id=item_id,
+            figures=figures,
+            progress_text=text,
+            progress_round=round_name,
+        )
+        for item_id, (figures, text, round_name) in snapshot_figures(plan).items()
+    )
+    return snapshot
 
 
 # -- search -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.access import actor, member_view
 from koers.accounts.permissions import MANAGE_ORGANISATION
-from koers.plans.models import Milestone, PlanItem, PlanStatus
+from koers.plans.models import PlanItem, PlanStatus
 from koers.portal import publication
 from koers.portal.forms import BrandingForm, PortalFilterForm, save_branding
 
@@ -29,10 +29,11 @@ def _plan_summary(rows) -> dict:
 
 def home(request, org):
     organisation = publication.organisation_or_404(org)
-    plans = [
-        (plan, _plan_summary(publication.public_rows(plan)))
-        for plan in publication.published_plans(organisation)
-    ]
+    plans = []
+    for plan in publication.published_plans(organisation):
+        published = publication.read_publication(plan)
+        summary = _plan_summary(publication.public_rows(plan, published))
+        plans.append((plan, summary, published.snapshot))
     return render(request, "portal/home.html", {"portal": organisation, "plans": plans})
 
 
@@ -55,8 +56,8 @@ def _links(plan, shown: set[int]):
 def plan_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    updates = publication.published_updates(plan)
-    rows = publication.public_rows(plan, updates)
+    published = publication.read_publication(plan)
+    rows = publication.public_rows(plan, published)
     departments, sdgs = _links(plan, {row.item.pk for row in rows})
     statuses = PlanStatus.objects.filter(plan=plan)
     form = PortalFilterForm(
@@ -86,14 +87,15 @@ def plan_page(request, org, pk):
                     "pk", "description"
                 )
             )
-            for item_id, update in updates.items():
-                texts[item_id] = texts.get(item_id, "") + " " + update.narrative
+            for item_id in texts:
+                texts[item_id] += " " + published.text(item_id)
             chosen = publication.search(chosen, texts, query)
     filtered = form.is_valid() and any(form.cleaned_data.values())
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "portal": organisation,
         "plan": plan,
+        "snapshot": published.snapshot,
         "summary": _plan_summary(rows),
         "form": form,
         "page": page,
@@ -109,7 +111,7 @@ def plan_page(request, org, pk):
 
 def item_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
-    item, row, rows, updates = publication.public_item_or_404(organisation, pk)
+    item, row, rows, published = publication.public_item_or_404(organisation, pk)
     plan = item.plan
     children = [
         other
@@ -128,8 +130,8 @@ def item_page(request, org, pk):
         "row": row,
         "children": children,
         "ancestors": ancestors,
-        "update": updates.get(item.pk),
-        "milestones": item.milestones.all(),
+        "snapshot": published.snapshot,
+        "published": published.entry(item.pk),
         "money_years": [(year, money.expense_for(year)) for year in years],
         "money_total": money.expense_for(None),
         "departments": item.departments.all(),
@@ -148,8 +150,17 @@ def logo(request, org):
     return response
 
 
-def _public_item(row, update, milestones, money) -> dict:
+def _public_item(row, entry, money) -> dict:
     item = row.item
+    milestones = [
+        {
+            "title": milestone.title,
+            "planned": milestone.planned,
+            "done": milestone.done,
+            "done_on": milestone.done_on.isoformat() if milestone.done_on else None,
+        }
+        for milestone in (entry.milestones if entry else [])
+    ]
     return {
         "id": item.pk,
         "code": item.code,
@@ -157,8 +168,8 @@ def _public_item(row, update, milestones, money) -> dict:
         "level": row.level,
         "status": item.status.name if item.status else None,
         "progress": row.progress_percent,
-        "progress_text": update.narrative if update else None,
-        "progress_round": update.round.name if update else None,
+        "progress_text": entry.text if entry and entry.text else None,
+        "progress_round": entry.round_name if entry and entry.text else None,
         "milestones": milestones,
         "budget": money,
     }
@@ -168,19 +179,8 @@ def api_plan(request, org, pk):
     """The public content of one published plan as JSON."""
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    updates = publication.published_updates(plan)
-    rows = publication.public_rows(plan, updates)
-    shown = {row.item.pk for row in rows}
-    milestones = defaultdict(list)
-    for milestone in Milestone.objects.filter(item__plan=plan, item_id__in=shown):
-        milestones[milestone.item_id].append(
-            {
-                "title": milestone.title,
-                "planned": milestone.planned_display,
-                "done": milestone.done,
-                "done_on": milestone.done_on.isoformat() if milestone.done_on else None,
-            }
-        )
+    published = publication.read_publication(plan)
+    rows = publication.public_rows(plan, published)
     items = []
     for row in rows:
         money = {
@@ -190,10 +190,15 @@ def api_plan(request, org, pk):
             }
             for year in row.money.years
         }
-        items.append(_public_item(row, updates.get(row.item.pk), milestones[row.item.pk], money))
+        items.append(_public_item(row, published.entry(row.item.pk), money))
+    snapshot = published.snapshot
     data = {
         "organisation": organisation.name,
         "plan": {"id": plan.pk, "title": plan.title, "years": [plan.first_year, plan.last_year]},
+        "published": {
+            "at": snapshot.taken_at.isoformat() if snapshot else None,
+            "round": (snapshot.round_name or None) if snapshot else None,
+        },
         "items": items,
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -142,12 +142,16 @@ def plan_rows(
     subtree_of: PlanItem | None = None,
     only_ids: set[int] | None = None,
     states: dict[int, tuple[int | None, int | None]] | None = None,
+    figures: "dict[int, Figures] | None" = None,
 ) -> list[TreeRow]:
     """All items of the plan (or of one item's subtree) in tree order, with roll-ups.
 
     ``only_ids``: leave every other item out before rolling up, so that totals and
     progress are those of these items alone (the public portal). ``states``: per item id,
-    a (status id, percent) to roll up instead of the item's own (the published ones)."""
+    a (status id, percent) to roll up instead of the item's own where not None (the
+    approved ones of a report's round). ``figures``: every item's own status, percentage,
+    money and milestones from elsewhere (the portal's published snapshot); an item without
+    figures has none, and budget lines and milestones are not read."""
     items = PlanItem.objects.filter(plan=plan, depth__gt=1).order_by("path")
     budget = BudgetLine.objects.filter(item__plan=plan)
     milestones = Milestone.objects.filter(item__plan=plan)
@@ -167,9 +171,15 @@ def plan_rows(
         owner_name = (f"{first} {last}".strip() or email) if owner_id else ""
         item = TreeItem(*values, owner_name, statuses.get(status_id))
         if states and item.pk in states:
-            item.status_id, item.progress = states[item.pk]
-            item.status = statuses.get(item.status_id)
+            status_id, progress = states[item.pk]
+            if status_id is not None:
+                item.status_id, item.status = status_id, statuses.get(status_id)
+            if progress is not None:
+                item.progress = progress
         rows.append(TreeRow(item=item, level=item.depth - 1))
+    if figures is not None:
+        _use_figures(plan, rows, figures)
+        return rows
     by_id = {row.item.pk: row for row in rows}
 
     sums = budget.values("item_id", "year", "direction").annotate(
@@ -191,6 +201,31 @@ def plan_rows(
     _roll_up(plan, rows)
     mark_closings(rows)
     return rows
+
+
+@dataclass
+class Figures:
+    """An item's own figures, given instead of read from its status, budget lines and
+    milestones (see ``plan_rows(figures=…)``)."""
+
+    status: PlanStatus | None = None
+    progress: int | None = None
+    money: MoneyByYear = field(default_factory=MoneyByYear)
+    milestones_done: int = 0
+    milestones_total: int = 0
+
+
+def _use_figures(plan: Plan, rows: list[TreeRow], figures: dict[int, Figures]) -> None:
+    nothing = Figures()
+    for row in rows:
+        own = figures.get(row.item.pk, nothing)
+        row.item.status = own.status
+        row.item.status_id = own.status.id if own.status else None
+        row.item.progress = own.progress
+        row.money.add(own.money)  # a copy: rolling up adds into the row's own money
+        row.milestones_done, row.milestones_total = own.milestones_done, own.milestones_total
+    _roll_up(plan, rows)
+    mark_closings(rows)
 
 
 def top_rows(rows: list[TreeRow], max_level: int) -> list[TreeRow]:
