@@ -1,5 +1,6 @@
 """Reporting rounds and the progress updates owners write in them."""
 
+import hashlib
 import os
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.followup.difference import words
 from koers.plans.models import Plan, PlanItem, PlanStatus
 
 
@@ -52,6 +54,13 @@ class ReportingRound(models.Model):
         return self.name
 
 
+def narrative_fingerprint(html: str) -> str:
+    """The same for two texts with the same words, whatever their mark-up; empty for a text
+    without words."""
+    found = words(html)
+    return hashlib.sha256(" ".join(found).encode()).hexdigest() if found else ""
+
+
 class ProgressUpdate(models.Model):
     """The 'stand van zaken' of one item in one round."""
 
@@ -68,6 +77,9 @@ class ProgressUpdate(models.Model):
     )
     percent = models.PositiveSmallIntegerField(_("percent complete"), null=True, blank=True)
     narrative = models.TextField(_("state of progress"), blank=True)
+    # A hash of the narrative's words (mark-up and spacing left out; empty when it has
+    # none), set on every save: the round page compares it with the previous round's.
+    narrative_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     # Reported in this round, applied to the item when the update is approved:
     # {milestone id: "YYYY-MM-DD" it was reached} and {budget line id: "actual to date"}.
     milestones_reached = models.JSONField(_("milestones reached"), default=dict, blank=True)
@@ -95,6 +107,13 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.round}: {self.item}"
+
+    def save(self, *args, **kwargs):
+        self.narrative_fingerprint = narrative_fingerprint(self.narrative)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "narrative" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "narrative_fingerprint"}
+        super().save(*args, **kwargs)
 
     @property
     def is_done(self) -> bool:

@@ -10,13 +10,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
-from koers.followup.difference import words
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
@@ -64,7 +63,7 @@ def open_round(plan: Plan, values: dict, *, actor: Actor) -> ReportingRound:
         earlier = {
             update.item_id: update
             for update in ProgressUpdate.objects.filter(round=previous).only(
-                "item_id", "status_id", "percent", "narrative"
+                "item_id", "status_id", "percent", "narrative", "narrative_fingerprint"
             )
         }
     _insert_updates(round_, earlier, actor)
@@ -77,6 +76,7 @@ UPDATE_FIELDS = (
     "status",
     "percent",
     "narrative",
+    "narrative_fingerprint",
     "state",
     "review_comment",
     "version",
@@ -103,6 +103,7 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
                 before.status_id if before else None,
                 before.percent if before else None,
                 before.narrative if before else "",
+                before.narrative_fingerprint if before else "",
                 State.DRAFT,
                 "",
                 1,
@@ -445,21 +446,24 @@ def previous_round(round_: ReportingRound) -> ReportingRound | None:
     )
 
 
-def stale_item_ids(round_: ReportingRound) -> set[int]:
-    """Items whose text has the same words as in the previous round: no real change (mark-up
-    and spacing do not count). An empty text is not stale but missing; the counts show those."""
+def stale_updates(round_: ReportingRound):
+    """The round's updates whose text has the same words as in the previous round: no real
+    change (mark-up and spacing do not count; each update stores a fingerprint of its words
+    when it is saved). An empty text is not stale but missing; the counts show those."""
     before = previous_round(round_)
     if before is None:
-        return set()
-    earlier = {
-        item_id: words(text) for item_id, text in before.updates.values_list("item_id", "narrative")
-    }
-    stale = set()
-    for item_id, text in round_.updates.values_list("item_id", "narrative"):
-        now = words(text)
-        if now and now == earlier.get(item_id):
-            stale.add(item_id)
-    return stale
+        return round_.updates.none()
+    same = ProgressUpdate.objects.filter(
+        round=before,
+        item_id=OuterRef("item_id"),
+        narrative_fingerprint=OuterRef("narrative_fingerprint"),
+    )
+    return round_.updates.exclude(narrative_fingerprint="").filter(Exists(same))
+
+
+def stale_item_ids(round_: ReportingRound) -> set[int]:
+    """The items of :func:`stale_updates`."""
+    return set(stale_updates(round_).values_list("item_id", flat=True))
 
 
 def previous_update(update: ProgressUpdate, membership) -> ProgressUpdate | None:
