@@ -10,7 +10,16 @@ class DocumentImport(models.Model):
 
     The original bytes are kept so that the document can be read again as another
     family. Loading it (or abandoning it for a week) deletes the record.
+
+    The document is read by a background task: the record starts ``reading`` and
+    becomes ``ready``, or ``refused`` with the reason (``refusal``: the code, English
+    message and parameters of the DocumentError), its bytes deleted.
     """
+
+    class State(models.TextChoices):
+        READING = "reading", _("being read")
+        READY = "ready", _("ready")
+        REFUSED = "refused", _("refused")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="document_imports"
@@ -21,10 +30,15 @@ class DocumentImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"))
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.READY)
+    refusal = models.JSONField(_("reason for refusal"), default=dict, blank=True)
+    requested_family = models.CharField(
+        _("family asked for"), max_length=40, blank=True, help_text=_("Empty: detected.")
+    )
     format = models.CharField(_("format"), max_length=20)
-    family = models.CharField(_("document family"), max_length=40)
-    detected_family = models.CharField(_("detected family"), max_length=40)
-    document = models.JSONField(_("PlanDocument"))
+    family = models.CharField(_("document family"), max_length=40, blank=True)
+    detected_family = models.CharField(_("detected family"), max_length=40, blank=True)
+    document = models.JSONField(_("PlanDocument"), default=dict)
     warnings = models.JSONField(_("warnings"), default=list)
     columns = models.JSONField(
         _("spreadsheet columns"),
