@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.locking import VersionedForm
 from koers.accounts.models import Department, Membership, Role
 
 
@@ -28,7 +29,7 @@ class MemberForm(forms.Form):
         self.fields["departments"].queryset = Department.objects.filter(organisation=organisation)
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Membership
         fields = ["role", "departments"]
@@ -41,7 +42,7 @@ class MembershipForm(forms.ModelForm):
         )
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "head"]

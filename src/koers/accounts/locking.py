@@ -14,6 +14,7 @@ expected version: their save is not checked but still counts, so that a form ope
 before it is refused afterwards.
 """
 
+from django import forms
 from django.db import models
 from django.db.models import F
 
@@ -65,3 +66,30 @@ def last_change(record: models.Model) -> tuple[object | None, object | None]:
     if latest is None:
         return None, None
     return latest.history_user, latest.history_date
+
+
+class VersionedForm:
+    """Mixin for a form that edits one stored record: a hidden ``version`` field with the
+    version the form was opened at, which the view hands to the service as
+    ``expected_version``. The record is the ModelForm's instance, or ``record=``.
+
+    A form for a record not saved yet has no version field, unless ``new_version`` is set
+    (then 0 stands for "did not exist yet")."""
+
+    new_version: int | None = None
+
+    def __init__(self, *args, record=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        record = record if record is not None else getattr(self, "instance", None)
+        self.record = record
+        if record is None or (record.pk is None and self.new_version is None):
+            return
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            min_value=0,
+            initial=record.version if record.pk is not None else self.new_version,
+        )
+
+    @property
+    def expected_version(self) -> int | None:
+        return self.cleaned_data.get("version") if "version" in self.fields else None

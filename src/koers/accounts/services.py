@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
+from koers.accounts.locking import claim_version
 from koers.accounts.models import Department, Membership, Organisation, Role
 from koers.accounts.permissions import MANAGE_ORGANISATION
 
@@ -41,8 +42,13 @@ def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Mem
 
 
 @transaction.atomic
-def update_member(membership: Membership, values: dict, *, actor: Actor) -> Membership:
+def update_member(
+    membership: Membership, values: dict, *, actor: Actor, expected_version: int | None = None
+) -> Membership:
+    """Change a member's role and departments; EditConflict when the membership was
+    saved since ``expected_version``."""
     actor.require(MANAGE_ORGANISATION)
+    claim_version(membership, expected_version)
     stored_role = Membership.objects.values_list("role", flat=True).get(pk=membership.pk)
     if stored_role == Role.ADMIN and values["role"] != Role.ADMIN:
         _keep_an_admin(membership)
@@ -61,6 +67,7 @@ def remove_member(membership: Membership, *, actor: Actor) -> None:
     attribute(membership, actor)
     membership.delete()
     for department in membership.organisation.departments.filter(head=membership.user):
+        claim_version(department, None)
         department.head = None
         attribute(department, actor, _("Head left the organisation"))
         department.save()
@@ -81,9 +88,18 @@ def _own(organisation: Organisation, departments) -> list[Department]:
 
 @transaction.atomic
 def save_department(
-    organisation: Organisation, values: dict, *, actor: Actor, department: Department | None = None
+    organisation: Organisation,
+    values: dict,
+    *,
+    actor: Actor,
+    department: Department | None = None,
+    expected_version: int | None = None,
 ) -> Department:
+    """Add or rename a department, or change its head; EditConflict when it was saved
+    since ``expected_version``."""
     actor.require(MANAGE_ORGANISATION)
+    if department is not None:
+        claim_version(department, expected_version)
     name = values["name"].strip()
     taken = Department.objects.filter(organisation=organisation, name__iexact=name)
     if department is not None:

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_POST
 
 from koers.accounts import services
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.conflicts import simple_conflict
 from koers.accounts.forms import DepartmentForm, MemberForm, MembershipForm
+from koers.accounts.locking import EditConflict
 from koers.accounts.models import Department, Membership
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.plans.templatetags.koers import person
@@ -71,14 +73,30 @@ def member_edit(request, pk):
     actor(request).require(MANAGE_ORGANISATION)
     membership = _membership(request, pk)
     form = MembershipForm(request.POST or None, instance=membership)
+    title = _("Role of %(person)s") % {"person": person(membership.user)}
 
     def update():
-        return services.update_member(membership, form.cleaned_data, actor=actor(request))
+        return services.update_member(
+            membership,
+            form.cleaned_data,
+            actor=actor(request),
+            expected_version=form.expected_version,
+        )
 
-    if handle_form(request, form, update):
+    try:
+        saved = handle_form(request, form, update)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: MembershipForm(data, instance=record),
+            title=title,
+            cancel_url=_members_url(request),
+        )
+    if saved:
         messages.success(request, _("Your changes have been saved."))
         return redirect(_members_url(request))
-    title = _("Role of %(person)s") % {"person": person(membership.user)}
     return render(
         request,
         "plans/form.html",
@@ -122,20 +140,38 @@ def department_edit(request, pk):
     actor(request).require(MANAGE_ORGANISATION)
     organisation = request.organisation
     department = get_for_organisation(request, Department.objects.all(), "organisation", pk=pk)
+    name = department.name
     form = DepartmentForm(request.POST or None, instance=department, organisation=organisation)
 
     def save():
         return services.save_department(
-            organisation, form.cleaned_data, actor=actor(request), department=department
+            organisation,
+            form.cleaned_data,
+            actor=actor(request),
+            department=department,
+            expected_version=form.expected_version,
         )
 
-    if handle_form(request, form, save):
+    try:
+        saved = handle_form(request, form, save)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: DepartmentForm(
+                data, instance=record, organisation=organisation
+            ),
+            title=name,
+            cancel_url=_departments_url(request),
+        )
+    if saved:
         messages.success(request, _("The department has been saved."))
         return redirect(_departments_url(request))
     return render(
         request,
         "plans/form.html",
-        {"form": form, "title": department.name, "cancel_url": _departments_url(request)},
+        {"form": form, "title": name, "cancel_url": _departments_url(request)},
     )
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.locking import VersionedForm
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.forms import AmountField
 from koers.plans.models import PlanItem, PlanStatus
@@ -22,6 +23,15 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["scope_item"].queryset = PlanItem.objects.filter(plan=plan, depth=2)
         self.fields["scope_item"].help_text = _("Only when the round covers one part.")
+
+
+class RoundEditForm(VersionedForm, forms.ModelForm):
+    """Name, period and deadline of an open round; its scope stays what it was opened for."""
+
+    class Meta:
+        model = ReportingRound
+        fields = ["name", "period_start", "period_end", "deadline"]
+        widgets = {"period_start": DATE, "period_end": DATE, "deadline": DATE}
 
 
 class UpdateForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
+from koers.accounts.locking import EditConflict, claim_version
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
@@ -26,12 +27,8 @@ Round = ReportingRound
 State = ProgressUpdate.State
 
 
-class UpdateConflict(Exception):
+class UpdateConflict(EditConflict):
     """Someone saved the update since the form was opened; ``current`` is their version."""
-
-    def __init__(self, current: ProgressUpdate):
-        super().__init__("conflict")
-        self.current = current
 
 
 def items_in_scope(round_: ReportingRound):
@@ -124,8 +121,30 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
     )
 
 
+@transaction.atomic
+def update_round(
+    round_: ReportingRound, values: dict, *, actor: Actor, expected_version: int | None = None
+) -> ReportingRound:
+    """Change a round's name, period and deadline (its scope stays: the updates were made
+    for it); EditConflict when the round was saved since ``expected_version``."""
+    actor.require(MANAGE_PLANS)
+    claim_version(round_, expected_version)
+    start = values.get("period_start", round_.period_start)
+    end = values.get("period_end", round_.period_end)
+    if start > end:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    for name in ("name", "period_start", "period_end", "deadline"):
+        if name in values:
+            setattr(round_, name, values[name])
+    attribute(round_, actor, _("Round changed"))
+    round_.save()
+    return round_
+
+
+@transaction.atomic
 def _set_round_state(round_: ReportingRound, state: str, reason: str, actor: Actor):
     actor.require(MANAGE_PLANS)
+    claim_version(round_, None)
     round_.state = state
     attribute(round_, actor, reason)
     round_.save()

@@ -6,6 +6,7 @@ app_name = "followup"
 urlpatterns = [
     path("plans/<int:pk>/rounds/", views.rounds, name="rounds"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("my-updates/", views.inbox, name="inbox"),
     path("updates/<int:pk>/", views.update_edit, name="update"),
     path("updates/<int:pk>/autosave/", views.update_autosave, name="autosave"),

@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.conflicts import simple_conflict
+from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import MANAGE_PLANS, can
 from koers.followup import attachments, services
 from koers.followup.attachments import allowed_kinds
 from koers.followup.difference import text_difference
-from koers.followup.forms import AttachmentForm, ReasonForm, ReturnForm, RoundForm, UpdateForm
+from koers.followup.forms import (
+    AttachmentForm,
+    ReasonForm,
+    ReturnForm,
+    RoundEditForm,
+    RoundForm,
+    UpdateForm,
+)
 from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
 from koers.plans.views.common import get_plan
 
@@ -102,6 +111,37 @@ def round_detail(request, pk):
         "return_form": return_form,
     }
     return render(request, "followup/round.html", context)
+
+
+@member_view
+def round_edit(request, pk):
+    round_ = _get_round(request, pk)
+    actor(request).require(MANAGE_PLANS)
+    title = _("Round %(name)s") % {"name": round_.name}
+    back = reverse("followup:round", kwargs={"org": request.organisation.slug, "pk": round_.pk})
+    form = RoundEditForm(request.POST or None, instance=round_)
+
+    def save():
+        return services.update_round(
+            round_, form.cleaned_data, actor=actor(request), expected_version=form.expected_version
+        )
+
+    try:
+        saved = handle_form(request, form, save)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: RoundEditForm(data, instance=record),
+            title=title,
+            cancel_url=back,
+        )
+    if saved:
+        messages.success(request, _("Your changes have been saved."))
+        return redirect(back)
+    context = {"plan": round_.plan, "form": form, "title": title, "cancel_url": back}
+    return render(request, "plans/form.html", context, status=400 if form.errors else 200)
 
 
 def _round_action(request, round_):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.locking import VersionedForm
 from koers.accounts.models import Department
 from koers.importers.families import DOCUMENT_FAMILIES
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
@@ -57,7 +58,7 @@ def _normalise_amount(text: str, point: str | None = None) -> str:
     return text.replace(",", ".")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm, forms.ModelForm):
     level_labels_text = forms.CharField(
         label=_("Own level labels"),
         required=False,
@@ -104,7 +105,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PlanItem
         fields = [
@@ -196,7 +197,7 @@ def _targets_by_goal() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.items())
 
 
-class MoveForm(forms.Form):
+class MoveForm(VersionedForm, forms.Form):
     POSITIONS = [
         ("last-child", _("as last child of")),
         ("first-child", _("as first child of")),
@@ -207,7 +208,7 @@ class MoveForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Item"), queryset=PlanItem.objects.none())
 
     def __init__(self, *args, item: PlanItem, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=item, **kwargs)
         self.fields["target"].queryset = (
             PlanItem.objects.filter(plan=item.plan)
             .exclude(path__startswith=item.path)
@@ -221,7 +222,7 @@ class MoveForm(forms.Form):
         )
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "planned_text", "planned_start", "planned_end", "done", "done_on"]
@@ -232,7 +233,21 @@ class MilestoneForm(forms.ModelForm):
         }
 
 
-class BudgetLineForm(forms.ModelForm):
+class MilestoneDoneForm(VersionedForm, forms.Form):
+    """Ticking a milestone off (or back on) in place on the item page."""
+
+    done = forms.TypedChoiceField(
+        label=_("Done"),
+        choices=[("1", _("done")), ("0", _("not done"))],
+        coerce=lambda value: value == "1",
+    )
+
+    def __init__(self, *args, milestone: Milestone, **kwargs):
+        kwargs.setdefault("initial", {"done": "1" if milestone.done else "0"})
+        super().__init__(*args, record=milestone, **kwargs)
+
+
+class BudgetLineForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["year", "direction", "nature", "label", "initial", "current", "actual"]
@@ -252,7 +267,7 @@ class BudgetLineForm(forms.ModelForm):
         )
 
 
-class StatusForm(forms.ModelForm):
+class StatusForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PlanStatus
         fields = ["name", "key", "colour", "default_percent", "counts_in_progress", "position"]

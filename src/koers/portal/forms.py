@@ -1,8 +1,10 @@
 from django import forms
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from koers.accounts.actor import attribute
+from koers.accounts.locking import VersionedForm, claim_version
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 
@@ -31,7 +33,7 @@ class PortalFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
 
-class BrandingForm(forms.ModelForm):
+class BrandingForm(VersionedForm, forms.ModelForm):
     logo_file = forms.FileField(
         label=gettext_lazy("Logo (PNG or JPEG, at most 512 KB)"), required=False
     )
@@ -55,9 +57,17 @@ class BrandingForm(forms.ModelForm):
         return data, kind
 
 
-def save_branding(organisation: Organisation, form: BrandingForm, actor) -> Organisation:
+@transaction.atomic
+def save_branding(
+    organisation: Organisation, form: BrandingForm, actor, *, expected_version: int | None = None
+) -> Organisation:
+    """Name, colour and logo of the portal; EditConflict when they were saved since
+    ``expected_version``."""
     actor.require(MANAGE_ORGANISATION)
+    claim_version(organisation, expected_version)
+    version = organisation.version
     organisation = form.save(commit=False)
+    organisation.version = version
     logo = form.cleaned_data.get("logo_file")
     if logo:
         organisation.logo, organisation.logo_type = logo

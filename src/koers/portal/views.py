@@ -6,9 +6,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from koers.accounts.access import actor, member_view
+from koers.accounts.conflicts import simple_conflict
+from koers.accounts.locking import EditConflict
+from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.plans.models import PlanItem, PlanStatus
 from koers.portal import publication
@@ -209,9 +213,21 @@ def branding(request):
     """Name, colour and logo of the organisation on the public portal (administrators)."""
     actor(request).require(MANAGE_ORGANISATION)
     organisation = request.organisation
-    form = BrandingForm(request.POST or None, request.FILES or None, instance=organisation)
+    # The form writes what is typed on its own copy; the page around it shows what is stored.
+    edited = Organisation.objects.get(pk=organisation.pk)
+    form = BrandingForm(request.POST or None, request.FILES or None, instance=edited)
     if request.method == "POST" and form.is_valid():
-        save_branding(organisation, form, actor(request))
+        try:
+            save_branding(edited, form, actor(request), expected_version=form.expected_version)
+        except EditConflict as conflict:
+            return simple_conflict(
+                request,
+                conflict,
+                form,
+                lambda record, data=None: BrandingForm(data, instance=record),
+                title=_("Public portal"),
+                cancel_url=reverse("accounts:portal_branding", kwargs={"org": organisation.slug}),
+            )
         messages.success(request, _("The portal has been updated."))
         return redirect("accounts:portal_branding", org=organisation.slug)
     return render(

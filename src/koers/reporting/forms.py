@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.locking import VersionedForm
 from koers.accounts.models import Department
 from koers.followup.models import ReportingRound
 from koers.plans.models import PlanItem
@@ -47,7 +48,9 @@ class ReportForm(forms.Form):
         }
 
 
-class ReportTextForm(forms.ModelForm):
+class ReportTextForm(VersionedForm, forms.ModelForm):
+    new_version = 0  # the chapters were not written yet when the form was opened
+
     class Meta:
         model = RoundReportText
         fields = ["changed_assumptions", "changed_risks"]

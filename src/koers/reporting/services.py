@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from koers.followup.models import ReportingRound
@@ -74,15 +75,30 @@ def make_report_file(plan, round_, fmt: str, target: Path, filters=None, progres
         return zip_folder(Path(folder) / "site", target)
 
 
-def save_report_text(text, values: dict, actor) -> object:
-    """The round's free-text chapters, sanitised, with history."""
+@transaction.atomic
+def save_report_text(text, values: dict, actor, *, expected_version: int | None = None) -> object:
+    """The round's free-text chapters, sanitised, with history. EditConflict when they
+    were saved since ``expected_version`` (0: the form was opened before they existed)."""
     from koers.accounts.actor import attribute
+    from koers.accounts.locking import EditConflict, claim_version
     from koers.accounts.permissions import MANAGE_PLANS
     from koers.plans.richtext import sanitise
+    from koers.reporting.models import RoundReportText
 
     actor.require(MANAGE_PLANS)
+    if text.pk is None:
+        # Written meanwhile by someone who also started from nothing?
+        existing = RoundReportText.objects.filter(round_id=text.round_id).first()
+        if existing is not None and expected_version is not None:
+            raise EditConflict(existing)
+        text = existing or text
+    claim_version(text, expected_version if text.pk else None)
     text.changed_assumptions = sanitise(values.get("changed_assumptions") or "")
     text.changed_risks = sanitise(values.get("changed_risks") or "")
     attribute(text, actor, _("Report chapters written"))
-    text.save()
+    try:
+        with transaction.atomic():
+            text.save()
+    except IntegrityError:  # both started from nothing; the other one saved first
+        raise EditConflict(RoundReportText.objects.get(round_id=text.round_id)) from None
     return text

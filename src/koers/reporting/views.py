@@ -4,10 +4,13 @@ write the free-text chapters of a round's report."""
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.conflicts import simple_conflict
+from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, can
 from koers.followup.models import ReportingRound
 from koers.jobs.services import worker_running
@@ -83,9 +86,26 @@ def report_text(request, pk):
     actor(request).require(MANAGE_PLANS)
     text = RoundReportText.objects.filter(round=round_).first() or RoundReportText(round=round_)
     form = ReportTextForm(request.POST or None, instance=text)
-    saved = handle_form(
-        request, form, lambda: services.save_report_text(text, form.cleaned_data, actor(request))
-    )
+
+    def save():
+        return services.save_report_text(
+            text, form.cleaned_data, actor(request), expected_version=form.expected_version
+        )
+
+    try:
+        saved = handle_form(request, form, save)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: ReportTextForm(data, instance=record),
+            title=_("Report chapters of %(round)s") % {"round": round_.name},
+            cancel_url=reverse(
+                "reporting:reports", kwargs={"org": request.organisation.slug, "pk": round_.plan_id}
+            ),
+            extra={"plan": round_.plan},
+        )
     if saved:
         messages.success(request, _("The chapters have been saved."))
         return redirect("reporting:reports", org=request.organisation.slug, pk=round_.plan_id)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
+from koers.accounts.locking import claim_version
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.richtext import sanitise
@@ -125,11 +126,25 @@ def _code_taken_meanwhile(values: dict):
 
 
 @transaction.atomic
-def update_item(item: PlanItem, values: dict, *, actor: Actor, reason: str = "") -> PlanItem:
+def update_item(
+    item: PlanItem,
+    values: dict,
+    *,
+    actor: Actor,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> PlanItem:
+    """Change an item; EditConflict when it was saved since ``expected_version``."""
     actor.require(CHANGE_ITEM, item)
+    claim_version(item, expected_version)
     _check_item_values(item.plan, values, exclude_id=item.id)
-    # From the database: a bound ModelForm has already set the new values on ``item``.
-    before = PlanItem.objects.filter(pk=item.pk).values_list("status_id", "progress").first()
+    # From the database: a bound ModelForm has already set the new values on ``item``,
+    # and the tree columns may have changed since ``item`` was read (a move, a new child).
+    stored = PlanItem.objects.filter(pk=item.pk)
+    status_id, progress, item.path, item.depth, item.numchild = stored.values_list(
+        "status_id", "progress", "path", "depth", "numchild"
+    ).get()
+    before = (status_id, progress)
     _apply(item, values)
     attribute(item, actor, reason)
     with _code_taken_meanwhile(values):
@@ -162,8 +177,16 @@ MOVE_POSITIONS = {"first-child", "last-child", "left", "right"}
 
 
 @transaction.atomic
-def move_item(item: PlanItem, target: PlanItem, position: str, *, actor: Actor) -> PlanItem:
-    """Move an item with its subtree: into ``target`` (first/last child) or beside it."""
+def move_item(
+    item: PlanItem,
+    target: PlanItem,
+    position: str,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> PlanItem:
+    """Move an item with its subtree: into ``target`` (first/last child) or beside it;
+    EditConflict when the item was saved (or moved) since ``expected_version``."""
     actor.require(MANAGE_STRUCTURE, item)
     if position not in MOVE_POSITIONS:
         raise ValidationError(_("Unknown position."))
@@ -173,6 +196,7 @@ def move_item(item: PlanItem, target: PlanItem, position: str, *, actor: Actor) 
         raise ValidationError(_("An item cannot move into itself or below itself."))
     if target.is_plan_root and position in {"left", "right"}:
         raise ValidationError(_("Choose a place inside the plan."))
+    claim_version(item, expected_version)
     old_parent = PlanItem.objects.get_parent(item)
     PlanItem.objects.move(item, target, position)
     item.refresh_from_db()
@@ -298,8 +322,12 @@ def save_milestone(
     actor: Actor,
     milestone: Milestone | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> Milestone:
+    """Add or change a milestone; EditConflict when it was saved since ``expected_version``."""
     actor.require(CHANGE_ITEM, item)
+    if milestone is not None:
+        claim_version(milestone, expected_version)
     _check_milestone(values)
     if milestone is None:
         last = item.milestones.order_by("-position").values_list("position", flat=True).first()
@@ -316,9 +344,15 @@ def save_milestone(
     return milestone
 
 
-def set_milestone_done(milestone: Milestone, done: bool, *, actor: Actor) -> Milestone:
+def set_milestone_done(
+    milestone: Milestone, done: bool, *, actor: Actor, expected_version: int | None = None
+) -> Milestone:
     return save_milestone(
-        milestone.item, {"done": done, "done_on": None}, actor=actor, milestone=milestone
+        milestone.item,
+        {"done": done, "done_on": None},
+        actor=actor,
+        milestone=milestone,
+        expected_version=expected_version,
     )
 
 
@@ -342,8 +376,13 @@ def save_budget_line(
     actor: Actor,
     line: BudgetLine | None = None,
     reason: str = "",
+    expected_version: int | None = None,
 ) -> BudgetLine:
+    """Add or change a budget line; EditConflict when it was saved since
+    ``expected_version``."""
     actor.require(CHANGE_ITEM, item)
+    if line is not None:
+        claim_version(line, expected_version)
     plan = item.plan
     year = values.get("year", line.year if line else None)
     if year is not None and not plan.first_year <= year <= plan.last_year:

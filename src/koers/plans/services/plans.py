@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
+from koers.accounts.locking import claim_version
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_PLANS
 from koers.plans.models import Plan, PlanItem, PlanStatus
@@ -68,8 +69,13 @@ def create_statuses(plan: Plan, statuses: list[dict] | None = None) -> None:
 
 
 @transaction.atomic
-def update_plan(plan: Plan, values: dict, *, actor: Actor) -> Plan:
+def update_plan(
+    plan: Plan, values: dict, *, actor: Actor, expected_version: int | None = None
+) -> Plan:
+    """Change the plan's settings; EditConflict when they were saved since
+    ``expected_version``."""
     actor.require(MANAGE_PLANS)
+    claim_version(plan, expected_version)
     _check_plan_values(values)
     for name in PLAN_FIELDS:
         if name in values:
@@ -90,12 +96,23 @@ def delete_plan(plan: Plan, *, actor: Actor) -> None:
 
 @transaction.atomic
 def save_statuses(
-    plan: Plan, statuses: list[PlanStatus], new: PlanStatus | None, *, actor: Actor
+    plan: Plan,
+    statuses: list[PlanStatus],
+    new: PlanStatus | None,
+    *,
+    actor: Actor,
+    expected_versions: dict[int, int] | None = None,
 ) -> Plan:
-    """Save edits to the plan's status vocabulary and optionally add one word."""
+    """Save edits to the plan's status vocabulary and optionally add one word.
+
+    ``expected_versions`` ({status id: version the form showed}): EditConflict, and
+    nothing saved, when any of these statuses was saved since."""
     actor.require(MANAGE_PLANS)
     if any(status.plan_id != plan.id for status in statuses):
         raise ValidationError(_("This status belongs to another plan."))
+    expected_versions = expected_versions or {}
+    for status in statuses:
+        claim_version(status, expected_versions.get(status.pk))
     keys = [status.key for status in statuses] + ([new.key] if new is not None else [])
     doubles = sorted({key for key in keys if keys.count(key) > 1})
     if doubles:

@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, handle_form, member_view, save_with
+from koers.accounts.conflicts import simple_conflict
+from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
 from koers.plans.forms import ItemForm, MoveForm
 from koers.plans.models import PlanItem
@@ -144,9 +146,27 @@ def item_edit(request, pk):
     form = ItemForm(request.POST or None, instance=item, plan=item.plan)
 
     def update():
-        return item_services.update_item(item, form.service_values(), actor=actor(request))
+        return item_services.update_item(
+            item,
+            form.service_values(),
+            actor=actor(request),
+            expected_version=form.expected_version,
+        )
 
-    if handle_form(request, form, update):
+    try:
+        saved = handle_form(request, form, update)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: ItemForm(data, instance=record, plan=record.plan),
+            title=title,
+            cancel_url=reverse(
+                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
+            ),
+        )
+    if saved:
         messages.success(request, _("Your changes have been saved."))
         return _item_url(request, item)
     # Validation wrote the typed values onto ``item``; headings show the saved ones.
@@ -163,31 +183,51 @@ def item_move(request, pk):
     item = get_item(request, pk)
     actor(request).require(MANAGE_STRUCTURE, item)
     form = MoveForm(request.POST or None, item=item)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(
+    title = _("Move %(item)s") % {"item": item}
+
+    def move():
+        return item_services.move_item(
+            item,
+            form.cleaned_data["target"],
+            form.cleaned_data["position"],
+            actor=actor(request),
+            expected_version=form.expected_version,
+        )
+
+    try:
+        moved = handle_form(request, form, move)
+    except EditConflict as conflict:
+        return simple_conflict(
+            request,
+            conflict,
             form,
-            lambda: item_services.move_item(
-                item,
-                form.cleaned_data["target"],
-                form.cleaned_data["position"],
-                actor=actor(request),
+            _move_form,
+            title=title,
+            cancel_url=reverse(
+                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
             ),
         )
-    ):
+    if moved:
         messages.success(request, _("'%(item)s' has been moved.") % {"item": item})
         return _item_url(request, item)
     return render(
         request,
         "plans/form.html",
-        {
-            "plan": item.plan,
-            "form": form,
-            "item": item,
-            "title": _("Move %(item)s") % {"item": item},
-        },
+        {"plan": item.plan, "form": form, "item": item, "title": title},
     )
+
+
+def _move_form(item: PlanItem, data=None) -> MoveForm:
+    """The move form; unbound, it says where the item is now (before its next sibling,
+    or last below its parent)."""
+    if data is not None:
+        return MoveForm(data, item=item)
+    following = PlanItem.objects.get_next_sibling(item)
+    if following is not None:
+        place = {"position": "left", "target": following.pk}
+    else:
+        place = {"position": "last-child", "target": PlanItem.objects.get_parent(item).pk}
+    return MoveForm(item=item, initial=place)
 
 
 @member_view

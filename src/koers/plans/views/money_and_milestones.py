@@ -1,13 +1,16 @@
 """Milestones and budget lines of an item: add, edit, tick off, delete."""
 
 from django.contrib import messages
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, member_view, save_with
+from koers.accounts.conflicts import simple_conflict
+from koers.accounts.locking import EditConflict, last_change
 from koers.accounts.permissions import CHANGE_ITEM
-from koers.plans.forms import BudgetLineForm, MilestoneForm
+from koers.plans.forms import BudgetLineForm, MilestoneDoneForm, MilestoneForm
 from koers.plans.services import items as item_services
 from koers.plans.services.tree import plan_rows
 from koers.plans.views.common import get_budget_line, get_item, get_milestone
@@ -23,13 +26,19 @@ def item_url(request, item):
     return reverse("plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk})
 
 
-def _edit(request, item, form, save, title, anchor):
+def _edit(request, item, form, save, title, anchor, build=None):
+    """A milestone or budget line form; ``build(record, data=None)`` makes the same kind
+    of form for the conflict page when the record was saved since the form was opened."""
     actor(request).require(CHANGE_ITEM, item)
-    saved = (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(form, lambda: save(form.cleaned_data))
-    )
+    try:
+        saved = (
+            request.method == "POST"
+            and form.is_valid()
+            and save_with(form, lambda: save(form.cleaned_data, form.expected_version))
+        )
+    except EditConflict as conflict:
+        cancel = item_url(request, item) + f"#{anchor}"
+        return simple_conflict(request, conflict, form, build, title=title, cancel_url=cancel)
     if saved:
         messages.success(request, _("Your changes have been saved."))
         return _back(request, item, anchor)
@@ -54,7 +63,7 @@ def milestone_create(request, pk):
         request,
         item,
         form,
-        lambda data: item_services.save_milestone(item, data, actor=actor(request)),
+        lambda data, version: item_services.save_milestone(item, data, actor=actor(request)),
         _("New milestone for %(item)s") % {"item": item},
         "milestones",
     )
@@ -69,23 +78,35 @@ def milestone_edit(request, pk):
         request,
         item,
         form,
-        lambda data: item_services.save_milestone(
-            item, data, actor=actor(request), milestone=milestone
+        lambda data, version: item_services.save_milestone(
+            item, data, actor=actor(request), milestone=milestone, expected_version=version
         ),
         _("Edit milestone"),
         "milestones",
+        lambda record, data=None: MilestoneForm(data, instance=record),
     )
 
 
 @member_view
 @require_POST
 def milestone_toggle(request, pk):
+    """Tick a milestone off (or on again) on the item page, in place with htmx."""
     milestone = get_milestone(request, pk)
-    item_services.set_milestone_done(
-        milestone, request.POST.get("done") == "1", actor=actor(request)
-    )
+    item = milestone.item
+    actor(request).require(CHANGE_ITEM, item)
+    form = MilestoneDoneForm(request.POST, milestone=milestone)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The form was incomplete; reload the page."))
+    try:
+        item_services.set_milestone_done(
+            milestone,
+            form.cleaned_data["done"],
+            actor=actor(request),
+            expected_version=form.expected_version,
+        )
+    except EditConflict as conflict:
+        return _toggle_conflict(request, conflict, form, item)
     if request.headers.get("HX-Request"):
-        item = milestone.item
         return render(
             request,
             "plans/_milestone_toggled.html",
@@ -96,7 +117,32 @@ def milestone_toggle(request, pk):
                 "row": plan_rows(item.plan, subtree_of=item)[0],
             },
         )
-    return _back(request, milestone.item, "milestones")
+    return _back(request, item, "milestones")
+
+
+def _toggle_conflict(request, conflict, form, item):
+    """In place (htmx): the row as stored, with what the person chose beside it and a
+    button to save their choice anyway; otherwise the conflict page."""
+    current = conflict.current
+    if not request.headers.get("HX-Request"):
+        return simple_conflict(
+            request,
+            conflict,
+            form,
+            lambda record, data=None: MilestoneDoneForm(data, milestone=record),
+            title=_("Milestone %(title)s") % {"title": current.title},
+            cancel_url=item_url(request, item) + "#milestones",
+        )
+    who, when = last_change(current)
+    wanted = form.cleaned_data["done"]
+    context = {
+        "milestone": current,
+        "item": item,
+        "can_change": True,
+        "row": plan_rows(item.plan, subtree_of=item)[0],
+        "conflict": {"who": who, "when": when, "wanted": wanted, "same": wanted == current.done},
+    }
+    return render(request, "plans/_milestone_toggled.html", context, status=409)
 
 
 @member_view
@@ -116,7 +162,7 @@ def budget_create(request, pk):
         request,
         item,
         form,
-        lambda data: item_services.save_budget_line(item, data, actor=actor(request)),
+        lambda data, version: item_services.save_budget_line(item, data, actor=actor(request)),
         _("New budget line for %(item)s") % {"item": item},
         "cost",
     )
@@ -131,9 +177,12 @@ def budget_edit(request, pk):
         request,
         item,
         form,
-        lambda data: item_services.save_budget_line(item, data, actor=actor(request), line=line),
+        lambda data, version: item_services.save_budget_line(
+            item, data, actor=actor(request), line=line, expected_version=version
+        ),
         _("Edit budget line"),
         "cost",
+        lambda record, data=None: BudgetLineForm(data, instance=record, plan=record.item.plan),
     )
 
 
