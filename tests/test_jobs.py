@@ -194,7 +194,7 @@ class Queue:
             "KOERS_DEBUG": "false",
             "KOERS_TASK_BACKEND": "database",
             "KOERS_WORKER_LEASE_SECONDS": str(self.LEASE),
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
         }
         self.workers: list[subprocess.Popen] = []
         self.postgres = None
