@@ -82,17 +82,16 @@ def code_step(request):
         next_url = pending["next"]
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify(user, form.cleaned_data["code"])
-        if device is None:
-            wait = two_factor.wait_seconds(user)
-            if wait:
-                form.add_error(
-                    "code",
-                    _("Too many wrong codes. Wait %(seconds)s seconds and try again.")
-                    % {"seconds": wait},
-                )
-            else:
-                form.add_error("code", _("This code is not right."))
+        wait = two_factor.wait_seconds(user)
+        device = None if wait else two_factor.verify(user, form.cleaned_data["code"])
+        if wait:
+            form.add_error(
+                "code",
+                _("Too many wrong codes. Wait %(seconds)s seconds and try again.")
+                % {"seconds": wait},
+            )
+        elif device is None:
+            form.add_error("code", _("This code is not right."))
         else:
             if pending is not None:
                 request.session.pop(PENDING, None)

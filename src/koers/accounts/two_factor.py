@@ -1,6 +1,8 @@
 """Two-step verification: an authenticator app (TOTP) with recovery codes, both django-otp
 devices, and the organisation's rule that administrators and coordinators must use it."""
 
+import math
+
 import segno
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -104,7 +106,8 @@ def wait_seconds(user) -> int:
         if not allowed and data and data.get("locked_until"):
             from django.utils import timezone
 
-            longest = max(longest, int((data["locked_until"] - timezone.now()).total_seconds()))
+            left = (data["locked_until"] - timezone.now()).total_seconds()
+            longest = max(longest, math.ceil(left))
     return longest
 
 

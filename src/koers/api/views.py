@@ -16,6 +16,13 @@ from koers.plans.services.tree import plan_rows
 class OrganisationScoped:
     """Resolve ``org`` to the caller's membership; non-members get 404."""
 
+    def check_permissions(self, request):
+        # DRF refuses an anonymous caller (403) before it counts the request, so the rate
+        # for anonymous callers is checked here first.
+        if not request.user.is_authenticated:
+            self.check_throttles(request)
+        super().check_permissions(request)
+
     def organisation(self):
         if not hasattr(self, "_membership"):
             from django.http import Http404
