@@ -1,10 +1,8 @@
 """The public portal at /<organisation>/: no login, only what ``publication`` allows."""
 
-from collections import defaultdict
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,55 +12,27 @@ from koers.accounts.conflicts import simple_conflict
 from koers.accounts.locking import EditConflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
-from koers.plans.models import PlanItem, PlanStatus
-from koers.portal import publication
+from koers.plans.models import PlanStatus
+from koers.portal import cache, publication
 from koers.portal.forms import BrandingForm, PortalFilterForm, save_branding
 
 PAGE_SIZE = 50
-
-
-def _plan_summary(rows) -> dict:
-    top = [row for row in rows if row.level == 1]
-    measured = [row.progress for row in top if row.progress is not None]
-    return {
-        "goals": top,
-        "items": len(rows),
-        "progress": round(sum(measured) / len(measured)) if measured else None,
-    }
 
 
 def home(request, org):
     organisation = publication.organisation_or_404(org)
     plans = []
     for plan in publication.published_plans(organisation):
-        published = publication.read_publication(plan)
-        summary = _plan_summary(publication.public_rows(plan, published))
-        plans.append((plan, summary, published.snapshot))
+        public = cache.public_plan(plan)
+        plans.append((plan, public.summary, public.publication.snapshot))
     return render(request, "portal/home.html", {"portal": organisation, "plans": plans})
-
-
-def _links(plan, shown: set[int]):
-    """Departments and SDGs of the shown items, in two queries."""
-    departments, sdgs = defaultdict(list), defaultdict(list)
-    for item_id, name in PlanItem.departments.through.objects.filter(
-        planitem__plan=plan
-    ).values_list("planitem_id", "department__name"):
-        if item_id in shown:
-            departments[item_id].append(name)
-    for item_id, number in PlanItem.sdg_goals.through.objects.filter(
-        planitem__plan=plan
-    ).values_list("planitem_id", "sdggoal__number"):
-        if item_id in shown:
-            sdgs[item_id].append(number)
-    return departments, sdgs
 
 
 def plan_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    published = publication.read_publication(plan)
-    rows = publication.public_rows(plan, published)
-    departments, sdgs = _links(plan, {row.item.pk for row in rows})
+    public = cache.public_plan(plan)  # computed once per content version of the plan
+    rows, departments, sdgs = public.rows, public.departments, public.sdgs
     statuses = PlanStatus.objects.filter(plan=plan)
     form = PortalFilterForm(
         request.GET or None,
@@ -79,28 +49,23 @@ def plan_page(request, org, pk):
             goal = next((row for row in rows if str(row.item.pk) == data["goal"]), None)
             chosen = [row for row in chosen if goal and row.item.path.startswith(goal.item.path)]
         if data.get("department"):
-            chosen = [row for row in chosen if data["department"] in departments[row.item.pk]]
+            chosen = [
+                row for row in chosen if data["department"] in departments.get(row.item.pk, ())
+            ]
         if data.get("status"):
             chosen = [row for row in chosen if str(row.item.status_id) == data["status"]]
         if data.get("sdg"):
-            chosen = [row for row in chosen if int(data["sdg"]) in sdgs[row.item.pk]]
+            chosen = [row for row in chosen if int(data["sdg"]) in sdgs.get(row.item.pk, ())]
         query = data.get("q", "").strip()
         if query:
-            texts = dict(
-                PlanItem.objects.filter(pk__in=[row.item.pk for row in chosen]).values_list(
-                    "pk", "description"
-                )
-            )
-            for item_id in texts:
-                texts[item_id] += " " + published.text(item_id)
-            chosen = publication.search(chosen, texts, query)
+            chosen = public.search(chosen, query)
     filtered = form.is_valid() and any(form.cleaned_data.values())
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "portal": organisation,
         "plan": plan,
-        "snapshot": published.snapshot,
-        "summary": _plan_summary(rows),
+        "snapshot": public.publication.snapshot,
+        "summary": public.summary,
         "form": form,
         "page": page,
         "results": page.object_list,
@@ -115,16 +80,11 @@ def plan_page(request, org, pk):
 
 def item_page(request, org, pk):
     organisation = publication.organisation_or_404(org)
-    item, row, rows, published = publication.public_item_or_404(organisation, pk)
+    item, row, public = cache.public_item_or_404(organisation, pk)
     plan = item.plan
-    children = [
-        other
-        for other in rows
-        if other.level == row.level + 1 and other.item.path.startswith(item.path)
-    ]
-    ancestors = [
-        other for other in rows if other.level < row.level and item.path.startswith(other.item.path)
-    ]
+    published = public.publication
+    children = public.children_of(item.pk)
+    ancestors = public.ancestors_of(row)
     money = row.money
     years = sorted(set(plan.years) | set(money.years))
     context = {
@@ -180,13 +140,19 @@ def _public_item(row, entry, money) -> dict:
 
 
 def api_plan(request, org, pk):
-    """The public content of one published plan as JSON."""
+    """The public content of one published plan as JSON (encoded once per content version)."""
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
-    published = publication.read_publication(plan)
-    rows = publication.public_rows(plan, published)
+    body = cache.public_json(
+        plan, organisation, lambda public: _public_data(organisation, plan, public)
+    )
+    return HttpResponse(body, content_type="application/json")
+
+
+def _public_data(organisation, plan, public) -> dict:
+    published = public.publication
     items = []
-    for row in rows:
+    for row in public.rows:
         money = {
             str(year): {
                 "current": str(row.money.expense_for(year).current),
@@ -196,7 +162,7 @@ def api_plan(request, org, pk):
         }
         items.append(_public_item(row, published.entry(row.item.pk), money))
     snapshot = published.snapshot
-    data = {
+    return {
         "organisation": organisation.name,
         "plan": {"id": plan.pk, "title": plan.title, "years": [plan.first_year, plan.last_year]},
         "published": {
@@ -205,7 +171,6 @@ def api_plan(request, org, pk):
         },
         "items": items,
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @member_view

@@ -1,0 +1,190 @@
+"""The public portal's view of a plan, computed once per content version of the plan.
+
+``publication`` decides what the public may see; this module keeps its answer for a plan
+(the public rows with their rolled-up published figures, the publication, departments and
+SDGs of the rows, a search index and the public JSON) in the cache of
+``koers.plans.content``, so that a portal page reads one item, not the whole plan. Every
+write that changes any of it gives the plan a new content version (``koers.plans.receivers``):
+items, milestones, budget lines, statuses, links, the plan's settings, publication
+(snapshots), the organisation's name, colour and logo.
+"""
+
+import json
+from array import array
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.html import strip_tags
+
+from koers.accounts.models import Organisation
+from koers.plans.content import cached
+from koers.plans.models import Plan, PlanItem
+from koers.plans.services.tree import TreeRow
+from koers.portal import publication
+
+
+@dataclass
+class SearchIndex:
+    """Per stem and per word, the positions of the rows whose code, title, description or
+    published progress text contain it; ``vocabulary`` sorted, for words that start with
+    what was typed."""
+
+    stems: dict[str, array] = field(default_factory=dict)
+    words: dict[str, array] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+
+    def positions(self, query: str) -> set[int] | None:
+        """Positions of rows that contain every word of the query (as a Dutch stem, or as
+        the start of a word), as ``publication.search`` decides; None: no words typed."""
+        wanted = [
+            (w, publication.stem(w)) for w in publication.WORD.findall(publication.fold(query))
+        ]
+        if not wanted:
+            return None
+        found: set[int] | None = None
+        for word, word_stem in wanted:
+            matches = set(self.stems.get(word_stem, ()))
+            start = bisect_left(self.vocabulary, word)
+            for known in self.vocabulary[start:]:
+                if not known.startswith(word):
+                    break
+                matches.update(self.words[known])
+            found = matches if found is None else found & matches
+            if not found:
+                return set()
+        return found
+
+
+def _search_index(rows: list[TreeRow], texts: dict[int, str]) -> SearchIndex:
+    stems, words = defaultdict(set), defaultdict(set)
+    for position, row in enumerate(rows):
+        text = f"{row.item.code} {row.item.title} {texts.get(row.item.pk, '')}"
+        for word in set(publication.WORD.findall(publication.fold(strip_tags(text)))):
+            words[word].add(position)
+            stems[publication.stem(word)].add(position)
+    return SearchIndex(
+        stems={key: array("I", sorted(value)) for key, value in stems.items()},
+        words={key: array("I", sorted(value)) for key, value in words.items()},
+        vocabulary=sorted(words),
+    )
+
+
+@dataclass
+class PublicPlan:
+    """What the portal shows of one plan. Shared between requests: read only."""
+
+    rows: list[TreeRow]
+    publication: "publication.Publication"
+    departments: dict[int, list[str]]
+    sdgs: dict[int, list[int]]
+    index: SearchIndex
+    position: dict[int, int] = field(default_factory=dict)  # item id -> index in rows
+    children: dict[int, list[int]] = field(default_factory=dict)  # item id -> positions
+    by_path: dict[str, int] = field(default_factory=dict)  # item path -> index in rows
+
+    def row(self, item_id: int) -> TreeRow | None:
+        position = self.position.get(item_id)
+        return None if position is None else self.rows[position]
+
+    def children_of(self, item_id: int) -> list[TreeRow]:
+        return [self.rows[position] for position in self.children.get(item_id, ())]
+
+    def ancestors_of(self, row: TreeRow) -> list[TreeRow]:
+        path, step = row.item.path, PlanItem.steplen
+        above = (self.by_path.get(path[:end]) for end in range(2 * step, len(path), step))
+        return [self.rows[position] for position in above if position is not None]
+
+    @property
+    def goals(self) -> list[TreeRow]:
+        return [row for row in self.rows if row.level == 1]
+
+    @property
+    def summary(self) -> dict:
+        top = self.goals
+        measured = [row.progress for row in top if row.progress is not None]
+        return {
+            "goals": top,
+            "items": len(self.rows),
+            "progress": round(sum(measured) / len(measured)) if measured else None,
+        }
+
+    def search(self, rows: list[TreeRow], query: str) -> list[TreeRow]:
+        """Those of ``rows`` (rows of this plan) that match the query."""
+        positions = self.index.positions(query)
+        if positions is None:
+            return rows
+        return [row for row in rows if self.position[row.item.pk] in positions]
+
+
+def compute_public_plan(plan: Plan) -> PublicPlan:
+    published = publication.read_publication(plan)
+    rows = publication.public_rows(plan, published)
+    shown = {row.item.pk for row in rows}
+    departments, sdgs = defaultdict(list), defaultdict(list)
+    for item_id, name in PlanItem.departments.through.objects.filter(
+        planitem__plan=plan
+    ).values_list("planitem_id", "department__name"):
+        if item_id in shown:
+            departments[item_id].append(name)
+    for item_id, number in PlanItem.sdg_goals.through.objects.filter(
+        planitem__plan=plan
+    ).values_list("planitem_id", "sdggoal__number"):
+        if item_id in shown:
+            sdgs[item_id].append(number)
+    texts = dict(PlanItem.objects.filter(pk__in=shown).values_list("pk", "description"))
+    for item_id in texts:
+        texts[item_id] += " " + published.text(item_id)
+    position = {row.item.pk: index for index, row in enumerate(rows)}
+    children: dict[int, list[int]] = defaultdict(list)
+    by_path = {row.item.path: index for index, row in enumerate(rows)}
+    for index, row in enumerate(rows):
+        parent = by_path.get(row.item.path[: -PlanItem.steplen])
+        if parent is not None:
+            children[rows[parent].item.pk].append(index)
+    return PublicPlan(
+        rows=rows,
+        publication=published,
+        departments=dict(departments),
+        sdgs=dict(sdgs),
+        index=_search_index(rows, texts),
+        position=position,
+        children=dict(children),
+        by_path=by_path,
+    )
+
+
+def public_plan(plan: Plan) -> PublicPlan:
+    """The plan as the portal shows it, for the plan's current content version."""
+    return cached(plan, "portal", lambda: compute_public_plan(plan))
+
+
+def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow, PublicPlan]:
+    """The public item (as ``publication.public_item_or_404`` finds it), its row and its
+    plan as the portal shows it."""
+    item = get_object_or_404(
+        PlanItem.objects.select_related("plan"),
+        pk=pk,
+        plan__organisation=organisation,
+        plan__is_published=True,
+        is_public=True,
+    )
+    public = public_plan(item.plan)
+    row = public.row(item.pk)
+    if row is None:  # an item above it is not public
+        raise Http404
+    return item, row, public
+
+
+def public_json(plan: Plan, organisation: Organisation, build) -> bytes:
+    """The public JSON of the plan, encoded once per content version; ``build(public)``
+    makes the data."""
+
+    def encode() -> bytes:
+        data = build(public_plan(plan))
+        return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+
+    return cached(plan, f"portal-json:{organisation.pk}", encode)
