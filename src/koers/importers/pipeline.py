@@ -6,9 +6,11 @@ from pathlib import PurePath
 from koers.importers.draft import Draft, Warning
 from koers.importers.errors import DocumentError
 from koers.importers.families import FAMILIES, detect
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check, limit_error, megabytes
 from koers.importers.readers import read_document
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
+MAX_WARNINGS = 500  # more are summed up in one warning, so that a preview stays small
 
 
 @dataclass
@@ -34,17 +36,23 @@ def import_document(
     filename: str,
     *,
     family: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     progress=None,
     columns: dict[str, str] | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportResult:
     """Read a document and turn it into a PlanDocument.
 
     ``columns`` maps fields to a spreadsheet's headings ('title': 'Naam') where the
     headings are not the usual ones. Raises :class:`DocumentError` for a file that
-    cannot be read at all; anything
-    readable gives a result, at worst an empty draft with warnings.
+    cannot be read at all or goes beyond one of the ``limits`` (``max_bytes``
+    overrides their upload size); anything readable gives a result, at worst an
+    empty draft with warnings. Seconds and memory are bounded only by
+    :func:`~koers.importers.isolation.import_document_isolated`.
     """
+    limits = limits or DEFAULT_LIMITS
+    if max_bytes is not None:
+        limits = limits.but(max_bytes=max_bytes)
     if family is not None and family not in FAMILIES:
         raise DocumentError(
             "unknown_family",
@@ -52,15 +60,14 @@ def import_document(
             family=family,
             families=", ".join(FAMILIES),
         )
-    if len(data) > max_bytes:
-        raise DocumentError(
+    if len(data) > limits.max_bytes:
+        raise limit_error(
             "too_large",
-            "The file is %(size)s MB; the limit is %(limit)s MB.",
-            size=round(len(data) / 1_048_576, 1),
-            limit=round(max_bytes / 1_048_576, 1),
+            size=megabytes(len(data)),
+            limit=megabytes(limits.max_bytes),
         )
     try:
-        fmt, lines = read_document(data, filename, progress=progress)
+        fmt, lines = read_document(data, filename, progress=progress, limits=limits)
         step = _Steps(progress, fmt)
         step("read")
         if fmt in ("csv", "xlsx"):
@@ -74,6 +81,11 @@ def import_document(
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")
+    check("too_many_items", sum(draft.counts().values()), limits.max_items)
+    if len(draft.warnings) > MAX_WARNINGS:
+        left_out = len(draft.warnings) - MAX_WARNINGS
+        del draft.warnings[MAX_WARNINGS:]
+        draft.warn("more_warnings", "%(count)s more warnings were left out.", count=left_out)
     if not draft.title:
         draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
     if not lines:

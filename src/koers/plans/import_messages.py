@@ -5,6 +5,7 @@ English with ``%(name)s`` placeholders. Every such text is listed here so that
 the translation catalogue has it; a test keeps this list complete.
 """
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_noop
 
 MESSAGES = (
@@ -62,15 +63,46 @@ MESSAGES = (
     gettext_noop("The CSV file cannot be read: %(error)s"),
     gettext_noop("The Excel file is damaged and cannot be read."),
     gettext_noop("The file does not contain readable text (is it a binary file?)."),
+    gettext_noop("%(count)s more warnings were left out."),
+    # koers.importers.limits.MESSAGES: a document beyond one of the import limits
+    gettext_noop("Unpacked, the file holds %(value)s MB; the limit is %(limit)s MB."),
+    gettext_noop(
+        "Unpacked, the file holds more than %(limit)s MB, more than its own table of contents says; the limit is %(limit)s MB."
+    ),
+    gettext_noop("The file is a package of %(value)s parts; the limit is %(limit)s."),
+    gettext_noop(
+        "A part of the file unpacks to %(value)s times its packed size; the limit is %(limit)s."
+    ),
+    gettext_noop("The sheet has %(value)s rows; the limit is %(limit)s."),
+    gettext_noop("The sheet has %(value)s columns; the limit is %(limit)s."),
+    gettext_noop("The sheet has %(value)s cells; the limit is %(limit)s."),
+    gettext_noop("A cell, paragraph or line holds %(value)s characters; the limit is %(limit)s."),
+    gettext_noop("The file contains %(value)s paragraphs; the limit is %(limit)s."),
+    gettext_noop("The file contains %(value)s lines; the limit is %(limit)s."),
+    gettext_noop("The PDF has %(value)s pages; the limit is %(limit)s."),
+    gettext_noop("The document is nested %(value)s levels deep; the limit is %(limit)s."),
+    gettext_noop("The document gives %(value)s items; the limit is %(limit)s."),
+    gettext_noop("Reading the file took longer than %(limit)s seconds; it was stopped."),
+    gettext_noop("Reading the file needed more than %(limit)s MB of memory; it was stopped."),
 )
 
 
 def translated(message: str, params: dict | None = None) -> str:
+    """The message in the active language; numbers in its parameters are written the
+    local way (1.500.000 and 20,5 in Dutch)."""
     text = gettext(message)
+    if params:
+        params = {name: _number(value) for name, value in params.items()}
     try:
         return text % params if params else text
     except (KeyError, TypeError, ValueError):
         return message % params if params else message
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return number_format(value, use_l10n=True, force_grouping=True)
 
 
 def location_text(source: dict | None) -> str:

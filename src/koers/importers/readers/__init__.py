@@ -6,6 +6,7 @@
 from pathlib import PurePath
 
 from koers.importers.errors import DocumentError
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check
 from koers.importers.lines import Line
 
 FORMATS = {
@@ -62,42 +63,55 @@ def check_content(fmt: str, data: bytes) -> None:
         )
 
 
-def read_document(data: bytes, filename: str, progress=None) -> tuple[str, list[Line]]:
+def read_document(
+    data: bytes, filename: str, progress=None, limits: ImportLimits | None = None
+) -> tuple[str, list[Line]]:
     """Return the format and the lines of a document.
 
     Every failure becomes a :class:`DocumentError`: a damaged file must give a
-    message, never a traceback.
+    message, never a traceback; so does a file beyond one of the ``limits``.
     """
+    limits = limits or DEFAULT_LIMITS
     fmt = format_of(filename)
     check_content(fmt, data)
     try:
-        return fmt, _read(fmt, data, progress)
+        lines = _read(fmt, data, progress, limits)
     except (DocumentError, RecursionError):
+        raise
+    except MemoryError:
         raise
     except Exception as error:
         raise DocumentError(
             "unreadable",
             "The file cannot be read: it is damaged or not what its name says.",
         ) from error
+    # The readers check their own units while reading; this bounds every format.
+    check("too_many_lines", len(lines), limits.max_paragraphs)
+    check("cell_too_long", max(map(_longest, lines), default=0), limits.max_cell_length)
+    return fmt, lines
 
 
-def _read(fmt: str, data: bytes, progress) -> list[Line]:
+def _longest(line: Line) -> int:
+    return max(map(len, line.cells), default=0) if line.cells else len(line.text)
+
+
+def _read(fmt: str, data: bytes, progress, limits: ImportLimits) -> list[Line]:
     if fmt in ("text", "markdown"):
         from koers.importers.readers.text import read_text
 
-        return read_text(data, markdown=fmt == "markdown")
+        return read_text(data, markdown=fmt == "markdown", limits=limits)
     if fmt == "html":
         from koers.importers.readers.html import read_html
 
-        return read_html(data)
+        return read_html(data, limits=limits)
     if fmt == "docx":
         from koers.importers.readers.docx import read_docx
 
-        return read_docx(data)
+        return read_docx(data, limits=limits)
     if fmt == "pdf":
         from koers.importers.readers.pdf import read_pdf
 
-        return read_pdf(data, progress=progress)
+        return read_pdf(data, progress=progress, limits=limits)
     from koers.importers.readers.spreadsheet import read_csv, read_xlsx
 
-    return read_csv(data) if fmt == "csv" else read_xlsx(data)
+    return read_csv(data, limits=limits) if fmt == "csv" else read_xlsx(data, limits=limits)

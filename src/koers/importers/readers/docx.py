@@ -3,6 +3,8 @@
 Headings come from the paragraph styles ('Heading 2', 'Kop 2', 'Title'), list
 items from list styles or numbering, tables row by row. Locations are paragraph
 numbers (a table counts as one paragraph; its rows are numbered within it).
+The package is checked against the limits first (see
+:func:`koers.importers.limits.check_package`).
 
 The paragraphs are read from the XML directly: python-docx resolves a
 paragraph's style by searching all styles, which made a 1,000-page document
@@ -13,16 +15,20 @@ import io
 import re
 
 from koers.importers.errors import DocumentError
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check_package
 from koers.importers.lines import Line, Source
 
 LIST_LEVEL = re.compile(r"\s(\d)$")
 HEADING_STYLE = re.compile(r"^(heading|kop|titre|überschrift)\s*(\d)$", re.IGNORECASE)
 
 
-def read_docx(data: bytes) -> list[Line]:
+def read_docx(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
     import docx
     from docx.oxml.ns import qn
 
+    # Size, entries, depth and paragraphs are counted from the XML as it streams,
+    # before python-docx builds its tree of the whole document.
+    check_package(data, "docx", limits)
     try:
         document = docx.Document(io.BytesIO(data))
         styles = {style.style_id: style.name or "" for style in document.styles}

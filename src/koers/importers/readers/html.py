@@ -6,10 +6,12 @@ their cells. Locations are the line numbers of the HTML source.
 """
 
 import warnings
+from html.parser import HTMLParser
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 
 from koers.importers.errors import DocumentError
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check
 from koers.importers.lines import Line, Source
 from koers.importers.readers.text import decode
 
@@ -65,8 +67,9 @@ BLOCKS = {
 }
 
 
-def read_html(data: bytes) -> list[Line]:
+def read_html(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
     text = decode(data)
+    check("too_deep", nesting_depth(text), limits.max_depth)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         try:
@@ -87,6 +90,43 @@ def read_html(data: bytes) -> list[Line]:
     walker.walk(soup, list_depth=0)
     walker.flush()
     return walker.lines
+
+
+VOID = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+    "source", "track", "wbr", "basefont", "bgsound", "frame", "keygen", "spacer",
+}  # fmt: skip
+
+
+class _Depth(HTMLParser):
+    """Measures how deep elements nest, the way the tree that BeautifulSoup builds
+    nests them (an end tag closes up to its start tag; void elements hold nothing)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.counts: dict[str, int] = {}  # open elements per tag, for a quick lookup
+        self.deepest = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in VOID:
+            self.open.append(tag)
+            self.counts[tag] = self.counts.get(tag, 0) + 1
+            self.deepest = max(self.deepest, len(self.open))
+
+    def handle_endtag(self, tag):
+        if self.counts.get(tag):
+            while (closed := self.open.pop()) != tag:
+                self.counts[closed] -= 1
+            self.counts[tag] -= 1
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of elements in an HTML text, without building a tree."""
+    parser = _Depth()
+    parser.feed(text)
+    parser.close()
+    return parser.deepest
 
 
 class _Walker:

@@ -3,6 +3,7 @@
 Encrypted files are refused (unless they open with an empty password); a PDF
 without a text layer (a scan) yields no lines and the family parser warns.
 Page numbers and running headers that repeat on most pages are dropped.
+The page count is checked against the limit before any text is extracted.
 """
 
 import io
@@ -11,13 +12,14 @@ import re
 from collections import Counter
 
 from koers.importers.errors import DocumentError
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check
 from koers.importers.lines import Line
 from koers.importers.readers.text import lines_from_text
 
 PAGE_NUMBER = re.compile(r"^(pagina|page|p\.)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
 
 
-def read_pdf(data: bytes, progress=None) -> list[Line]:
+def read_pdf(data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -35,8 +37,10 @@ def read_pdf(data: bytes, progress=None) -> list[Line]:
                     "The PDF is protected with a password; save an unprotected copy and "
                     "import that.",
                 )
+        check("too_many_pages", _stated_pages(reader), limits.max_pages)
         pages = reader.pages
-        count = len(pages)
+        count = len(pages)  # the page tree walked, but nothing extracted yet
+        check("too_many_pages", count, limits.max_pages)
     except DocumentError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
@@ -53,6 +57,15 @@ def read_pdf(data: bytes, progress=None) -> list[Line]:
         if progress is not None:
             progress(number + 1, count)
     return _without_running_lines(per_page)
+
+
+def _stated_pages(reader) -> int:
+    """The page count the document states (/Count of its page tree), 0 when absent."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+    except Exception:
+        return 0
+    return count if isinstance(count, int) else 0
 
 
 def _without_running_lines(per_page: list[list[Line]]) -> list[Line]:

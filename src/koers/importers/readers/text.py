@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from koers.importers.errors import DocumentError
+from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check
 from koers.importers.lines import Line, Source
 
 BULLET = re.compile(r"^(?P<marker>[•·◦▪●○■□➢➤►▸‣⁃∙*›]|-(?:\s*›)?|–|o(?=\s))\s+(?P<text>.*)$")
@@ -45,8 +46,21 @@ def indentation(raw: str) -> int:
     return len(raw) - len(raw.lstrip(" \u00a0"))
 
 
-def read_text(data: bytes, *, markdown: bool = False) -> list[Line]:
-    return lines_from_text(decode(data), markdown=markdown)
+def read_text(
+    data: bytes, *, markdown: bool = False, limits: ImportLimits = DEFAULT_LIMITS
+) -> list[Line]:
+    text = decode(data)
+    check_text(text, limits)
+    return lines_from_text(text, markdown=markdown)
+
+
+def check_text(text: str, limits: ImportLimits) -> None:
+    """Refuse text with more lines, or a longer line, than the limits allow."""
+    count = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
+    check("too_many_lines", count, limits.max_paragraphs)
+    if len(text) > limits.max_cell_length:
+        longest = max(map(len, text.splitlines()), default=0)
+        check("cell_too_long", longest, limits.max_cell_length)
 
 
 def lines_from_text(text: str, *, markdown: bool = False, page: int | None = None) -> list[Line]:

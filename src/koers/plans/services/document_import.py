@@ -1,7 +1,12 @@
 """Upload → preview → confirm: documents read by :mod:`koers.importers` become plans.
 
-The uploaded file is read once into a PlanDocument and kept in a
-:class:`~koers.plans.models.DocumentImport` until the user confirms. On
+The uploaded file is stored in a :class:`~koers.plans.models.DocumentImport`
+(state *reading*) and read by a background task (:mod:`koers.plans.tasks`) in a
+child process bounded by the import limits (``KOERS_IMPORT_*``, see
+:func:`import_limits`); the record becomes *ready* with the PlanDocument, or
+*refused* with the reason and without its bytes. What can be refused without
+reading (size, file type, content that does not match the name) is refused at
+once and nothing is stored. The PlanDocument is kept until the user confirms. On
 confirmation the user's choices (items left out, levels changed) are applied to
 the document, which then loads as a new plan or as non-public items at the end
 of an existing plan. Loading is one transaction: it works whole or not at all.
@@ -19,15 +24,83 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.permissions import MANAGE_PLANS
-from koers.importers import DocumentError, import_document
-from koers.importers.families import table
-from koers.importers.readers import read_document
+from koers.importers import (
+    DocumentError,
+    ImportLimits,
+    import_document_isolated,
+    read_document_isolated,
+)
+from koers.importers.families import FAMILIES, table
+from koers.importers.limits import limit_error, megabytes
+from koers.importers.readers import check_content, format_of
 from koers.plans.document.load import LoadResult, insert_items, load_plan_document
 from koers.plans.document.validation import validate
-from koers.plans.import_messages import location_text, warning_text
+from koers.plans.import_messages import error_text, location_text, warning_text
 from koers.plans.models import DocumentImport, Plan, PlanItem
 
 KEEP_DRAFTS = timedelta(days=7)
+MB = 1024 * 1024
+
+
+def import_limits() -> ImportLimits:
+    """The import limits of this installation (the ``KOERS_IMPORT_*`` settings)."""
+    return ImportLimits(
+        max_bytes=settings.KOERS_IMPORT_MAX_BYTES,
+        max_unpacked_bytes=settings.KOERS_IMPORT_MAX_UNPACKED_MB * MB,
+        max_zip_entries=settings.KOERS_IMPORT_MAX_ZIP_ENTRIES,
+        max_compression_ratio=settings.KOERS_IMPORT_MAX_COMPRESSION_RATIO,
+        max_rows=settings.KOERS_IMPORT_MAX_ROWS,
+        max_columns=settings.KOERS_IMPORT_MAX_COLUMNS,
+        max_cells=settings.KOERS_IMPORT_MAX_CELLS,
+        max_cell_length=settings.KOERS_IMPORT_MAX_CELL_LENGTH,
+        max_paragraphs=settings.KOERS_IMPORT_MAX_PARAGRAPHS,
+        max_pages=settings.KOERS_IMPORT_MAX_PAGES,
+        max_depth=settings.KOERS_IMPORT_MAX_DEPTH,
+        max_items=settings.KOERS_IMPORT_MAX_ITEMS,
+        max_seconds=settings.KOERS_IMPORT_MAX_SECONDS,
+        max_memory_mb=settings.KOERS_IMPORT_MAX_MEMORY_MB,
+    )
+
+
+def read_file(
+    filename: str,
+    content: bytes,
+    *,
+    family: str | None = None,
+    columns: dict[str, str] | None = None,
+    progress=None,
+):
+    """Read a document within the import limits, in a child process (seconds and memory
+    bounded too): the ImportResult, or :class:`DocumentError`. The web and ``koers
+    import`` both read through here, so they give the same answer."""
+    return import_document_isolated(
+        content,
+        filename,
+        family=family or None,
+        columns=columns or None,
+        limits=import_limits(),
+        progress=progress,
+    )
+
+
+def check_upload(filename: str, content: bytes, family: str | None = None) -> str:
+    """Refuse what can be refused without reading (size, type, content that does not
+    match the name, an unknown family); return the format."""
+    limits = import_limits()
+    if len(content) > limits.max_bytes:
+        raise limit_error(
+            "too_large", size=megabytes(len(content)), limit=megabytes(limits.max_bytes)
+        )
+    if family and family not in FAMILIES:
+        raise DocumentError(
+            "unknown_family",
+            "Unknown document family '%(family)s'; choose one of %(families)s.",
+            family=family,
+            families=", ".join(FAMILIES),
+        )
+    fmt = format_of(filename)
+    check_content(fmt, content)
+    return fmt
 
 
 def read_upload(
@@ -39,43 +112,108 @@ def read_upload(
     family: str | None = None,
     target_plan: Plan | None = None,
 ) -> DocumentImport:
-    """Read a file; raise :class:`DocumentError` when it cannot be read at all."""
-    result = import_document(
-        content, filename, family=family or None, max_bytes=settings.KOERS_IMPORT_MAX_BYTES
-    )
+    """Store an upload and have it read in the background.
+
+    Raises :class:`DocumentError`, storing nothing, for a file refused without
+    reading. Otherwise returns the DocumentImport: still *reading* while a worker
+    has the task, or already *ready* or *refused* when it ran at once.
+    """
+    fmt = check_upload(filename, content, family)
     DocumentImport.objects.filter(
         organisation=organisation, created_at__lt=timezone.now() - KEEP_DRAFTS
     ).delete()
-    return DocumentImport.objects.create(
+    draft = DocumentImport.objects.create(
         organisation=organisation,
         created_by=user,
         filename=filename[:255],
         content=content,
-        format=result.format,
-        family=result.family,
-        detected_family=result.detected,
-        document=result.document,
-        warnings=[warning.as_dict() for warning in result.warnings],
+        state=DocumentImport.State.READING,
+        requested_family=family or "",
+        format=fmt,
         target_plan=target_plan,
     )
+    _enqueue(draft)
+    draft.refresh_from_db()
+    return draft
 
 
 def read_again(
     draft: DocumentImport, family: str | None = None, columns: dict[str, str] | None = None
 ) -> DocumentImport:
-    """Read the stored file again, as another family or with other spreadsheet columns."""
-    result = import_document(bytes(draft.content), draft.filename, family=family, columns=columns)
-    draft.family = result.family
-    draft.document = result.document
-    draft.warnings = [warning.as_dict() for warning in result.warnings]
-    draft.columns = columns or {}
-    draft.save(update_fields=["family", "document", "warnings", "columns"])
+    """Read the stored file again in the background, as another family or with other
+    spreadsheet columns."""
+    DocumentImport.objects.filter(pk=draft.pk).update(
+        state=DocumentImport.State.READING,
+        requested_family=family or "",
+        columns=columns or {},
+    )
+    _enqueue(draft)
+    draft.refresh_from_db()
     return draft
+
+
+def _enqueue(draft: DocumentImport) -> None:
+    from koers.plans.tasks import read_document_import
+
+    read_document_import.enqueue(draft.pk)
+
+
+def read_stored(draft_id: int) -> None:
+    """Read a stored upload (the background task): the draft becomes ready or refused.
+
+    Only a draft still *reading* is touched, with conditional updates: one discarded
+    meanwhile stays discarded.
+    """
+    draft = DocumentImport.objects.filter(pk=draft_id, state=DocumentImport.State.READING)
+    found = draft.values_list("filename", "content", "requested_family", "columns").first()
+    if found is None:
+        return
+    filename, content, family, columns = found
+    try:
+        result = read_file(filename, bytes(content), family=family, columns=columns)
+    except DocumentError as error:
+        refuse(draft_id, error)
+        return
+    draft.update(
+        state=DocumentImport.State.READY,
+        format=result.format,
+        family=result.family,
+        detected_family=result.detected,
+        document=result.document,
+        warnings=[warning.as_dict() for warning in result.warnings],
+    )
+
+
+def refuse(draft_id: int, error: DocumentError) -> None:
+    """Mark a draft that is being read refused, with the reason; its bytes and anything
+    read are deleted."""
+    DocumentImport.objects.filter(pk=draft_id, state=DocumentImport.State.READING).update(
+        state=DocumentImport.State.REFUSED,
+        refusal={"code": error.code, "message": error.message, "params": error.params},
+        content=b"",
+        document={},
+        warnings=[],
+    )
+
+
+def refusal_text(draft: DocumentImport) -> str:
+    """Why a draft was refused, in the active language."""
+    refusal = draft.refusal or {}
+    return error_text(
+        DocumentError(
+            refusal.get("code", ""), refusal.get("message", ""), **refusal.get("params", {})
+        )
+    )
 
 
 def sheet_columns(draft: DocumentImport) -> tuple[tuple[str, ...], dict[str, str]]:
     """The header cells of an uploaded spreadsheet and the automatic field mapping."""
-    _fmt, lines = read_document(bytes(draft.content), draft.filename)
+    try:
+        _fmt, lines = read_document_isolated(
+            bytes(draft.content), draft.filename, limits=import_limits()
+        )
+    except DocumentError:  # read fine before; now (limits lowered?) not: no columns
+        return (), {}
     return table.sheet_columns(lines)
 
 
@@ -253,9 +391,14 @@ __all__ = [
     "PreviewRow",
     "chosen_items",
     "counts",
+    "import_limits",
     "load_import",
     "preview_rows",
     "read_again",
+    "read_file",
+    "read_stored",
     "read_upload",
+    "refusal_text",
+    "refuse",
     "warning_messages",
 ]

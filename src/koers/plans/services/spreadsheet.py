@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department
-from koers.importers import DocumentError
+from koers.importers import DocumentError, read_document_isolated
 from koers.importers.families.table import map_columns
-from koers.importers.readers import read_document
 from koers.importers.statuses import parse_status, preset_key
 from koers.importers.vocabulary import normalise
 from koers.plans.models import Plan, PlanItem
@@ -158,9 +157,14 @@ class SheetChanges:
 
 
 def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
-    """Compare an edited sheet with the plan; nothing is written."""
+    """Compare an edited sheet with the plan; nothing is written.
+
+    The sheet is read within the import limits, in a child process, as every upload is.
+    """
+    from koers.plans.services.document_import import import_limits
+
     try:
-        _fmt, lines = read_document(content, filename)
+        _fmt, lines = read_document_isolated(content, filename, limits=import_limits())
     except DocumentError as error:
         from koers.plans.import_messages import error_text
 

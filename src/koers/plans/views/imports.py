@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, get_for_organisation, member_view
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS
 from koers.importers import DocumentError
+from koers.jobs.services import uses_workers, worker_running
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, parse
 from koers.plans.forms import DocumentUploadForm, ImportFamilyForm
@@ -74,7 +76,12 @@ def plan_import(request):
             except DocumentError as error:
                 form.add_error("file", error_text(error))
             else:
-                return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
+                if draft.state != DocumentImport.State.REFUSED:
+                    return redirect(
+                        "plans:import_preview", org=request.organisation.slug, pk=draft.pk
+                    )
+                form.add_error("file", document_import.refusal_text(draft))
+                draft.delete()  # read at once and refused: nothing stays
     status = 400 if form.errors else 200
     return render(request, "plans/import_upload.html", {"form": form}, status=status)
 
@@ -109,6 +116,10 @@ def _get_draft(request, pk) -> DocumentImport:
 def import_preview(request, pk):
     _require(request, MANAGE_PLANS)
     draft = _get_draft(request, pk)
+    if draft.state != DocumentImport.State.READY:
+        return _not_ready(request, draft)
+    if request.GET.get("state"):  # the reading page asks: ready now, go to the preview
+        return _htmx_redirect(request.path)
     if draft.target_plan is not None and draft.format in SHEET_FORMATS:
         return _sheet_update(request, draft)
     family_form = ImportFamilyForm(initial={"family": draft.family})
@@ -187,6 +198,35 @@ def import_preview(request, pk):
         ],
     }
     return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _not_ready(request, draft: DocumentImport):
+    """While the document is read: a page that follows it (htmx) and moves on to the
+    preview when it is ready. A refused document: its reason on the upload page, and the
+    draft deleted."""
+    htmx = request.GET.get("state")  # asked by the reading page (htmx), not a page load
+    if draft.state == DocumentImport.State.REFUSED:
+        messages.error(
+            request,
+            _("%(file)s cannot be imported: %(reason)s Nothing was stored.")
+            % {"file": draft.filename, "reason": document_import.refusal_text(draft)},
+        )
+        draft.delete()
+        upload = reverse("plans:plan_import", kwargs={"org": request.organisation.slug})
+        return _htmx_redirect(upload) if htmx else redirect(upload)
+    context = {
+        "draft": draft,
+        "poll_url": f"{request.path}?state=1",
+        "no_worker": uses_workers() and not worker_running(),
+    }
+    template = "plans/_import_reading.html" if htmx else "plans/import_reading.html"
+    return render(request, template, context)
+
+
+def _htmx_redirect(url: str) -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = url
+    return response
 
 
 def _is_number(text: str) -> bool:

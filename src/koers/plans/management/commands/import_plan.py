@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Organisation
-from koers.importers import DocumentError, import_document
+from koers.importers import DocumentError
 from koers.importers.families import FAMILIES
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, parse
@@ -122,7 +122,7 @@ class Command(BaseCommand):
     # -- documents (txt, md, html, docx, pdf, xlsx, csv) -------------------------------
 
     def _import_document(self, file, content, organisation, replace, options) -> None:
-        from django.conf import settings
+        from koers.plans.services.document_import import read_file
 
         if replace is not None:
             raise CommandError(_("--replace takes a PlanDocument (JSON) only."))
@@ -131,13 +131,13 @@ class Command(BaseCommand):
         if not options["no_progress"] and len(content) > 1024 * 1024:
             progress = _ProgressBar(self.stderr, Path(file).name)
         try:
-            result = import_document(
-                content,
+            # The same reading as on the web: within the import limits, in a child process.
+            result = read_file(
                 Path(file).name,
+                content,
                 family=options.get("family"),
-                max_bytes=settings.KOERS_IMPORT_MAX_BYTES,
-                progress=progress,
                 columns=_columns(options["column"]),
+                progress=progress,
             )
         except DocumentError as error:
             raise CommandError(
