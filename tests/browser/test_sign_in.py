@@ -1,0 +1,51 @@
+import re
+from base64 import b32decode
+
+import pytest
+from django_otp.oath import totp
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def app_code(secret: str, steps_ahead: int = 0) -> str:
+    """What an authenticator app shows for this secret (``steps_ahead`` 30-second steps on:
+    Koers accepts one step of clock difference, and never the same step twice)."""
+    key = b32decode(secret.replace(" ", "") + "=" * (-len(secret.replace(" ", "")) % 8))
+    return f"{totp(key, drift=steps_ahead):06d}"
+
+
+def test_coordinator_sets_up_two_step_verification_and_logs_in_with_a_code(
+    log_in, live_server, screenshot
+):
+    page = log_in("coordinator@voorbeeld.be")
+    page.get_by_role("link", name="Cor Coördinator").click()
+    expect(page.locator("h1")).to_have_text("Uw account")
+    page.get_by_role("link", name="Tweestapsverificatie instellen").click()
+    expect(page.locator(".qr svg title")).to_have_text(
+        "QR-code om te scannen met uw authenticator-app"
+    )
+    secret = page.get_by_label("Sleutel").input_value()
+    assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", secret)
+    screenshot("two-factor-setup")
+    page.get_by_label("Code uit de app").fill(app_code(secret))
+    page.get_by_role("button", name="Bevestigen").click()
+    expect(page.locator("h1")).to_have_text("Uw herstelcodes")
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.fill("#id_username", "coordinator@voorbeeld.be")
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Tweestapsverificatie")
+    code = page.get_by_label("Code")
+    expect(code).to_have_attribute("autocomplete", "one-time-code")
+    expect(code).to_be_focused()
+    code.fill("000000")
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.get_by_role("alert")).to_contain_text("Deze code klopt niet.")
+    screenshot("two-factor-login")
+    page.wait_for_timeout(1100)  # a wrong code makes the next try wait one second
+    page.get_by_label("Code").fill(app_code(secret, steps_ahead=1))
+    page.get_by_role("button", name="Controleren").click()
+    expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")
