@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from koers.jobs.services import uses_workers
+from koers.operations.server import hide_server_version
 
 STOP_SECONDS = 10  # for the worker's current task to end before it is stopped harder
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
             )
         self.stdout.write(message % {"addr": addrport})
         self.stdout.flush()
+        # SIGTERM stops the server like Ctrl+C does, so that the worker is stopped with it.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+        hide_server_version()  # Server: Koers, not the Python version
         try:
             # Static files come from whitenoise, so this works with KOERS_DEBUG off too.
             call_command("runserver", addrport, use_reloader=False, insecure_serving=True)
