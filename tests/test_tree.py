@@ -82,7 +82,12 @@ def test_tree_page_shows_rollups(small_plan, client):
     ).content.decode()
     assert "1/3" in page
     assert "50&nbsp;%" in page
-    assert "160" in page
+    # The goal's row: budget 150 + 10, actual 40.50, remaining 119.50 (all years; rounded
+    # half to even).
+    assert (
+        '<span class="num">€\u00a0160</span><span class="num">€\u00a040</span>'
+        '<span class="num">€\u00a0120</span>'
+    ) in page
 
 
 def _queries(client, url):
