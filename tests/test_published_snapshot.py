@@ -207,8 +207,7 @@ def _published_at_start(world) -> dict:
 
 
 def test_an_approval_in_an_open_round_changes_nothing_on_the_portal_until_published(world, client):
-    start = _published_at_start(world)
-    assert _portal(client, world) == start
+    start = _portal(client, world)
 
     spring = world.open_round("Voorjaar 2026", date(2026, 1, 1), date(2026, 6, 30))
     a1_update = world.submit(
@@ -239,6 +238,7 @@ def test_an_approval_in_an_open_round_changes_nothing_on_the_portal_until_publis
     assert _portal(client, world) == start
     followup.close_round(spring, actor=world.coordinator)
     assert _portal(client, world) == start
+    assert start == _published_at_start(world)  # the figures of the plan's publication
 
     with time_machine.travel(ROUND_PUBLISHED, tick=False):
         followup.publish_round(spring, actor=world.coordinator)
@@ -353,3 +353,33 @@ def test_an_item_created_after_the_snapshot_shows_no_figures_until_the_next_publ
     assert (
         client.get(world.url("item", pk=world.action_plan.pk)).context["row"].progress_percent == 30
     )
+
+
+BOTH = "60 % (eigen inschatting) · 33 % (berekend uit onderliggende acties)"
+
+
+def test_a_report_shows_the_approved_figure_beside_the_roll_up_of_the_children(world, tmp_path):
+    """The action plan's approved update says 60 %; its actions roll up to 33 %."""
+    from pypdf import PdfReader
+
+    from koers.reporting.contents import build_report
+    from koers.reporting.services import make_report
+
+    action_plan = make_item(world.plan, world.goal, title="Speelpleinen", code="BD1-02")
+    for code, progress in (("BD1-02-01", 0), ("BD1-02-02", 100), ("BD1-02-03", 0)):
+        make_item(world.plan, action_plan, title=f"Speelplein {code}", code=code, progress=progress)
+    spring = world.open_round("Voorjaar 2026", date(2026, 1, 1), date(2026, 6, 30))
+    update = world.submit(spring, action_plan, {"percent": 60, "narrative": "<p>Goed op weg.</p>"})
+    with time_machine.travel(ROUND_OPENED, tick=False):
+        followup.approve(update, actor=world.coordinator)
+
+    report = build_report(world.plan, spring)
+    item = next(entry for entry in report.items if entry.code == "BD1-02")
+    assert (item.percent, item.rollup_percent, item.percent_text) == (60, 33, BOTH)
+    assert item.facts == ["Actieplan", "Prioritair beleid", BOTH]
+    same = next(entry for entry in report.items if entry.code == "BD1-01")  # no own update
+    assert (same.percent, same.rollup_percent, same.percent_text) == (30, 30, "30 %")
+
+    out = make_report(world.plan, spring, "pdf", tmp_path / "report.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(out).pages)
+    assert BOTH in re.sub(r"\s+", " ", text)

@@ -67,6 +67,8 @@ class ReportItem:
     priority: bool
     status: str
     status_colour: str
+    # The item's figure: its approved percentage of the round (or of the latest approved
+    # before it), else the roll-up of its children or its own.
     percent: int | None
     owner: str
     departments: list[str]
@@ -82,6 +84,10 @@ class ReportItem:
     has_children: bool
     # Shown only to place matching items in the tree (a filter left it out itself).
     context_only: bool = False
+    # Of an item with items below it: the percentage rolled up from them, and what they
+    # are called ("acties"), shown beside ``percent`` when the two differ.
+    rollup_percent: int | None = None
+    children_label: str = ""
 
     @property
     def anchor(self) -> str:
@@ -99,13 +105,33 @@ class ReportItem:
             facts.append(_("Priority policy"))
         if self.status:
             facts.append(self.status)
-        if self.percent is not None:
-            facts.append(f"{self.percent} %")
+        if self.percent_text:
+            facts.append(self.percent_text)
         if self.owner:
             facts.append(self.owner)
         if self.departments:
             facts.append(", ".join(self.departments))
         return facts
+
+    @property
+    def shows_rollup(self) -> bool:
+        """Its own approved percentage and its children's roll-up differ: show both."""
+        return self.rollup_percent is not None and self.rollup_percent != self.percent
+
+    @property
+    def percent_text(self) -> str:
+        """'60 %', or '60 % (eigen inschatting) · 33 % (berekend uit onderliggende acties)'
+        when the item's approved figure and its children's roll-up differ; '' for none."""
+        if self.percent is None:
+            return ""
+        if not self.shows_rollup:
+            return f"{self.percent} %"
+        own = _("%(percent)s %% (own estimate)") % {"percent": self.percent}
+        rolled = _("%(percent)s %% (calculated from the underlying %(items)s)") % {
+            "percent": self.rollup_percent,
+            "items": self.children_label,
+        }
+        return f"{own} · {rolled}"
 
     @property
     def milestones_done(self) -> int:
@@ -224,11 +250,13 @@ def build_report(
     """Everything a renderer needs, read from the database once."""
     filters = filters or Filters()
     terminology = plan.terminology
-    rows = plan_rows(plan, subtree_of=filters.subtree)
+    updates = _approved_updates(plan, round_)
+    # Roll up the approved figures of the round, not the plan's figures of today.
+    approved = {item_id: (u.status_id, u.percent) for item_id, u in updates.items()}
+    rows = plan_rows(plan, subtree_of=filters.subtree, states=approved)
     details = _item_details(plan, filters.subtree)
     keep = _kept_paths(rows, details, filters)
     milestones = _milestones(plan)
-    updates = _approved_updates(plan, round_)
     items = []
     for row in rows:
         path = row.item.path
@@ -263,6 +291,8 @@ def build_report(
                 sdgs=info["sdgs"],
                 has_children=row.has_children,
                 context_only=keep[path],
+                rollup_percent=row.progress_percent if row.has_children else None,
+                children_label=terminology.level_plural(row.level + 1).lower(),
             )
         )
     texts = getattr(round_, "report_text", None) if round_ is not None else None
@@ -292,7 +322,8 @@ def build_report(
 
 
 def _percent(row, update) -> int | None:
-    if update is not None and update.percent is not None and not row.has_children:
+    """The approved percentage of the item itself; else its row's (rolled up, or its own)."""
+    if update is not None and update.percent is not None:
         return update.percent
     return row.progress_percent
 

@@ -224,7 +224,7 @@ class Builder:
             [
                 item.heading,
                 item.status or "–",
-                f"{item.percent} %" if item.percent is not None else "–",
+                item.percent_text or "–",
             ]
             for item in summary.priority_items
         ]

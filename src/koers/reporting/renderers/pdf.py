@@ -326,7 +326,7 @@ class Builder:
         self.heading(_("Priority actions"), 1)
         rows = [[self.cell(_("Item")), self.cell(_("Status")), self.cell(_("Progress"), "Number")]]
         for item in summary.priority_items:
-            percent = f"{item.percent} %" if item.percent is not None else "–"
+            percent = item.percent_text or "–"
             rows.append(
                 [
                     self.cell(item.heading),

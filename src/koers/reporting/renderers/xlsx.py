@@ -53,6 +53,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
             _("Priority"),
             _("Status"),
             _("Progress (%)"),
+            _("Calculated from the items below (%)"),
             _("Owner"),
             _("Departments"),
             _("Milestones done"),
@@ -94,6 +95,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
                 _("yes") if item.priority else _("no"),
                 item.status,
                 item.percent,
+                item.rollup_percent,
                 item.owner,
                 ", ".join(item.departments),
                 item.milestones_done,
@@ -141,7 +143,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
     for row in milestones.iter_rows(min_row=2, min_col=6, max_col=6):
         for cell in row:
             cell.number_format = "dd-mm-yyyy"
-    _widths(items, [12, 60, 16, 9, 14, 11, 22, 28, 10, 10, 15, 15, 15, 15])
+    _widths(items, [12, 60, 16, 9, 14, 11, 11, 22, 28, 10, 10, 15, 15, 15, 15])
     _widths(milestones, [12, 50, 50, 16, 8, 12])
     _widths(budget, [12, 50, 8, 15, 15, 15, 15, 15])
     workbook.save(out)
