@@ -43,8 +43,10 @@ def import_document_isolated(
     """:func:`~koers.importers.pipeline.import_document` in a child process.
 
     ``progress(done, total)`` is called in this process as the child reports;
-    ``stats``, when given, receives the child's ``seconds`` and ``peak_mb``
-    (its largest resident size) and this process's ``baseline_mb``.
+    ``stats``, when given, receives the child's ``pid``, ``seconds`` and ``peak_mb``
+    (its largest resident size), this process's resident ``baseline_mb`` and its
+    ``virtual_mb``: the child's address space is limited to ``virtual_mb`` plus
+    ``max_memory_mb``, so its peak never exceeds that sum.
     """
     limits = limits or DEFAULT_LIMITS
     _check_size(data, limits)
@@ -83,6 +85,10 @@ def run_isolated(function, args, kwargs, *, limits: ImportLimits, progress=None,
     memory; return its value or raise its :class:`DocumentError`."""
     read_end, write_end = os.pipe()
     baseline = _resident_mb()
+    try:
+        virtual = round(_virtual_bytes() / 1024 / 1024, 1)
+    except (OSError, ValueError):
+        virtual = None
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: never returns
@@ -95,9 +101,11 @@ def run_isolated(function, args, kwargs, *, limits: ImportLimits, progress=None,
         os.close(read_end)
     if stats is not None:
         stats.update(
+            pid=pid,
             seconds=round(time.monotonic() - started, 2),
             peak_mb=round(usage.ru_maxrss / 1024, 1) if usage else None,
             baseline_mb=baseline,
+            virtual_mb=virtual,
         )
     if message is None:
         if status is None:
