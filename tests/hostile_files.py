@@ -313,14 +313,15 @@ def xlsx_rows(count: int) -> bytes:
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def pdf_pages(count: int = 5_000, claimed: int | None = None) -> bytes:
+def pdf_pages(count: int = 5_000, claimed: int | None = None, stream: bytes = b"") -> bytes:
     """A PDF of ``count`` pages that share one content stream; the page tree states
-    ``claimed`` pages (``count`` when left out)."""
+    ``claimed`` pages (``count`` when left out). ``stream`` replaces the content stream
+    object (dictionary and stream)."""
     content = b"BT /F1 12 Tf 72 720 Td (Doelstelling 1) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         None,  # the page tree, below
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        stream or b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     kids = []
@@ -347,6 +348,22 @@ def pdf_pages(count: int = 5_000, claimed: int | None = None) -> bytes:
         b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     )
     return out.getvalue()
+
+
+def pdf_stream_bomb(inflated: int = 1024 * MB) -> bytes:
+    """A one-page PDF whose content stream inflates to ``inflated`` bytes of text
+    operators (pypdf stops such streams at its own limit of 75 MB)."""
+    part = Repeat(b"BT (a) Tj ET\n", inflated)
+    adler = 1
+    block = part.block()
+    count, rest = divmod(inflated, len(block))
+    for _ in range(count):
+        adler = zlib.adler32(block, adler)
+    adler = zlib.adler32(block[:rest], adler)
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = b"\x78\xda" + part.packed() + packer.flush() + struct.pack(">L", adler)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data)
+    return pdf_pages(1, stream=stream)
 
 
 # -- text, HTML, CSV ---------------------------------------------------------------------------
