@@ -70,6 +70,7 @@ PAGES = {
     "accounts:department_edit": ("department", ADMIN),
     "accounts:portal_branding": (None, ADMIN),
     "accounts:two_factor_policy": (None, POST_ONLY),
+    "accounts:member_invite": ("membership", POST_ONLY),
     "followup:rounds": ("plan", VIEW),
     "followup:round": ("round", VIEW),
     "followup:inbox": (None, VIEW),

@@ -275,6 +275,32 @@ def test_an_invitation_expires(demo, client, mailoutbox, clock, settings):
     assert "Deze link werkt niet meer" in client.get(link, follow=True).content.decode()
 
 
+def test_an_admin_sends_an_expired_invitation_again(demo, client, login, mailoutbox, clock):
+    admin = Actor.member(demo.membership(ADMIN))
+    membership = services.add_member(
+        demo.voorbeeld, {"email": "traag@voorbeeld.be", "role": "reader"}, actor=admin
+    )
+    old_link = "/" + _link(mailoutbox[0])
+    clock.shift(timedelta(days=8))
+    members = reverse("accounts:members", kwargs={"org": "voorbeeld"})
+    page = login(ADMIN).get(members).content.decode()
+    assert "uitgenodigd" in page and "Uitnodiging opnieuw sturen" in page
+    url = reverse("accounts:member_invite", kwargs={"org": "voorbeeld", "pk": membership.pk})
+    assert client.post(url)["Location"] == members
+    assert [message.to for message in mailoutbox] == [["traag@voorbeeld.be"]] * 2
+    client.logout()
+    assert "Deze link werkt niet meer" in client.get(old_link, follow=True).content.decode()
+    assert (
+        "Welkom bij Koers" in client.get("/" + _link(mailoutbox[1]), follow=True).content.decode()
+    )
+    # Someone who has chosen a password gets no new link.
+    reader = demo.membership(READER)
+    login(ADMIN).post(
+        reverse("accounts:member_invite", kwargs={"org": "voorbeeld", "pk": reader.pk})
+    )
+    assert len(mailoutbox) == 2
+
+
 def test_the_members_page_no_longer_asks_for_a_password(demo, login):
     page = login(ADMIN).get(reverse("accounts:members", kwargs={"org": "voorbeeld"}))
     text = page.content.decode()

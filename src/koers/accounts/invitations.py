@@ -82,3 +82,14 @@ def send_invitation(user, organisation, invited_by=None) -> None:
                 _("The invitation could not be sent (%(error)s); the person was not added.")
                 % {"error": error}
             ) from error
+
+
+def invite_again(membership, *, actor) -> None:
+    """A new invitation link for a member who has not chosen a password yet (the old
+    link may have expired)."""
+    from koers.accounts.permissions import MANAGE_ORGANISATION
+
+    actor.require(MANAGE_ORGANISATION)
+    if not is_waiting(membership.user):
+        raise ValidationError(_("This person has chosen a password already."))
+    send_invitation(membership.user, membership.organisation, invited_by=actor.user)

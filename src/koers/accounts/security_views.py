@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,8 +18,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from koers.accounts import two_factor
-from koers.accounts.access import actor, member_view, save_with
-from koers.accounts.invitations import invitation_tokens
+from koers.accounts.access import actor, get_for_organisation, member_view, save_with
+from koers.accounts.invitations import invitation_tokens, invite_again
+from koers.accounts.models import Membership
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.accounts.security_forms import AppCodeForm, CodeForm, ResetForm, TwoFactorPolicyForm
 from koers.accounts.signin import mark_active
@@ -210,6 +212,26 @@ def two_factor_policy(request):
             _("Two-step verification is now required for administrators and coordinators.")
             if required
             else _("Two-step verification is no longer required."),
+        )
+    return redirect("accounts:members", org=request.organisation.slug)
+
+
+@member_view
+@require_POST
+def member_invite(request, pk):
+    """Send a member who has not chosen a password yet a new invitation link."""
+    actor(request).require(MANAGE_ORGANISATION)
+    membership = get_for_organisation(
+        request, Membership.objects.select_related("user"), "organisation", pk=pk
+    )
+    try:
+        invite_again(membership, actor=actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("A new invitation has been sent to %(email)s.") % {"email": membership.user.email},
         )
     return redirect("accounts:members", org=request.organisation.slug)
 

@@ -14,15 +14,15 @@ from koers.accounts.permissions import MANAGE_ORGANISATION
 @transaction.atomic
 def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Membership:
     """Add a person by e-mail address. A person without an account gets one without a
-    password and an e-mail invitation to choose it (nobody else ever knows it)."""
+    password and an e-mail invitation to choose it (nobody else ever knows it); so does a
+    person invited before who has not chosen a password yet."""
     from koers.accounts.invitations import send_invitation
 
     actor.require(MANAGE_ORGANISATION)
     email = values["email"].strip().lower()
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
-    invite = user is None
-    if invite:
+    if user is None:
         user = User.objects.create_user(
             username=email,
             email=email,
@@ -36,7 +36,7 @@ def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Mem
     attribute(membership, actor)
     membership.save()
     membership.departments.set(_own(organisation, values.get("departments", [])))
-    if invite:
+    if not user.has_usable_password():
         send_invitation(user, organisation, invited_by=actor.user)
     return membership
 

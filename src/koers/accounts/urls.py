@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:org>/members/", views.members, name="members"),
     path("<slug:org>/members/<int:pk>/", views.member_edit, name="member_edit"),
     path(
+        "<slug:org>/members/<int:pk>/invite/",
+        security_views.member_invite,
+        name="member_invite",
+    ),
+    path(
         "<slug:org>/members/two-factor/",
         security_views.two_factor_policy,
         name="two_factor_policy",
