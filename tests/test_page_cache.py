@@ -1,0 +1,423 @@
+"""Cached roll-ups and public tree: every kind of write changes what the cached pages show,
+and a page's work does not grow with the plan."""
+
+import json
+from datetime import date
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from koers.accounts.actor import Actor
+from koers.accounts.models import Role
+from koers.followup import services as followup
+from koers.followup.models import ProgressUpdate, narrative_fingerprint
+from koers.plans.content import plan_changed
+from koers.plans.document.export import export_plan
+from koers.plans.document.load import load_plan_document
+from koers.plans.models import Plan, PlanItem, PlanStatus
+from koers.plans.services import items as item_services
+from koers.plans.services import plans as plan_services
+from koers.portal import cache as portal_cache
+from koers.portal import publication
+from koers.sdgs.models import SDGGoal
+from tests.factories import (
+    DepartmentFactory,
+    MembershipFactory,
+    make_item,
+    make_plan,
+    make_plan_with_actions,
+)
+
+SYSTEM = Actor.system()
+
+
+@pytest.fixture
+def world(db, client):
+    """A published plan: goal G1 with actions G1-01 (owner, 'lopend' 40 %, a milestone and a
+    budget line) and G1-02 (10 %); goal G2 without children. A coordinator is logged in."""
+    plan = make_plan(title="Plan")
+    statuses = {status.key: status for status in PlanStatus.objects.filter(plan=plan)}
+    coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+    goal = make_item(plan, code="G1", title="Doel een")
+    a = make_item(
+        plan,
+        goal,
+        code="G1-01",
+        title="Actie a",
+        status=statuses["lopend"],
+        progress=40,
+        owner=coordinator.user,
+    )
+    b = make_item(plan, goal, code="G1-02", title="Actie b", progress=10)
+    other = make_item(plan, code="G2", title="Doel twee")
+    item_services.save_milestone(a, {"title": "Start"}, actor=SYSTEM)
+    item_services.save_budget_line(
+        a, {"year": 2026, "initial": Decimal("100"), "current": Decimal("100")}, actor=SYSTEM
+    )
+    plan.is_published = True
+    plan.save()  # publishing takes the portal's snapshot
+    client.force_login(coordinator.user)
+    return {
+        "plan": plan,
+        "goal": goal,
+        "a": a,
+        "b": b,
+        "other": other,
+        "statuses": statuses,
+        "coordinator": coordinator,
+        "client": client,
+    }
+
+
+def tree(world) -> dict:
+    """The tree page's rows by code (served from the cached roll-ups after the first call)."""
+    plan = world["plan"]
+    url = reverse("plans:plan_tree", kwargs={"org": plan.organisation.slug, "pk": plan.pk})
+    response = world["client"].get(url)
+    assert response.status_code == 200
+    return {row.item.code: row for row in response.context["rows"]}
+
+
+def portal_json(world) -> dict:
+    plan = world["plan"]
+    url = reverse("portal:api_plan", kwargs={"org": plan.organisation.slug, "pk": plan.pk})
+    return json.loads(world["client"].get(url).content)
+
+
+def portal_items(world) -> dict:
+    return {item["code"]: item for item in portal_json(world)["items"]}
+
+
+def portal_plan(world, **query) -> list[str]:
+    """Codes of the rows the portal's plan page finds for the query."""
+    plan = world["plan"]
+    url = reverse("portal:plan", kwargs={"org": plan.organisation.slug, "pk": plan.pk})
+    response = world["client"].get(url, query)
+    assert response.status_code == 200
+    return [row.item.code for row in response.context["page"].paginator.object_list]
+
+
+def republish(world) -> None:
+    plan = Plan.objects.get(pk=world["plan"].pk)
+    plan.is_published = False
+    plan.save()
+    plan.is_published = True
+    plan.save()
+
+
+# -- the member tree: one test per kind of write ------------------------------------------
+
+
+def test_editing_an_item_changes_the_cached_tree(world):
+    assert tree(world)["G1-01"].item.title == "Actie a"
+    item_services.update_item(world["a"], {"title": "Actie nieuw", "progress": 80}, actor=SYSTEM)
+    rows = tree(world)
+    assert rows["G1-01"].item.title == "Actie nieuw"
+    assert rows["G1"].progress == 45  # (80 + 10) / 2
+
+
+def test_adding_an_item_changes_the_cached_tree(world):
+    assert tree(world)["G1"].progress == 25
+    make_item(world["plan"], world["goal"], code="G1-03", title="Actie c", progress=100)
+    rows = tree(world)
+    assert rows["G1-03"].item.title == "Actie c"
+    assert rows["G1"].progress == 50  # (40 + 10 + 100) / 3
+
+
+def test_milestones_change_the_cached_tree(world):
+    goal = tree(world)["G1"]
+    assert (goal.milestones_done, goal.milestones_total) == (0, 1)
+    milestone = world["a"].milestones.get()
+    item_services.set_milestone_done(milestone, True, actor=SYSTEM)
+    goal = tree(world)["G1"]
+    assert (goal.milestones_done, goal.milestones_total) == (1, 1)
+    item_services.save_milestone(world["b"], {"title": "Einde"}, actor=SYSTEM)
+    assert tree(world)["G1"].milestones_total == 2
+    item_services.delete_milestone(milestone, actor=SYSTEM)
+    goal = tree(world)["G1"]
+    assert (goal.milestones_done, goal.milestones_total) == (0, 1)
+
+
+def test_budget_lines_change_the_cached_tree(world):
+    assert tree(world)["G1"].money.expense_for(None).current == Decimal("100.00")
+    line = world["a"].budget_lines.get()
+    item_services.save_budget_line(
+        world["a"], {"current": Decimal("250"), "actual": Decimal("20")}, actor=SYSTEM, line=line
+    )
+    money = tree(world)["G1"].money.expense_for(None)
+    assert (money.current, money.actual) == (Decimal("250.00"), Decimal("20.00"))
+    item_services.delete_budget_line(line, actor=SYSTEM)
+    assert tree(world)["G1"].money.expense_for(None).current == Decimal("0.00")
+
+
+def test_deleting_and_restoring_change_the_cached_tree(world):
+    assert "G1-02" in tree(world)
+    trash = item_services.delete_item(PlanItem.objects.get(pk=world["b"].pk), actor=SYSTEM)
+    rows = tree(world)
+    assert "G1-02" not in rows and rows["G1"].progress == 40
+    item_services.restore_deleted(trash, actor=SYSTEM)
+    rows = tree(world)
+    assert rows["G1-02"].progress == 10 and rows["G1"].progress == 25
+
+
+def test_moving_an_item_changes_the_cached_tree(world):
+    assert tree(world)["G2"].milestones_total == 0
+    item_services.move_item(
+        PlanItem.objects.get(pk=world["a"].pk),
+        PlanItem.objects.get(pk=world["other"].pk),
+        "last-child",
+        actor=SYSTEM,
+    )
+    rows = tree(world)
+    assert rows["G2"].milestones_total == 1 and rows["G1"].milestones_total == 0
+    assert rows["G2"].progress == 40 and rows["G1"].progress == 10
+
+
+def test_statuses_change_the_cached_tree(world):
+    assert tree(world)["G1-01"].progress == 40
+    running = world["statuses"]["lopend"]
+    running.counts_in_progress = False
+    plan_services.save_statuses(world["plan"], [running], None, actor=SYSTEM)
+    rows = tree(world)
+    assert rows["G1"].progress == 10  # G1-01 no longer counts
+
+
+def test_plan_settings_change_the_cached_tree(world):
+    item_services.update_item(world["a"], {"weight": Decimal(3)}, actor=SYSTEM)
+    assert tree(world)["G1"].progress == 25
+    plan_services.update_plan(
+        Plan.objects.get(pk=world["plan"].pk), {"progress_rollup": "weighted"}, actor=SYSTEM
+    )
+    assert tree(world)["G1"].progress == 32.5  # (40 * 3 + 10) / 4
+
+
+def test_an_import_into_the_plan_changes_the_cached_tree(world):
+    assert tree(world)["G1"].progress == 25
+    document = export_plan(world["plan"])
+    document["plan"]["items"][0]["children"][0]["progress"] = 90
+    load_plan_document(document, world["plan"].organisation, replace=world["plan"])
+    assert tree(world)["G1"].progress == 50  # (90 + 10) / 2
+
+
+def test_an_approved_update_changes_the_cached_tree(world):
+    coordinator = Actor.member(world["coordinator"])
+    round_ = followup.open_round(
+        world["plan"],
+        {
+            "name": "Voorjaar",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "deadline": date(2026, 7, 15),
+        },
+        actor=coordinator,
+    )
+    assert tree(world)["G1-02"].progress == 10
+    update = round_.updates.get(item=world["b"])
+    update = followup.save_update(
+        update,
+        {"percent": 70, "narrative": "<p>Goed bezig.</p>"},
+        version=1,
+        submit=True,
+        actor=coordinator,
+    )
+    assert tree(world)["G1-02"].progress == 10  # submitted, not yet approved
+    followup.approve(update, actor=coordinator)
+    rows = tree(world)
+    assert rows["G1-02"].progress == 70 and rows["G1"].progress == 55
+
+
+# -- the portal: one test per kind of write -------------------------------------------------
+
+
+def test_publishing_changes_the_cached_portal(world):
+    assert portal_items(world)["G1-01"]["progress"] == 40
+    item_services.update_item(world["a"], {"progress": 90}, actor=SYSTEM)
+    assert portal_items(world)["G1-01"]["progress"] == 40  # waits for the next publication
+    republish(world)
+    assert portal_items(world)["G1-01"]["progress"] == 90
+
+
+def test_publishing_a_round_changes_the_cached_portal(world):
+    coordinator = Actor.member(world["coordinator"])
+    round_ = followup.open_round(
+        world["plan"],
+        {
+            "name": "Voorjaar",
+            "period_start": date(2026, 1, 1),
+            "period_end": date(2026, 6, 30),
+            "deadline": date(2026, 7, 15),
+        },
+        actor=coordinator,
+    )
+    update = followup.save_update(
+        round_.updates.get(item=world["b"]),
+        {"percent": 60, "narrative": "<p>De fietsenstalling is gebouwd.</p>"},
+        version=1,
+        submit=True,
+        actor=coordinator,
+    )
+    followup.approve(update, actor=coordinator)
+    followup.close_round(round_, actor=coordinator)
+    assert portal_items(world)["G1-02"]["progress_text"] is None
+    assert portal_plan(world, q="fietsenstalling") == []
+    followup.publish_round(type(round_).objects.get(pk=round_.pk), actor=coordinator)
+    item = portal_items(world)["G1-02"]
+    assert (item["progress"], item["progress_text"]) == (
+        60,
+        "<p>De fietsenstalling is gebouwd.</p>",
+    )
+    assert portal_plan(world, q="fietsenstalling") == ["G1-02"]
+
+
+def test_hiding_an_item_changes_the_cached_portal(world):
+    assert set(portal_items(world)) == {"G1", "G1-01", "G1-02", "G2"}
+    item_services.update_item(world["b"], {"is_public": False}, actor=SYSTEM)
+    assert set(portal_items(world)) == {"G1", "G1-01", "G2"}
+
+
+def test_texts_change_the_cached_search(world):
+    assert portal_plan(world, q="speeltuin") == []
+    item_services.update_item(
+        world["b"], {"description": "<p>Een nieuwe speeltuin.</p>"}, actor=SYSTEM
+    )
+    assert portal_plan(world, q="speeltuinen") == ["G1-02"]
+
+
+def test_departments_change_the_cached_portal(world):
+    department = DepartmentFactory(organisation=world["plan"].organisation, name="Groen")
+    assert portal_plan(world, department="Groen") == ["G1", "G1-01", "G1-02", "G2"]  # unknown
+    item_services.update_item(world["a"], {"departments": [department]}, actor=SYSTEM)
+    assert portal_plan(world, department="Groen") == ["G1-01"]
+    department.name = "Groen en milieu"
+    department.save()
+    assert portal_plan(world, department="Groen en milieu") == ["G1-01"]
+
+
+def test_sdg_links_change_the_cached_portal(world):
+    goal = SDGGoal.objects.get(number=11)
+    assert portal_plan(world, sdg=11) == ["G1", "G1-01", "G1-02", "G2"]  # not a choice yet
+    item_services.update_item(world["b"], {"sdg_goals": [goal]}, actor=SYSTEM)
+    assert portal_plan(world, sdg=11) == ["G1-02"]
+
+
+def test_the_organisation_changes_the_cached_portal(world):
+    organisation = world["plan"].organisation
+    assert portal_json(world)["organisation"] == organisation.name
+    organisation.name = "Gemeente Nieuwnaam"
+    organisation.save()
+    assert portal_json(world)["organisation"] == "Gemeente Nieuwnaam"
+
+
+# -- work that does not grow with the plan ---------------------------------------------------
+
+
+def test_a_warm_portal_item_page_does_not_roll_up_again(world):
+    plan = world["plan"]
+    url = reverse("portal:item", kwargs={"org": plan.organisation.slug, "pk": world["a"].pk})
+    client = world["client"]
+    with mock.patch.object(publication, "public_rows", wraps=publication.public_rows) as spy:
+        assert client.get(url).status_code == 200
+        assert spy.call_count == 1
+        assert client.get(url).status_code == 200
+        other = reverse("portal:item", kwargs={"org": plan.organisation.slug, "pk": world["b"].pk})
+        assert client.get(other).status_code == 200
+        assert spy.call_count == 1
+        plan_changed(plan.pk)
+        assert client.get(url).status_code == 200
+        assert spy.call_count == 2
+
+
+def test_a_warm_tree_page_does_not_roll_up_again(world):
+    from koers.plans.services import rollups
+
+    with mock.patch.object(rollups, "plan_rows", wraps=rollups.plan_rows) as spy:
+        tree(world)
+        tree(world)
+        assert spy.call_count == 1
+
+
+def _round(plan, actor, name, year):
+    return followup.open_round(
+        plan,
+        {
+            "name": name,
+            "period_start": date(year, 1, 1),
+            "period_end": date(year, 6, 30),
+            "deadline": date(year, 7, 15),
+        },
+        actor=actor,
+    )
+
+
+def _pages_of(plan, client, coordinator) -> list[str]:
+    """A plan of actions with texts in two rounds, published; the URLs of its pages."""
+    actor = Actor.member(coordinator)
+    first = _round(plan, actor, "Voorjaar", 2026)
+    for update in first.updates.all():
+        update.narrative = f"<p>De werken aan <b>fietspaden</b> lopen ({update.item_id}).</p>"
+        update.state = ProgressUpdate.State.APPROVED
+        update.save()
+    followup.close_round(first, actor=actor)
+    followup.publish_round(type(first).objects.get(pk=first.pk), actor=actor)
+    plan.is_published = True
+    plan.save()
+    second = _round(plan, actor, "Najaar", 2027)
+    slug = plan.organisation.slug
+    action = plan.items.filter(depth=4).order_by("path").first()
+    portal = reverse("portal:plan", kwargs={"org": slug, "pk": plan.pk})
+    return [
+        reverse("plans:plan_tree", kwargs={"org": slug, "pk": plan.pk}),
+        reverse("portal:item", kwargs={"org": slug, "pk": action.pk}),
+        portal,
+        portal + "?q=fietspaden",
+        reverse("followup:round", kwargs={"org": slug, "pk": second.pk}),
+    ]
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_pages_take_the_same_queries_for_small_and_large_plans(db, client):
+    measured = []
+    for actions in (5, 120):
+        plan = make_plan_with_actions(actions)
+        coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+        client.force_login(coordinator.user)
+        urls = _pages_of(plan, client, coordinator)
+        client.get(urls[0])  # the session's first request may refresh it
+        cold = [_count(client, url) for url in urls]
+        warm = [_count(client, url) for url in urls]
+        measured.append((cold, warm))
+    assert measured[0] == measured[1]
+
+
+def test_the_round_page_compares_fingerprints_not_texts(db, client):
+    plan = make_plan_with_actions(20)
+    coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    urls = _pages_of(plan, client, coordinator)
+    second = plan.rounds.get(name="Najaar")
+    changed = second.updates.order_by("item__path")[:5]
+    for update in changed:
+        update.narrative = "<p>Iets <i>anders</i>.</p>"
+        update.save()
+    assert ProgressUpdate.objects.get(pk=changed[0].pk).narrative_fingerprint == (
+        narrative_fingerprint("<p>Iets anders.</p>")
+    )
+    stripped = AssertionError("the texts were stripped of their tags")
+    with mock.patch("koers.followup.services.words", side_effect=stripped, create=True):
+        response = client.get(urls[-1])
+    assert response.context["stale_count"] == second.updates.count() - 5
+
+
+def test_the_public_plan_keeps_no_row_the_public_may_not_see(world):
+    item_services.update_item(world["goal"], {"is_public": False}, actor=SYSTEM)
+    public = portal_cache.public_plan(Plan.objects.get(pk=world["plan"].pk))
+    assert [row.item.code for row in public.rows] == ["G2"]
