@@ -279,9 +279,13 @@ class Queue:
             "status": status,
             "traceback": traceback,
             "exception": exception,
-            "worker_ids": _json(worker_ids),
-            "return_value": _json(value),
+            "worker_ids": self._json(worker_ids),
+            "return_value": self._json(value),
         }
+
+    def _json(self, value):
+        """PostgreSQL gives JSON columns decoded, SQLite as text."""
+        return value if self.postgres or value is None else json.loads(value)
 
     def wait_until(self, condition, what: str, seconds: float = 180) -> None:
         deadline = time.monotonic() + seconds
@@ -305,11 +309,6 @@ def queue(tmp_path):
         yield queue
     finally:
         queue.stop_all()
-
-
-def _json(value):
-    """SQLite gives JSON columns as text, PostgreSQL decoded."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 def _runs(log: Path) -> int:

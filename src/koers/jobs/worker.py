@@ -9,6 +9,8 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
 
 from koers.jobs import services
 
@@ -65,8 +67,10 @@ class KoersWorker(Worker):
 
 
 def run_queued_tasks(backend_name: str = "default") -> int:
-    """Run every task waiting in the queue, in this process and thread, then return how
-    many ran (tests; ``koers worker --batch`` is the same from the command line)."""
+    """Run every task waiting in the queue, one after the other, in this process and
+    thread, and return how many ran. For tests: unlike ``koers worker --batch`` it leaves
+    the database connection alone (a test runs inside a transaction) and sets no signals.
+    """
     worker = KoersWorker(
         queue_names=["*"],
         interval=0,
@@ -78,5 +82,12 @@ def run_queued_tasks(backend_name: str = "default") -> int:
         excluded_queue_names=[],
         heartbeat=False,
     )
-    worker.run()
-    return worker._run_tasks
+    services.recover_interrupted_tasks()
+    ready = DBTaskResult.objects.ready().filter(backend_name=backend_name)
+    while True:
+        with exclusive_transaction(ready.db):
+            task_result = ready.get_locked()
+            if task_result is None:
+                return worker._run_tasks
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
