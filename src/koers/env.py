@@ -44,3 +44,24 @@ def env_list(name: str, default: list[str]) -> list[str]:
 def data_dir() -> Path:
     """Where the SQLite database and uploaded files live (not created here)."""
     return Path(env_str("DATA_DIR", str(Path.cwd() / "var"))).resolve()
+
+
+def proxy_ssl_header(parts: list[str]) -> tuple[str, str] | None:
+    """``KOERS_PROXY_SSL_HEADER``: header and value that mark a request as HTTPS.
+
+    ``HTTP_X_FORWARDED_PROTO,https`` (Django's form) or ``X-Forwarded-Proto,https``;
+    empty: no such header is trusted.
+    """
+    if not parts:
+        return None
+    if len(parts) != 2:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "KOERS_PROXY_SSL_HEADER needs a header and a value, e.g. X-Forwarded-Proto,https"
+        )
+    header, value = parts
+    header = header.upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header
+    return header, value

@@ -9,15 +9,19 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from csp.constants import NONCE, NONE, SELF
+
 from koers.cache_config import cache_settings
-from koers.env import data_dir, env_bool, env_int, env_list, env_str
+from koers.env import data_dir, env_bool, env_int, env_list, env_str, proxy_ssl_header
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 
 DEBUG = env_bool("DEBUG", False)
-# The fallback key only suits a laptop demo; production must set KOERS_SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "koers-insecure-demo-key-change-me-in-production")
+# The fallback key only suits a laptop demo; production must set KOERS_SECRET_KEY. With
+# debug off, every command but `koers demo` refuses to run with it (koers/operations/checks.py).
+KOERS_DEMO_SECRET_KEY = "koers-insecure-demo-key-change-me-in-production"
+SECRET_KEY = env_str("SECRET_KEY", KOERS_DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -49,10 +53,12 @@ INSTALLED_APPS = [
     "koers.api",
     "koers.demo",
     "koers.jobs",
+    "koers.operations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koers.accounts.middleware.ChosenLanguageMiddleware",
@@ -201,6 +207,31 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "koers@localhost")
+SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS (docs/deployment.md): HSTS, redirecting plain HTTP, and the header through which a
+# reverse proxy tells Koers that the request came in over HTTPS.
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env_list("PROXY_SSL_HEADER", []))
+# Preloading is the domain owner's own step (hstspreload.org); KOERS_HSTS_PRELOAD opts in.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# Content-Security-Policy: only Koers's own scripts, styles, images and forms. The nonce
+# admits the one <style> element the rich-text editor (Trix) inserts; no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],  # the editor's toolbar icons are data: images
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+    }
+}
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -269,6 +300,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOGGING = {
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

@@ -4,9 +4,11 @@ from django.views.i18n import JavaScriptCatalog
 
 from koers.accounts.security_views import SignInView
 from koers.accounts.views import index
+from koers.operations.views import health
 
 urlpatterns = [
     path("", index, name="index"),
+    path("health/", health, name="health"),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("koers.accounts.signin_urls")),

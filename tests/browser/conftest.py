@@ -42,11 +42,23 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A fresh page; the test fails when the page reports a Content-Security-Policy violation."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-BE")
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
 
 
 @pytest.fixture

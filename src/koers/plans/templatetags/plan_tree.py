@@ -39,7 +39,7 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
                 else '<div class="leaf">'
             )
             + '<div class="tree-row">'
-            f'<span class="title" style="--level: {row.level}">'
+            f'<span class="title l-{min(row.level, 12)}">'
             f'<span class="code">{escape(item.code)}</span> '
             f'<a href="{base}{item.pk}/">{escape(item.title)}</a>'
             + (regular if item.policy == "regular" else "")
@@ -47,14 +47,14 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
             + escape(item.owner_name)
             + "</span><span>"
             + (
-                f'<span class="badge" style="background: {escape(status.colour)}">'
+                f'<span class="badge" data-colour="{escape(status.colour)}">'
                 f"{escape(status.name)}</span>"
                 if status
                 else ""
             )
             + "</span><span>"
             + (
-                f'<span class="progress" aria-hidden="true"><span style="width: {progress}%">'
+                f'<span class="progress" aria-hidden="true"><span class="pct-{progress}">'
                 f"</span></span> {progress}&nbsp;%"
                 if progress is not None
                 else ""
