@@ -23,7 +23,6 @@ from koers.accounts.invitations import invitation_tokens, invite_again
 from koers.accounts.models import Membership
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.accounts.security_forms import AppCodeForm, CodeForm, ResetForm, TwoFactorPolicyForm
-from koers.accounts.signin import mark_active
 
 PENDING = "koers_pending_login"
 # Seconds between a right password and the code before the password must be typed again.
@@ -48,7 +47,6 @@ class SignInView(auth_views.LoginView):
             }
             return redirect("two_factor_code")
         auth_login(self.request, user)
-        mark_active(self.request)
         return redirect(self.get_success_url())
 
 
@@ -98,7 +96,6 @@ def code_step(request):
             if pending is not None:
                 request.session.pop(PENDING, None)
                 auth_login(request, user, backend=pending["backend"])
-                mark_active(request)
             otp_login(request, device)
             if two_factor.recovery_codes_left(user) <= 2:
                 messages.warning(

@@ -137,13 +137,21 @@ def lockout_response(request, original_response=None, credentials=None):
 # -- idle sessions ---------------------------------------------------------------------
 
 LAST_SEEN = "koers_last_seen"
-# The moment of the last request is written at most this often (seconds), not on every one.
-LAST_SEEN_PRECISION = 60
+
+
+def _note_every() -> float:
+    """Seconds between two notes of activity in the session (a note is a session write):
+    a twelfth of the idle time, at most five minutes."""
+    return min(300.0, settings.KOERS_SESSION_IDLE_MINUTES * 60 / 12)
 
 
 class IdleSessionMiddleware:
     """Ends a logged-in session unused for KOERS_SESSION_IDLE_MINUTES; the request that
-    finds it expired continues as anonymous (a page sends to the login, the API says 403)."""
+    finds it expired continues as anonymous (a page sends to the login, the API says 403).
+
+    Activity is noted in the session at most every :func:`_note_every` seconds, not on
+    every request, so a session may end up to that much before the full idle time.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -159,14 +167,15 @@ class IdleSessionMiddleware:
                     _("You were logged out after %(minutes)s minutes without activity.")
                     % {"minutes": settings.KOERS_SESSION_IDLE_MINUTES},
                 )
-            elif last is None or now - last >= LAST_SEEN_PRECISION:
+            elif last is None or now - last >= _note_every():
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
 
 
-def mark_active(request) -> None:
-    """Start counting idle time from now (called at login)."""
-    request.session[LAST_SEEN] = time.time()
+def mark_active_at_login(sender, request, user, **kwargs) -> None:
+    """Idle time counts from the login (every way of logging in sends this signal)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = time.time()
 
 
 # -- the second factor an organisation requires ------------------------------------------
