@@ -430,7 +430,7 @@ class Hostile:
 
 
 NO_RATIO = {"max_compression_ratio": 10**9}
-EXTENSIONS = ("txt", "md", "html", "htm", "docx", "pdf", "xlsx", "csv")
+EXTENSIONS = ("txt", "text", "md", "markdown", "html", "htm", "docx", "pdf", "xlsx", "csv")
 
 CATALOGUE = [
     Hostile("docx zip bomb (2 GB of zeros)", "bom.docx", docx_bomb, "too_large_unpacked"),
@@ -483,6 +483,8 @@ CATALOGUE = [
     Hostile("zip of 100,000 entries as .docx", "veel.docx", zip_entries, "too_many_entries"),
     Hostile("zip of 100,000 entries as .xlsx", "veel.xlsx", zip_entries, "too_many_entries"),
     Hostile("pdf of 5,000 pages", "dik.pdf", pdf_pages, "too_many_pages"),
+    # pypdf stops a stream at its own limit (75 MB): the page has no text, the file is read.
+    Hostile("pdf content stream of 1 GB", "stroom.pdf", pdf_stream_bomb, None),
     Hostile(
         "pdf of 1 page claiming 1,000,000",
         "claim.pdf",

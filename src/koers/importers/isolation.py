@@ -97,6 +97,9 @@ def run_isolated(function, args, kwargs, *, limits: ImportLimits, progress=None,
     os.close(write_end)
     try:
         message, status, usage = _wait(pid, read_end, started + limits.max_seconds, progress)
+    except BaseException:  # interrupted here (Ctrl+C, a failing progress bar): end the child
+        _kill(pid)
+        raise
     finally:
         os.close(read_end)
     if stats is not None:
@@ -108,10 +111,11 @@ def run_isolated(function, args, kwargs, *, limits: ImportLimits, progress=None,
             virtual_mb=virtual,
         )
     if message is None:
-        if status is None:
+        killed_by = os.WTERMSIG(status) if status is not None and os.WIFSIGNALED(status) else None
+        if status is None or killed_by == signal.SIGXCPU:
             raise limit_error("too_slow", limit=limits.max_seconds)
-        if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU:
-            raise limit_error("too_slow", limit=limits.max_seconds)
+        if killed_by in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            raise limit_error("interrupted")  # stopped from outside, not by the document
         # Killed by the kernel, or a library that aborted on a failed allocation.
         raise limit_error("too_much_memory", limit=limits.max_memory_mb)
     kind = message[0]
@@ -122,6 +126,14 @@ def run_isolated(function, args, kwargs, *, limits: ImportLimits, progress=None,
     if kind == "memory":
         raise limit_error("too_much_memory", limit=limits.max_memory_mb)
     raise DocumentError("unreadable", FAILED)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
 
 
 def _wait(pid: int, fd: int, deadline: float, progress):
@@ -165,6 +177,9 @@ def _child(fd: int, function, args, kwargs, limits: ImportLimits, report: bool):
             payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
             out.write(HEADER.pack(len(payload)) + payload)
 
+        # The parent's handlers (a server's, a worker's) are not the child's: a signal ends it.
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signal.SIG_DFL)
         _limit_resources(limits)
         if report:
             kwargs = {**kwargs, "progress": lambda done, total: send(("progress", done, total))}

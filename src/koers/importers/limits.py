@@ -14,6 +14,7 @@ from the ``KOERS_IMPORT_*`` settings.
 """
 
 import io
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, replace
@@ -78,6 +79,7 @@ MESSAGES = {
     "too_many_items": "The document gives %(value)s items; the limit is %(limit)s.",
     "too_slow": "Reading the file took longer than %(limit)s seconds; it was stopped.",
     "too_much_memory": "Reading the file needed more than %(limit)s MB of memory; it was stopped.",
+    "interrupted": "Reading the file was interrupted; try again.",
 }
 
 
@@ -113,6 +115,7 @@ def check_package(data: bytes, fmt: str, limits: ImportLimits) -> None:
     text length, paragraphs (docx) and rows, columns and cells (xlsx). Nothing
     is kept; a file that is not a zip is left to the reader to refuse.
     """
+    check("too_many_entries", stated_entries(data), limits.max_zip_entries)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -158,6 +161,21 @@ def check_package(data: bytes, fmt: str, limits: ImportLimits) -> None:
             raise _broken(fmt) from error
         except NotImplementedError as error:  # a compression method zipfile cannot unpack
             raise _broken(fmt) from error
+
+
+def stated_entries(data: bytes) -> int:
+    """The number of members a zip's end record states (zip64 too), read before the
+    directory itself is parsed, which for 100,000 members takes seconds; 0 if not found."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end < 0 or len(data) < end + 22:
+        return 0
+    count = struct.unpack_from("<H", data, end + 10)[0]
+    locator = end - 20
+    if count == 0xFFFF and locator >= 0 and data[locator : locator + 4] == b"PK\x06\x07":
+        record = struct.unpack_from("<Q", data, locator + 8)[0]
+        if data[record : record + 4] == b"PK\x06\x06" and len(data) >= record + 40:
+            count = struct.unpack_from("<Q", data, record + 32)[0]
+    return count
 
 
 PARAGRAPH_STARTS = (b"<w:p>", b"<w:p ", b"<w:p/")

@@ -84,6 +84,7 @@ MESSAGES = (
     gettext_noop("The document gives %(value)s items; the limit is %(limit)s."),
     gettext_noop("Reading the file took longer than %(limit)s seconds; it was stopped."),
     gettext_noop("Reading the file needed more than %(limit)s MB of memory; it was stopped."),
+    gettext_noop("Reading the file was interrupted; try again."),
 )
 
 

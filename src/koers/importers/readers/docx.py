@@ -32,6 +32,8 @@ def read_docx(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
     try:
         document = docx.Document(io.BytesIO(data))
         styles = {style.style_id: style.name or "" for style in document.styles}
+    except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+        raise
     except Exception as error:  # zipfile, lxml and python-docx raise many kinds on broken files
         raise DocumentError(
             "broken_docx", "The Word document is damaged and cannot be read."

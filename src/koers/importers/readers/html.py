@@ -74,6 +74,8 @@ def read_html(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         try:
             soup = BeautifulSoup(text, "html.parser")
+        except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+            raise
         except Exception as error:  # html.parser gives up on very broken markup
             raise DocumentError(
                 "broken_html", "The HTML cannot be read: %(error)s", error=str(error)

@@ -29,6 +29,8 @@ def read_pdf(data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS) 
         if reader.is_encrypted:
             try:
                 opened = reader.decrypt("")
+            except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+                raise
             except Exception:
                 opened = 0
             if not opened:
@@ -45,12 +47,16 @@ def read_pdf(data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS) 
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         raise DocumentError("broken_pdf", "The PDF is damaged and cannot be read.") from error
+    except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+        raise
     except Exception as error:
         raise DocumentError("broken_pdf", "The PDF is damaged and cannot be read.") from error
     per_page: list[list[Line]] = []
     for number in range(count):
         try:
             text = pages[number].extract_text() or ""
+        except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+            raise
         except Exception:  # one bad page must not lose the others
             text = ""
         per_page.append(lines_from_text(text, page=number + 1))
@@ -63,6 +69,8 @@ def _stated_pages(reader) -> int:
     """The page count the document states (/Count of its page tree), 0 when absent."""
     try:
         count = reader.trailer["/Root"]["/Pages"]["/Count"]
+    except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+        raise
     except Exception:
         return 0
     return count if isinstance(count, int) else 0

@@ -81,6 +81,8 @@ def read_xlsx(data: bytes, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
         raise DocumentError(
             "broken_xlsx", "The Excel file is damaged and cannot be read."
         ) from error
+    except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+        raise
     except Exception as error:
         raise DocumentError(
             "broken_xlsx", "The Excel file is damaged and cannot be read."
