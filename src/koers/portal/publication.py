@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from types import SimpleNamespace
 
 import fastjsonschema
 from django.db.models import Sum
@@ -32,6 +33,7 @@ from snowballstemmer import stemmer
 
 from koers.accounts.models import Organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
 from koers.portal.models import PublishedItem, PublishedSnapshot
@@ -110,9 +112,21 @@ class PublishedEntry:
     """What the portal shows of one item, from the snapshot."""
 
     figures: Figures
-    milestones: list[PublicMilestone]
+    milestone_data: list[dict]  # as stored; ``milestones`` reads them
     text: str  # the published progress text (sanitised HTML), or ""
     round_name: str  # the round of that text
+
+    @property
+    def milestones(self) -> list[PublicMilestone]:
+        return [
+            PublicMilestone(
+                m["title"],
+                m["planned"],
+                m["done"],
+                date.fromisoformat(m["done_on"]) if m["done_on"] else None,
+            )
+            for m in self.milestone_data
+        ]
 
 
 @dataclass
@@ -153,32 +167,29 @@ def read_publication(plan: Plan) -> Publication:
     return Publication(snapshot, entries)
 
 
+NO_MONEY = MoneyByYear()  # shared by items without budget lines; only ever read
+
+
 def _entry(plan, figures: dict, text: str, round_name: str, statuses: dict) -> PublishedEntry:
     status = figures["status"]
     if status is not None and status["id"] not in statuses:
         statuses[status["id"]] = PlanStatus(plan_id=plan.pk, **status)
-    money = MoneyByYear()
-    for direction, target in (("expense", money.expense), ("receipt", money.receipt)):
-        for year, amounts in figures["money"].get(direction, {}).items():
-            target[int(year)] = Money(*(Decimal(amount) for amount in amounts))
-    milestones = [
-        PublicMilestone(
-            m["title"],
-            m["planned"],
-            m["done"],
-            date.fromisoformat(m["done_on"]) if m["done_on"] else None,
-        )
-        for m in figures["milestones"]
-    ]
+    money = NO_MONEY
+    if any(figures["money"].values()):
+        money = MoneyByYear()
+        for direction, target in (("expense", money.expense), ("receipt", money.receipt)):
+            for year, amounts in figures["money"].get(direction, {}).items():
+                target[int(year)] = Money(*(Decimal(amount) for amount in amounts))
+    milestones = figures["milestones"]
     return PublishedEntry(
         figures=Figures(
             status=statuses[status["id"]] if status is not None else None,
             progress=figures["percent"],
             money=money,
-            milestones_done=sum(1 for m in milestones if m.done),
+            milestones_done=sum(1 for m in milestones if m["done"]),
             milestones_total=len(milestones),
         ),
-        milestones=milestones,
+        milestone_data=milestones,
         text=text,
         round_name=round_name,
     )
@@ -281,12 +292,13 @@ def snapshot_figures(plan: Plan) -> dict[int, tuple[dict, str, str]]:
             "item_id", "title", "planned_start", "planned_end", "planned_text", "done", "done_on"
         )
     )
+    shown = Milestone.planned_display.fget  # reads only these three attributes
     for item_id, title, start, end, text, done, done_on in rows:
-        planned = Milestone(planned_start=start, planned_end=end, planned_text=text)
+        planned = SimpleNamespace(planned_start=start, planned_end=end, planned_text=text)
         milestones[item_id].append(
             {
                 "title": title,
-                "planned": planned.planned_display,
+                "planned": shown(planned),
                 "done": done,
                 "done_on": done_on.isoformat() if done and done_on else None,
             }
@@ -332,17 +344,21 @@ def take_snapshot(plan: Plan, round_: ReportingRound | None = None, user=None) -
         taken_at=timezone.now(),
         taken_by=user,
     )
-    PublishedItem.objects.bulk_create(
-        PublishedItem(
-            snapshot=snapshot,
-            item_id=item_id,
-            figures=figures,
-            progress_text=text,
-            progress_round=round_name,
-        )
-        for item_id, (figures, text, round_name) in snapshot_figures(plan).items()
-    )
+    store_items(PublishedItem, snapshot.pk, snapshot_figures(plan))
     return snapshot
+
+
+ITEM_FIELDS = ("snapshot", "item", "figures", "progress_text", "progress_round")
+
+
+def store_items(model, snapshot_id: int, figures: dict[int, tuple[dict, str, str]]) -> None:
+    """The snapshot's rows in multi-row INSERTs (``model``: PublishedItem, or a migration's)."""
+    as_json = adapter(model, "figures")
+    rows = [
+        (snapshot_id, item_id, as_json(document), text, round_name)
+        for item_id, (document, text, round_name) in figures.items()
+    ]
+    insert_rows(model, ITEM_FIELDS, rows)
 
 
 # -- search -------------------------------------------------------------------------------
