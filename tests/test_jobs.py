@@ -238,7 +238,7 @@ class Queue:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def start_worker(self, **env: str) -> subprocess.Popen:
+    def start_worker(self, *args: str, **env: str) -> subprocess.Popen:
         log = open(self.tmp / f"worker-{len(self.workers)}.log", "w")  # noqa: SIM115
         worker = subprocess.Popen(
             [
@@ -249,6 +249,7 @@ class Queue:
                 "--interval=0.1",
                 "--no-startup-delay",
                 "--verbosity=2",
+                *args,
             ],
             env={**self.env, **env},
             cwd=self.tmp,
@@ -259,21 +260,22 @@ class Queue:
         self.workers.append(worker)
         return worker
 
+    def query(self, sql: str, *params) -> list[tuple]:
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(**self.postgres) as connection:
+                return connection.execute(sql, params).fetchall()
+        with sqlite3.connect(self.tmp / "data" / "koers.sqlite3", timeout=30) as connection:
+            return connection.execute(sql.replace("%s", "?"), params).fetchall()
+
     def row(self, task_id: str) -> dict:
         query = (
             "SELECT status, traceback, exception_class_path, worker_ids, return_value "
             "FROM django_tasks_database_dbtaskresult WHERE id = %s"
         )
-        if self.postgres:
-            import psycopg
-
-            with psycopg.connect(**self.postgres) as connection:
-                found = connection.execute(query, (task_id,)).fetchone()
-        else:
-            with sqlite3.connect(self.tmp / "data" / "koers.sqlite3", timeout=30) as connection:
-                found = connection.execute(
-                    query.replace("%s", "?"), (uuid.UUID(task_id).hex,)
-                ).fetchone()
+        key = task_id if self.postgres else uuid.UUID(task_id).hex
+        (found,) = self.query(query, key)
         status, traceback, exception, worker_ids, value = found
         return {
             "status": status,
@@ -364,3 +366,28 @@ def test_a_worker_killed_with_kill_9_leaves_no_task_running(queue, tmp_path):
         "from django_tasks_db.models import DBTaskResult\n"
         "print(Worker.objects.count(), DBTaskResult.objects.filter(status='RUNNING').count())"
     ).split() == ["2", "0"]  # A's and B's rows stay until forgotten; nothing runs
+
+
+def test_koers_worker_runs_several_processes_and_replaces_one_that_was_killed(queue):
+    queue.django(
+        "from django.core.management import call_command\n"
+        "call_command('migrate', 'django_tasks_database', verbosity=0)\n"
+        "call_command('migrate', 'jobs', verbosity=0)\n"
+    )
+
+    def worker_pids() -> set[int]:
+        return {pid for (pid,) in queue.query("SELECT pid FROM jobs_worker")}
+
+    supervisor = queue.start_worker("--processes=2")
+    queue.wait_until(lambda: len(worker_pids()) == 2, "two worker processes beat")
+    killed, kept = sorted(worker_pids())
+    os.kill(killed, signal.SIGKILL)
+    queue.wait_until(lambda: len(worker_pids()) == 3, "a new worker process replaces it")
+    (new,) = worker_pids() - {killed, kept}
+
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=120) == 0
+    assert worker_pids() == {killed}  # the others stopped in order and removed their rows
+    for pid in (kept, new):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
