@@ -1,9 +1,12 @@
 """Test set-up. ``KOERS_TEST_POSTGRES=1`` runs the suite on a throwaway PostgreSQL server."""
 
 import contextlib
+import datetime
 import os
+import zoneinfo
 
 import pytest
+import time_machine
 from django.conf import settings
 
 from tests import pg_cluster
@@ -25,6 +28,26 @@ if os.environ.get("KOERS_TEST_POSTGRES") == "1":
 # Playwright's sync API runs an event loop in the test thread; Django must allow
 # its synchronous ORM calls there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Every test runs on the same day, whatever the calendar says (the clock still ticks, so
+# durations and time-outs behave). A test that shares its database with other processes
+# (transactional tests: live servers, workers, subprocesses) keeps the real clock, since
+# those processes do; so does a test marked ``real_clock``.
+FROZEN_NOW = datetime.datetime(2026, 10, 15, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Brussels"))
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request):
+    shared = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        shared = True
+    if shared or request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
