@@ -391,3 +391,61 @@ def test_koers_worker_runs_several_processes_and_replaces_one_that_was_killed(qu
     for pid in (kept, new):
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (a zombie waiting for its new parent counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_koers_serve_starts_a_worker_and_stops_it_with_the_server(queue):
+    def serve() -> subprocess.Popen:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "koers.cli", "serve", f"--addrport=127.0.0.1:{_free_port()}"],
+            env=queue.env,
+            cwd=queue.tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        queue.workers.append(server)
+        return server
+
+    def worker_pids() -> set[int]:
+        try:
+            return {pid for (pid,) in queue.query("SELECT pid FROM jobs_worker")}
+        except Exception:  # the tables are not there before the server's migrate
+            return set()
+
+    def parent_of(pid: int) -> int:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+    # Stopped like Ctrl+C or systemd do: the worker stops with it and removes its row.
+    server = serve()
+    queue.wait_until(lambda: len(worker_pids()) == 1, "the server's worker beats", 300)
+    (worker,) = worker_pids()
+    assert parent_of(worker) == server.pid
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=60)
+    queue.wait_until(lambda: _gone(worker), "the worker stops with the server", 60)
+    assert worker_pids() == set()
+
+    # Killed with kill -9: the worker notices that its server is gone and stops too.
+    server = serve()
+    queue.wait_until(lambda: len(worker_pids()) == 1, "the server's worker beats", 300)
+    (worker,) = worker_pids()
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=60)
+    queue.wait_until(lambda: _gone(worker), "the worker stops without its server", 60)
+    assert worker_pids() == set()
