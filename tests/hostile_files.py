@@ -426,7 +426,8 @@ class Hostile:
     filename: str
     build: Callable[[], bytes]
     code: str | None  # the DocumentError code it must give; None: it must be read
-    limits: dict | None = None  # limits lowered for the test, where that keeps it quick
+    limits: dict | None = None  # limits changed for the test, to reach one check
+    text: str = ""  # for a file that is read: text the PlanDocument must hold
 
 
 NO_RATIO = {"max_compression_ratio": 10**9}
@@ -484,7 +485,7 @@ CATALOGUE = [
     Hostile("zip of 100,000 entries as .xlsx", "veel.xlsx", zip_entries, "too_many_entries"),
     Hostile("pdf of 5,000 pages", "dik.pdf", pdf_pages, "too_many_pages"),
     # pypdf stops a stream at its own limit (75 MB): the page has no text, the file is read.
-    Hostile("pdf content stream of 1 GB", "stroom.pdf", pdf_stream_bomb, None),
+    Hostile("pdf content stream of 1 GB", "stroom.pdf", pdf_stream_bomb, None, text='"items": []'),
     Hostile(
         "pdf of 1 page claiming 1,000,000",
         "claim.pdf",
@@ -500,14 +501,20 @@ CATALOGUE = [
     Hostile("PNG image named .pdf", "foto.pdf", png, "wrong_content"),
     Hostile("PNG image named .csv", "foto.csv", png, "binary"),
     Hostile("PNG image named .txt", "foto.txt", png, "binary"),
-    Hostile("UTF-16 text with BOM", "utf16.txt", utf16_text, None),
+    Hostile("UTF-16 text with BOM", "utf16.txt", utf16_text, None, text="Doelstelling één"),
     Hostile(
-        "UTF-16 csv with BOM", "utf16.csv", lambda: "Code;Titel\nA1;Één\n".encode("utf-16"), None
+        "UTF-16 csv with BOM",
+        "utf16.csv",
+        lambda: "Code;Titel\nA1;Één actie\n".encode("utf-16"),
+        None,
+        text='"Één actie"',
     ),
-    Hostile("latin-1 text", "latin1.txt", latin1_text, None),
-    Hostile("mixed UTF-8 and latin-1 text", "gemengd.txt", mixed_text, None),
-    Hostile("text with a NUL byte", "nul.txt", nul_text, None),
-    Hostile("csv with a NUL byte", "nul.csv", nul_csv, None),
+    Hostile("latin-1 text", "latin1.txt", latin1_text, None, text="Doelstelling één"),
+    Hostile(
+        "mixed UTF-8 and latin-1 text", "gemengd.txt", mixed_text, None, text="Tweede regel: café"
+    ),
+    Hostile("text with a NUL byte", "nul.txt", nul_text, None, text="groene gemeente"),
+    Hostile("csv with a NUL byte", "nul.csv", nul_csv, None, text='"Bomen planten"'),
     Hostile("text with every other byte NUL", "nullen.txt", nul_flood, "binary"),
     *(Hostile(f"empty .{ext}", f"leeg.{ext}", lambda: b"", "empty") for ext in EXTENSIONS),
 ]
