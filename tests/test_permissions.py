@@ -73,6 +73,7 @@ PAGES = {
     "accounts:member_invite": ("membership", POST_ONLY),
     "followup:rounds": ("plan", VIEW),
     "followup:round": ("round", VIEW),
+    "followup:round_edit": ("round", MANAGE),
     "followup:inbox": (None, VIEW),
     "followup:update": ("update", UNSEEN_BY_READERS),
     "followup:autosave": ("update", POST_ONLY),

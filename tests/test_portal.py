@@ -13,6 +13,7 @@ from koers.accounts.actor import Actor
 from koers.followup import services as followup
 from koers.plans.models import PlanItem
 from koers.plans.services.items import create_item, update_item
+from tests.form_data import version_of
 
 SECRET_ITEM = "Geheim project zwembad Noord"
 SECRET_CHILD = "Onderdeel onder een geheim project"
@@ -160,6 +161,7 @@ def test_the_organisation_sets_name_colour_and_logo(demo, login, client):
             "name": "Gemeente Voorbeeld-aan-Zee",
             "colour": "#00553a",
             "logo_file": SimpleUploadedFile("l.png", png),
+            **version_of(demo.voorbeeld),
         },
     )
     assert response.status_code == 302

@@ -6,6 +6,7 @@ from django.utils import translation
 
 from koers.plans.document.export import export_plan
 from koers.plans.models import DeletedSubtree, Plan, PlanItem
+from tests.form_data import version_of
 
 
 def plan_url(demo, name="plan_tree", org="voorbeeld", plan=None):
@@ -77,13 +78,14 @@ def test_a_form_error_keeps_what_the_user_typed(demo, login):
             "start_year": "2028",
             "end_year": "2027",
             "weight": "1",
+            **version_of(item),
         },
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Mijn nieuwe titel die ik niet wil verliezen" in page
     assert "BD1-01-02" in page
-    assert "already used" in page or "al gebruikt" in page
+    assert "De code BD1-01-02 wordt al gebruikt in dit plan." in page
     item.refresh_from_db()
     assert item.title != "Mijn nieuwe titel die ik niet wil verliezen"
 
@@ -100,6 +102,7 @@ def test_scripts_in_descriptions_never_reach_the_page(demo, login):
             "weight": "1",
             "description": '<p>Veilig</p><script>document.title="gehackt"</script>'
             '<img src=x onerror="alert(1)">',
+            **version_of(item),
         },
     )
     page = client.get(item_url(item)).content.decode()
@@ -126,7 +129,8 @@ def test_delete_asks_first_and_can_be_undone(demo, login):
     goal = demo.item("BD2")
     count = PlanItem.objects.filter(plan=demo.plan).count()
     confirm = client.get(item_url(goal, "item_delete")).content.decode()
-    assert "underlying" in confirm or "onderliggende" in confirm
+    below = PlanItem.objects.filter(plan=demo.plan, path__startswith=goal.path).count() - 1
+    assert f"Hierdoor worden ook {below} onderliggende onderdelen verwijderd." in confirm
     assert PlanItem.objects.filter(plan=demo.plan).count() == count
     response = client.post(item_url(goal, "item_delete"), follow=True)
     page = response.content.decode()
@@ -145,7 +149,7 @@ def test_milestone_can_be_ticked_off_with_htmx(demo, login):
     client = login("coordinator@voorbeeld.be")
     response = client.post(
         reverse("plans:milestone_toggle", kwargs={"org": "voorbeeld", "pk": milestone.pk}),
-        {"done": "1"},
+        {"done": "1", **version_of(milestone)},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -201,6 +205,7 @@ def test_custom_labels_and_statuses_show_up_everywhere(demo, login):
             "is_published": "on",
             "level_labels_text": "Ambitie\nWerf\nProject",
             "section_cost": "Wat kost dit?",
+            **version_of(plan),
         },
     )
     assert response.status_code == 302
@@ -222,6 +227,7 @@ def test_custom_labels_and_statuses_show_up_everywhere(demo, login):
                 f"{prefix}-colour": status.colour,
                 f"{prefix}-default_percent": status.default_percent or "",
                 f"{prefix}-position": status.position,
+                f"{prefix}-version": status.version,
             }
         )
         if status.counts_in_progress:
@@ -254,6 +260,7 @@ def test_status_keys_stay_unique_without_errors_pages(demo, login):
                 f"{prefix}-key": status.key,
                 f"{prefix}-colour": status.colour,
                 f"{prefix}-position": status.position,
+                f"{prefix}-version": status.version,
             }
         )
     # the empty "add a status" row, as the browser sends it
@@ -262,6 +269,8 @@ def test_status_keys_stay_unique_without_errors_pages(demo, login):
     first, second = statuses[0], statuses[1]
     data[f"s{first.pk}-key"], data[f"s{second.pk}-key"] = second.key, first.key
     assert client.post(plan_url(demo, "plan_statuses"), data).status_code == 302
+    for status in statuses:  # the page shows the new versions
+        data[f"s{status.pk}-version"] = status.version + 1
     # a new status with a taken key is a form error, not a crash
     data.update(
         {"new-name": "dubbel", "new-key": first.key, "new-colour": "#000000", "new-position": "1"}
@@ -298,6 +307,7 @@ def test_odd_input_gets_an_answer_not_a_crash(demo, login):
             "weight": "-5",
             "start_year": "99999",
             "progress": "500",
+            **version_of(item),
         },
     )
     assert response.status_code == 200
@@ -346,6 +356,7 @@ def test_sdg_links_are_chosen_in_the_item_form(demo, login):
             "weight": "1",
             "sdg_goals": [goal.pk],
             "sdg_targets": [target.pk],
+            **version_of(item),
         },
     )
     assert response.status_code == 302

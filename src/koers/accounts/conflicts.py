@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.html import escape
@@ -53,11 +55,24 @@ def compare(yours: forms.BaseForm, stored: forms.BaseForm, title: str = "") -> C
             Row(
                 label=str(form_field.label or name),
                 stored=show(form_field, before),
-                yours=show(form_field, typed),
+                yours=show(form_field, _typed(form_field, typed)),
                 differs=form_field.has_changed(before, typed),
             )
         )
     return comparison
+
+
+def _typed(form_field: forms.Field, value):
+    """A typed value as the field reads it ('1.250,5' → 1250.50), to show it the way the
+    stored one is shown; as typed when it does not read."""
+    if isinstance(form_field, forms.FileField):
+        return value
+    try:  # choices stay keys (not coerced), to be looked up among the choices
+        read = form_field.to_python if isinstance(form_field, forms.ChoiceField) else None
+        cleaned = read(value) if read else form_field.clean(value)
+    except ValidationError:
+        return value
+    return list(cleaned) if isinstance(cleaned, QuerySet) else cleaned
 
 
 def show(form_field: forms.Field, value) -> str:
