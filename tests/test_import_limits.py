@@ -259,3 +259,21 @@ def test_a_document_refused_in_the_background_shows_why_and_keeps_nothing(
     )
     assert not DocumentImport.objects.exists()
     assert Plan.objects.count() == plans_before
+
+
+def test_an_oversized_file_gets_the_same_answer_on_the_web_and_the_command(
+    demo, login, settings, tmp_path
+):
+    settings.KOERS_IMPORT_MAX_BYTES = 100_000
+    reason = "Het bestand is 0,3 MB; het maximum is 0,1 MB."
+    response = _upload(login("coordinator@voorbeeld.be"), "groot.txt", b"x" * 300_000)
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    path = tmp_path / "groot.txt"
+    path.write_bytes(b"x" * 300_000)
+    with pytest.raises(CommandError) as raised:
+        call_command("import_plan", str(path), "--organisation", "voorbeeld")
+    assert (
+        str(raised.value) == f"{path} kan niet geïmporteerd worden: {reason} Er is niets gewijzigd."
+    )
+    assert not DocumentImport.objects.exists()

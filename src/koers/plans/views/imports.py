@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, get_for_organisation, member_view
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS
 from koers.importers import DocumentError
+from koers.importers.limits import limit_error, megabytes
 from koers.jobs.services import uses_workers, worker_running
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, parse
@@ -55,12 +56,12 @@ def plan_import(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.KOERS_IMPORT_MAX_BYTES:
-            form.add_error(
-                "file",
-                _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.KOERS_IMPORT_MAX_BYTES // (1024 * 1024)},
+        if upload.size > settings.KOERS_IMPORT_MAX_BYTES:  # refused before it is read
+            limit = settings.KOERS_IMPORT_MAX_BYTES
+            too_large = limit_error(
+                "too_large", size=megabytes(upload.size), limit=megabytes(limit)
             )
+            form.add_error("file", error_text(too_large))
         elif upload.name.lower().endswith(".json"):
             return _import_plan_document(request, upload, form)
         else:
