@@ -1,13 +1,18 @@
 """Benchmark: PlanDocument import/export and the plan tree pages for plans of N actions.
 
-Run: .venv/bin/python bench/plan_tree.py [--sizes 100,1000,10000]
-Uses its own throwaway SQLite database in a temporary directory.
+Run: .venv/bin/python bench/plan_tree.py [--sizes 100,1000,10000] [--no-http | --only-http]
+     [--http ARGUMENTS OF bench/http_load.py]
+Uses its own throwaway SQLite database in a temporary directory. Then (unless --no-http)
+runs ``bench/http_load.py --pages member``: the tree and round review pages served by
+gunicorn under 50 concurrent clients beside a hello-world view.
 """
 
 import argparse
 import os
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -97,5 +102,20 @@ def main() -> None:
         shutil.rmtree(DATA_DIR)
 
 
+def under_load(extra: list[str]) -> None:
+    """Throughput under concurrency beside hello-world, in a gunicorn of its own
+    (bench/http_load.py; the arguments after ``--http`` go to it)."""
+    script = Path(__file__).with_name("http_load.py")
+    subprocess.run([sys.executable, str(script), "--pages", "member", *extra], check=True)
+
+
 if __name__ == "__main__":
-    main()
+    # [own arguments] [--no-http | --only-http] [--http ARGUMENTS OF http_load.py]
+    extra = sys.argv[sys.argv.index("--http") + 1 :] if "--http" in sys.argv else []
+    own = sys.argv[: sys.argv.index("--http")] if "--http" in sys.argv else sys.argv
+    no_http, only_http = "--no-http" in own, "--only-http" in own
+    sys.argv = [arg for arg in own if arg not in ("--no-http", "--only-http")]
+    if not only_http:
+        main()
+    if not no_http:
+        under_load(extra)

@@ -1,14 +1,19 @@
 """Benchmark: the public portal over a plan of N actions.
 
-Run: .venv/bin/python bench/portal.py [--actions 1000]
+Run: .venv/bin/python bench/portal.py [--actions 1000] [--no-http | --only-http]
+     [--http ARGUMENTS OF bench/http_load.py]
 
 Loads a synthetic plan into a throwaway SQLite database, publishes it, and times the
 plan page, a Dutch search, an item page and the public JSON (median of 5 requests through
-Django's test client, with query counts).
+Django's test client, with query counts). Then (unless --no-http) runs
+``bench/http_load.py --pages portal``: the portal pages served by gunicorn under 50
+concurrent clients beside a hello-world view, for 100, 1,000 and 10,000 actions.
 """
 
 import argparse
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -39,7 +44,7 @@ def main() -> None:
     organisation = Organisation.objects.create(slug="bench", name="Gemeente Bench")
     plan = load_plan_document(synthetic_plan_document(args.actions), organisation).plan
     plan.is_published = True
-    plan.save()
+    plan.save()  # takes the portal's snapshot
     item = plan.items.filter(depth=4).first()
     client = Client()
     print(f"# Portal benchmark: {args.actions} actions, {plan.items.count() - 1} items, SQLite\n")
@@ -55,5 +60,20 @@ def main() -> None:
         print(f"| {name} | {milliseconds:.0f} ms | {queries} |")
 
 
+def under_load(extra: list[str]) -> None:
+    """Throughput under concurrency beside hello-world, in a gunicorn of its own
+    (bench/http_load.py; the arguments after ``--http`` go to it)."""
+    script = Path(__file__).with_name("http_load.py")
+    subprocess.run([sys.executable, str(script), "--pages", "portal", *extra], check=True)
+
+
 if __name__ == "__main__":
-    main()
+    # [own arguments] [--no-http | --only-http] [--http ARGUMENTS OF http_load.py]
+    extra = sys.argv[sys.argv.index("--http") + 1 :] if "--http" in sys.argv else []
+    own = sys.argv[: sys.argv.index("--http")] if "--http" in sys.argv else sys.argv
+    no_http, only_http = "--no-http" in own, "--only-http" in own
+    sys.argv = [arg for arg in own if arg not in ("--no-http", "--only-http")]
+    if not only_http:
+        main()
+    if not no_http:
+        under_load(extra)

@@ -6,6 +6,7 @@ Writes that bypass the model signals (bulk inserts of an import, treebeard's mov
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from koers.accounts.models import Department, Organisation
@@ -52,6 +53,14 @@ def _department(sender, instance, **kwargs):
     _plans_of_organisation(instance.organisation_id)
 
 
+def _user(sender, instance, created=False, **kwargs):
+    """Owners' names show in the (cached) tree."""
+    if not created:
+        plans_changed(
+            PlanItem.objects.filter(owner=instance).values_list("plan_id", flat=True).distinct()
+        )
+
+
 def connect() -> None:
     post_save.connect(_plan_itself, sender=Plan, dispatch_uid="koers-content-plan")
     for model in (PlanItem, PlanStatus):
@@ -69,6 +78,7 @@ def connect() -> None:
     post_save.connect(_organisation, sender=Organisation, dispatch_uid="koers-content-org")
     post_save.connect(_department, sender=Department, dispatch_uid="koers-content-department")
     post_delete.connect(_department, sender=Department, dispatch_uid="koers-content-department")
+    post_save.connect(_user, sender=get_user_model(), dispatch_uid="koers-content-user")
     from koers.followup.models import ProgressUpdate, ReportingRound
 
     post_save.connect(_plan_of_row, sender=ReportingRound, dispatch_uid="koers-content-round")

@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,12 +16,14 @@ from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.conflicts import compare, conflict_page, retry_data, simple_conflict
 from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
+from koers.plans.content import cached
 from koers.plans.document.export import export_plan
 from koers.plans.document.validation import PlanDocumentError
 from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
 from koers.plans.services.rollups import plan_rollups, tree_rows
+from koers.plans.templatetags.plan_tree import tree_rows as render_tree_rows
 from koers.plans.views.common import (
     chosen_year,
     get_deleted,
@@ -108,24 +112,30 @@ def plan_tree(request, pk):
     plan = get_plan(request, pk)
     _require(request, VIEW)
     year = chosen_year(request, plan)
-    # Only the rows shown are read; the roll-ups of the whole plan come from the cache.
-    large = len(plan_rollups(plan)) > settings.KOERS_TREE_EAGER_ROWS
-    # large plan: two levels, deeper ones load when opened
-    rows, count = tree_rows(plan, max_level=2 if large else None)
-    show_expenses(rows, year)
+    count = len(plan_rollups(plan))
+    large = count > settings.KOERS_TREE_EAGER_ROWS  # two levels; deeper ones load when opened
+    item_base = item_link_base(request)
+    branch_query = f"?year={year}" if year else ""
+
+    def rows_html() -> str:
+        # Only the rows shown are read; the roll-ups of the whole plan come from the cache.
+        rows, _count = tree_rows(plan, max_level=2 if large else None)
+        show_expenses(rows, year)
+        return str(render_tree_rows(rows, item_base, branch_query)) if rows else ""
+
+    # The rendered rows too, per budget year and language, until the plan changes.
+    name = f"tree-html:{year}:{get_language()}:{large}:{item_base}"
     return render(
         request,
         "plans/plan_tree.html",
         {
             "plan": plan,
-            "rows": rows,
+            "rows_html": mark_safe(cached(plan, name, rows_html)),  # escaped when rendered
             "count": count,
-            "lazy": len(rows) < count,
-            "branch_query": f"?year={year}" if year else "",
+            "lazy": large,
             "year": year,
             "terminology": plan.terminology,
             "can_manage": can(request.membership, MANAGE_PLANS),
-            "item_base": item_link_base(request),
         },
     )
 
