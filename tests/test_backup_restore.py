@@ -148,8 +148,8 @@ def test_restore_into_a_new_installation_gives_every_table_and_file_back(made):
     assert len(attachment) == 1 and attachment[0].endswith("/werfverslag.txt")
     assert files[attachment[0]] == ATTACHMENT_TEXT.encode()
     rows = sum(len(r) for r in before.values())
-    assert f"{rows} rows in {len(before)} tables, 2 files" in written
-    assert f"{rows} rows in {len(before)} tables, 2 files" in restored
+    assert f"{rows} rijen in {len(before)} tabellen, 2 bestanden" in written
+    assert f"{rows} rijen in {len(before)} tabellen, 2 bestanden" in restored
 
 
 def test_the_manifest_counts_and_checksums_every_member(made):
@@ -176,7 +176,7 @@ def test_restore_refuses_an_installation_in_use_without_yes(made):
     _source, target, archive, _written, _restored = made
     refused = target.koers("restore", str(archive), check=False)
     assert refused.returncode == 1
-    assert "This installation is not empty" in refused.stderr
+    assert "Deze installatie is niet leeg" in refused.stderr
     assert "--yes" in refused.stderr
     before = target.tables()
     target.koers("restore", str(archive), "--yes")
@@ -207,7 +207,7 @@ def test_a_damaged_backup_changes_nothing(made, tmp_path):
     damaged = _tampered(archive, tmp_path / "damaged.tar.gz", flip_report)
     result = fresh.koers("restore", str(damaged), check=False)
     assert result.returncode == 1
-    assert "does not match its checksum" in result.stderr
+    assert "klopt niet met zijn controlegetal" in result.stderr
     assert "opvolgingsrapport.pdf" in result.stderr
     assert fresh.files() == {}
     tables = fresh.tables()
@@ -236,7 +236,7 @@ def test_a_failed_restore_leaves_the_database_and_files_as_they_were(demo, tmp_p
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.count()
-    with pytest.raises(backup.BackupError, match=r"do not match the backup \(auth\.user\)"):
+    with pytest.raises(backup.BackupError, match=r"kloppen niet met de back-up \(auth\.user\)"):
         backup.restore_backup(broken, replace=True)
     assert get_user_model().objects.count() == users == 9
     assert (attachments / "1" / "oud.txt").read_bytes() == b"changed after the backup"
