@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -271,3 +272,12 @@ def test_health_answers_503_when_the_database_does_not(tmp_path):
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503"
     assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_no_organisation_can_take_the_health_address():
+    from django.core.exceptions import ValidationError
+
+    from koers.accounts.models import validate_free_slug
+
+    with pytest.raises(ValidationError):
+        validate_free_slug("health")

@@ -11,7 +11,9 @@ from koers.accounts.locking import version_field
 
 # First path segments Koers uses itself; the public portal of an organisation lives at
 # /<slug>/, so its slug cannot be one of these.
-RESERVED_SLUGS = frozenset({"app", "api", "accounts", "i18n", "jsi18n", "static", "files", "admin"})
+RESERVED_SLUGS = frozenset(
+    {"app", "api", "accounts", "i18n", "jsi18n", "static", "files", "admin", "health"}
+)
 
 
 def validate_free_slug(value: str) -> None:
