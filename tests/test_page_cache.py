@@ -426,6 +426,21 @@ def _count(client, url) -> int:
     return len(queries)
 
 
+ROLL_UP_TABLES = ("plans_budgetline", "plans_milestone", "portal_publisheditem")
+
+
+def test_warm_pages_read_no_figures_of_the_whole_plan(db, client):
+    plan = make_plan_with_actions(30)
+    coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    for url in _pages_of(plan, client, coordinator)[:4]:  # tree, portal item, plan, search
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = [q["sql"] for q in queries if any(t in q["sql"] for t in ROLL_UP_TABLES)]
+        assert read == [], url
+
+
 def test_pages_take_the_same_queries_for_small_and_large_plans(db, client):
     measured = []
     for actions in (5, 120):
