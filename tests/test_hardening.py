@@ -216,14 +216,25 @@ def _get(url: str):
             return error.code, error.headers.get_all("Server")
 
 
-def test_koers_serve_names_no_server_version(tmp_path):
+@pytest.mark.parametrize("server", ["koers serve", "gunicorn"])
+def test_the_server_header_names_no_software_version(tmp_path, server):
     port = _free_port()
-    server = subprocess.Popen(
-        [KOERS, "serve", "--addrport", f"127.0.0.1:{port}"],
-        env=_environment(tmp_path, KOERS_SECRET_KEY=STRONG_KEY, KOERS_DEBUG="false"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    command = {
+        "koers serve": [KOERS, "serve", "--addrport", f"127.0.0.1:{port}"],
+        "gunicorn": [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            "python:koers.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "koers.wsgi:application",
+        ],
+    }[server]
+    env = _environment(tmp_path, KOERS_SECRET_KEY=STRONG_KEY, KOERS_DEBUG="false")
+    (tmp_path / "data").mkdir()
+    if server == "gunicorn":  # an installation with its tables, as after koers migrate
+        subprocess.run([KOERS, "migrate"], env=env, check=True, capture_output=True)
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -232,7 +243,7 @@ def test_koers_serve_names_no_server_version(tmp_path):
                 break
             except OSError:
                 assert server.poll() is None, server.stdout.read().decode()
-                assert time.monotonic() < deadline, "koers serve did not start"
+                assert time.monotonic() < deadline, f"{command[0]} did not start"
                 time.sleep(0.5)
         assert health == (200, ["Koers"])
         assert _get(f"http://127.0.0.1:{port}/static/nothing-here.css") == (404, ["Koers"])
