@@ -1,9 +1,13 @@
 """The report as a Word document (python-docx): Word's own heading styles, so that a table
-of contents and an organisation's template work; tables; the charts as images."""
+of contents and an organisation's template work; tables; the charts as images.
+
+Texts are written as runs of text (python-docx escapes them), tables as XML whose texts
+go through ``richtext.markup``; the report is ``richtext.cleaned`` first, so no text
+holds a character XML cannot. Rich text is rebuilt from ``richtext.rich_blocks``: no
+links, no images."""
 
 import io
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils.formats import date_format
@@ -24,7 +28,7 @@ from koers.reporting.contents import (
     programme_figure_labels,
     year_figure_labels,
 )
-from koers.reporting.richtext import text_blocks
+from koers.reporting.richtext import cleaned, markup, rich_blocks
 
 
 def _field(paragraph, instruction: str, placeholder: str = "") -> None:
@@ -46,29 +50,17 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
 
 
 def _rich_text(builder, container, html: str) -> None:
-    blocks = text_blocks(html)
+    blocks = rich_blocks(html)
     if not blocks:
         container.add_paragraph("–")
     for block in blocks:
-        paragraph = builder.paragraph(container, "", "List Bullet" if block.name == "li" else None)
-        _inline(paragraph, block, bold=False, italic=False)
-
-
-def _inline(paragraph, node, bold: bool, italic: bool) -> None:
-    for child in node.children:
-        if isinstance(child, str):
-            if child:
-                run = paragraph.add_run(str(child))
-                run.bold, run.italic = bold or None, italic or None
-        elif child.name == "br":
-            paragraph.add_run().add_break()
-        else:
-            _inline(
-                paragraph,
-                child,
-                bold or child.name in ("strong", "b"),
-                italic or child.name in ("em", "i"),
-            )
+        paragraph = builder.paragraph(container, "", "List Bullet" if block.bullet else None)
+        for part in block.runs:
+            if part.line_break:
+                paragraph.add_run().add_break()
+            elif part.text:
+                run = paragraph.add_run(part.text)
+                run.bold, run.italic = part.bold or None, part.italic or None
 
 
 def _cell(text, width: int, right: bool, bold: bool = False) -> str:
@@ -76,7 +68,7 @@ def _cell(text, width: int, right: bool, bold: bool = False) -> str:
     weight = "<w:rPr><w:b/></w:rPr>" if bold else ""
     return (
         f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{alignment}'
-        f'<w:r>{weight}<w:t xml:space="preserve">{escape(str(text))}</w:t></w:r></w:p></w:tc>'
+        f'<w:r>{weight}<w:t xml:space="preserve">{markup(text)}</w:t></w:r></w:p></w:tc>'
     )
 
 
@@ -303,5 +295,5 @@ class Builder:
 
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
     out = Path(out)
-    Builder(report, charts, progress).build().save(str(out))
+    Builder(cleaned(report), charts, progress).build().save(str(out))
     return out

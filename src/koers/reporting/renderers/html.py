@@ -1,6 +1,11 @@
 """The report as a static website: a folder with an index page, one page per item, a
 search page that works offline (its index is a script, not fetched), and no outside
-resources. It opens from disk and works on any web server."""
+resources. It opens from disk and works on any web server.
+
+Django escapes every text of the pages; rich text is sanitised again as it is written
+(``templatetags/report_site.rich``), colours must be '#rrggbb', and the search index is
+JSON that cannot end its script early (``<``, ``>``, ``&`` and line separators are
+written as JSON escapes)."""
 
 import json
 import multiprocessing
@@ -18,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from koers.reporting.charts import Chart
 from koers.reporting.contents import Report
+from koers.reporting.richtext import cleaned
 
 ASSETS = ("reporting/report.css", "reporting/search.js")
 
@@ -70,6 +76,7 @@ def item_file(item) -> str:
 
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
     out = Path(out)
+    report = cleaned(report)
     (out / "items").mkdir(parents=True, exist_ok=True)
     (out / "assets").mkdir(exist_ok=True)
     for asset in ASSETS:
@@ -104,7 +111,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
         _PAGES = None
     else:
         index = _collect(map(pages.render, chunks), index, progress, len(shown))
-    script = "window.KOERS_SEARCH_INDEX = " + json.dumps(index, ensure_ascii=False) + ";\n"
+    script = "window.KOERS_SEARCH_INDEX = " + script_json(index) + ";\n"
     (out / "assets" / "search-index.js").write_text(script, encoding="utf-8")
     return out
 
@@ -146,6 +153,22 @@ class _ItemPages:
                     }
                 )
         return entries
+
+
+SCRIPT_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value) -> str:
+    """JSON for inside a script: no '</script>', '<!--' or line separator can appear in
+    it, whatever the texts hold; it reads back as the same value."""
+    text = json.dumps(value, ensure_ascii=False)
+    return re.sub("[<>&\u2028\u2029]", lambda match: SCRIPT_UNSAFE[match[0]], text)
 
 
 def _render_chunk(numbers: range) -> list[dict]:

@@ -1,10 +1,15 @@
 """The report as PDF (ReportLab): title page, table of contents, running header, page
-numbers "page X of Y", bookmarks for every heading, and tables that repeat their header
-and break only between rows."""
+numbers "page X of Y", bookmarks for every heading, and tables that repeat their header.
+
+ReportLab reads paragraphs as markup: every text of the report goes through
+``_text`` (escaped by ``richtext.markup``) and rich text is rebuilt from ``richtext.rich_blocks``
+(bold, italic, line breaks, bullets: no links, no images, no fonts). Bookmarks take
+plain text.
+"""
 
 import io
+import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import matplotlib
 from django.utils.formats import date_format
@@ -15,6 +20,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -40,11 +46,24 @@ from koers.reporting.contents import (
     programme_figure_labels,
     year_figure_labels,
 )
-from koers.reporting.richtext import text_blocks
+from koers.reporting.richtext import cleaned, markup, plain, rich_blocks, shorten
 
 FONT = "KoersSans"
 NUMERIC = ("Number", "TinyNumber")
 MARGIN = 20 * mm
+OUTLINE_LENGTH = 200  # characters of a heading in the bookmarks and the table of contents
+# ReportLab splits a word too long for its line in time that grows with the square of its
+# length: a break is offered after every WORD_LENGTH characters of one word instead.
+WORD_LENGTH = 60
+LONG_WORD = re.compile(rf"\S{{{WORD_LENGTH}}}(?=\S)")
+# A table cell shows at most this many characters (no title or name is that long; the
+# item's heading above its own tables has the whole text).
+CELL_LENGTH = 1000
+
+
+def _text(text) -> str:
+    """User text as paragraph markup: escaped, so it shows as typed."""
+    return markup(LONG_WORD.sub(lambda match: match[0] + " ", plain(text)))
 
 
 def _register_fonts() -> None:
@@ -88,11 +107,25 @@ def _styles():
 
 
 class Heading(Paragraph):
-    """A heading that is also a bookmark and a table-of-contents entry."""
+    """A heading that is also a bookmark and a table-of-contents entry (its first part,
+    when a very long heading is split over two pages)."""
 
-    def __init__(self, text: str, style, level: int, key: str):
-        super().__init__(escape(text), style)
-        self.outline_text, self.outline_level, self.outline_key = text, level, key
+    def __init__(self, text, style, level: int | None = None, key: str = "", **split):
+        if level is None:  # a part made by split(): ReportLab passes the parsed text
+            super().__init__(text, style, **split)
+            self.outline_text, self.outline_level, self.outline_key = "", 0, ""
+            return
+        super().__init__(_text(text), style)
+        self.outline_text = shorten(" ".join(text.split()), OUTLINE_LENGTH)  # plain text
+        self.outline_level, self.outline_key = level, key
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if parts:
+            first = parts[0]
+            first.outline_text, first.outline_level = self.outline_text, self.outline_level
+            first.outline_key = self.outline_key
+        return parts
 
 
 class ReportDocument(BaseDocTemplate):
@@ -109,6 +142,10 @@ class ReportDocument(BaseDocTemplate):
             subject=report.subtitle,
         )
         self.report, self.progress, self.total, self.done = report, progress, total, 0
+        width = A4[0] - 2 * MARGIN  # the running header, cut to fit one line
+        self.header_right = _fitting(report.subtitle, width / 3)
+        left = f"{report.organisation} · {report.title}"
+        self.header_left = _fitting(left, width - _width(self.header_right) - 6 * mm)
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates(
             [
@@ -122,19 +159,40 @@ class ReportDocument(BaseDocTemplate):
         canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.grey)
         top = A4[1] - MARGIN + 2 * mm
-        canvas.drawString(MARGIN, top, f"{self.report.organisation} · {self.report.title}")
-        canvas.drawRightString(A4[0] - MARGIN, top, self.report.subtitle)
+        canvas.drawString(MARGIN, top, self.header_left)
+        canvas.drawRightString(A4[0] - MARGIN, top, self.header_right)
         canvas.restoreState()
 
     def afterFlowable(self, flowable):
-        if isinstance(flowable, Heading):
+        if isinstance(flowable, Heading) and flowable.outline_key:
             key = flowable.outline_key
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.outline_text, key, flowable.outline_level, False)
-            self.notify("TOCEntry", (flowable.outline_level, flowable.outline_text, self.page, key))
+            # The table of contents makes paragraphs of its entries: markup, escaped.
+            entry = _text(flowable.outline_text)
+            self.notify("TOCEntry", (flowable.outline_level, entry, self.page, key))
             if self.progress and flowable.outline_level >= 1:
                 self.done += 1
                 self.progress(min(self.done, self.total), self.total)
+
+
+def _width(text: str, size: float = 8) -> float:
+    return stringWidth(text, FONT, size)
+
+
+def _fitting(text: str, width: float) -> str:
+    """One line of the running header: the text, cut to fit ``width``."""
+    text = " ".join(text.split())[:OUTLINE_LENGTH]
+    if _width(text) <= width:
+        return text
+    short, long = 0, len(text)  # the longest start that fits with '…'
+    while short < long:
+        middle = (short + long + 1) // 2
+        if _width(text[:middle] + "…") <= width:
+            short = middle
+        else:
+            long = middle - 1
+    return text[:short] + "…"
 
 
 def numbered_canvas(label: str):
@@ -166,30 +224,23 @@ def numbered_canvas(label: str):
 
 
 def rich_paragraphs(html: str, style) -> list[Paragraph]:
-    """Sanitised rich text as ReportLab paragraphs: blocks, lists, bold, italic."""
+    """Rich text as ReportLab paragraphs: blocks, bullets, bold, italic, line breaks,
+    written from the runs of text only (nothing of the stored markup passes)."""
     found = []
-    for block in text_blocks(html):
-        text = _inline(block)
-        if text.strip():
-            bullet = "• " if block.name == "li" else ""
-            found.append(Paragraph(bullet + text, style))
+    for block in rich_blocks(html):
+        parts = ["• "] if block.bullet else []
+        for run in block.runs:
+            if run.line_break:
+                parts.append("<br/>")
+                continue
+            text = _text(run.text)
+            if run.italic:
+                text = f"<i>{text}</i>"
+            if run.bold:
+                text = f"<b>{text}</b>"
+            parts.append(text)
+        found.append(Paragraph("".join(parts), style))
     return found
-
-
-def _inline(node) -> str:
-    parts = []
-    for child in node.children:
-        if isinstance(child, str):
-            parts.append(escape(str(child)))
-        elif child.name in ("strong", "b"):
-            parts.append(f"<b>{_inline(child)}</b>")
-        elif child.name in ("em", "i"):
-            parts.append(f"<i>{_inline(child)}</i>")
-        elif child.name == "br":
-            parts.append("<br/>")
-        else:
-            parts.append(_inline(child))
-    return "".join(parts)
 
 
 def _table(
@@ -197,7 +248,8 @@ def _table(
 ) -> Table:
     """Repeats its header on every page; ReportLab breaks tables only between rows.
     Plain-string cells (figures) are right-aligned."""
-    table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT")
+    # splitInRow: a row taller than a page (a very long title) goes on over the next.
+    table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitInRow=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), font_size),
@@ -225,23 +277,24 @@ class Builder:
         self.story.append(Heading(text, style, level, f"h{self.keys}"))
 
     def para(self, text: str, style: str = "Normal") -> None:
-        self.story.append(Paragraph(escape(text), self.styles[style]))
+        self.story.append(Paragraph(_text(text), self.styles[style]))
 
     def cell(self, text, style: str = "Cell"):
         """A table cell: text that may need wrapping is a Paragraph; figures are plain
         strings, which ReportLab lays out many times faster (alignment from the table)."""
         if style in NUMERIC:
             return str(text)
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), self.styles[style])
+        text = shorten(str(text), CELL_LENGTH)
+        return Paragraph(_text(text).replace("\n", "<br/>"), self.styles[style])
 
     def build(self) -> list:
         report = self.report
         styles = self.styles
         self.story += [
             Spacer(1, 60 * mm),
-            Paragraph(escape(report.organisation), styles["Heading2"]),
-            Paragraph(escape(report.title), styles["Title"]),
-            Paragraph(escape(report.subtitle), styles["Heading2"]),
+            Paragraph(_text(report.organisation), styles["Heading2"]),
+            Paragraph(_text(report.title), styles["Title"]),
+            Paragraph(_text(report.subtitle), styles["Heading2"]),
         ]
         if report.period:
             start, end = (date_format(day, "j F Y") for day in report.period)
@@ -255,7 +308,7 @@ class Builder:
             ParagraphStyle(f"toc{n}", parent=styles["Small"], leftIndent=8 * n, fontSize=8.5)
             for n in range(6)
         ]
-        self.story += [Paragraph(escape(_("Contents")), styles["Heading1"]), toc, PageBreak()]
+        self.story += [Paragraph(_text(_("Contents")), styles["Heading1"]), toc, PageBreak()]
         self.summary()
         self.story.append(PageBreak())
         self.heading(_("The plan, item by item"), 0)
@@ -286,9 +339,9 @@ class Builder:
             self.story.append(
                 KeepTogether(
                     [
-                        Paragraph(escape(chart.title), self.styles["Heading4"]),
+                        Paragraph(_text(chart.title), self.styles["Heading4"]),
                         image,
-                        Paragraph(escape(chart.text), self.styles["Muted"]),
+                        Paragraph(_text(chart.text), self.styles["Muted"]),
                     ]
                 )
             )
@@ -352,7 +405,7 @@ class Builder:
         ):
             self.heading(title, 1)
             self.story += rich_paragraphs(text, self.styles["Normal"]) or [
-                Paragraph(escape(_("No changes.")), self.styles["Normal"])
+                Paragraph(_text(_("No changes.")), self.styles["Normal"])
             ]
 
     def dutch_costs(self) -> None:
@@ -379,14 +432,14 @@ class Builder:
         for title, text in sections:
             if not title:
                 continue
-            self.story.append(Paragraph(f"<b>{escape(title)}</b>", styles["Normal"]))
+            self.story.append(Paragraph(f"<b>{_text(title)}</b>", styles["Normal"]))
             self.story += rich_paragraphs(text, styles["Normal"]) or [
                 Paragraph("–", styles["Normal"])
             ]
         if item.milestones or item.timing:
             self.story.append(
                 Paragraph(
-                    f"<b>{escape(labels.get('milestones') or _('Milestones'))}</b>",
+                    f"<b>{_text(labels.get('milestones') or _('Milestones'))}</b>",
                     styles["Normal"],
                 )
             )
@@ -408,7 +461,7 @@ class Builder:
                 self.story.append(_table(rows, [100 * mm, 35 * mm, 35 * mm]))
         if len(item.money) > 1:
             self.story.append(
-                Paragraph(f"<b>{escape(labels.get('cost') or _('Cost'))}</b>", styles["Normal"])
+                Paragraph(f"<b>{_text(labels.get('cost') or _('Cost'))}</b>", styles["Normal"])
             )
             header = [
                 _("Year"),
@@ -436,6 +489,7 @@ class Builder:
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
     _register_fonts()
     out = Path(out)
+    report = cleaned(report)
     story = Builder(report, charts).build()
     total = len(report.items) * 2  # two passes: one to number the pages, one to write
     document = ReportDocument(str(out), report, progress, total)

@@ -1,5 +1,7 @@
 """The report as an Excel workbook (openpyxl): every item with status, progress,
-milestones and budget; the milestones and the budget per year on sheets of their own."""
+milestones and budget; the milestones and the budget per year on sheets of their own.
+Texts stay text: the report is ``richtext.cleaned`` (openpyxl refuses control
+characters) and a text that looks like a formula is written as a string."""
 
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from koers.plans.services.spreadsheet import FORMULA_START
 from koers.reporting.charts import Chart
 from koers.reporting.contents import Report
+from koers.reporting.richtext import cleaned
 
 EURO = '#,##0.00 "€"'
 
@@ -42,6 +45,7 @@ def _widths(sheet, widths: list[int]) -> None:
 
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
     out = Path(out)
+    report = cleaned(report)
     workbook = Workbook()
     items = _sheet(
         workbook,
