@@ -465,19 +465,26 @@ def previous_round(round_: ReportingRound) -> ReportingRound | None:
     )
 
 
-def stale_updates(round_: ReportingRound):
-    """The round's updates whose text has the same words as in the previous round: no real
-    change (mark-up and spacing do not count; each update stores a fingerprint of its words
-    when it is saved). An empty text is not stale but missing; the counts show those."""
+def unchanged(round_: ReportingRound) -> Q | None:
+    """The condition on the round's updates whose text has the same words as in the
+    previous round: no real change (mark-up and spacing do not count; each update stores a
+    fingerprint of its words when it is saved, so the database compares them). An empty
+    text is not stale but missing; the counts show those. None: there is no previous round."""
     before = previous_round(round_)
     if before is None:
-        return round_.updates.none()
+        return None
     same = ProgressUpdate.objects.filter(
         round=before,
         item_id=OuterRef("item_id"),
         narrative_fingerprint=OuterRef("narrative_fingerprint"),
     )
-    return round_.updates.exclude(narrative_fingerprint="").filter(Exists(same))
+    return ~Q(narrative_fingerprint="") & Q(Exists(same))
+
+
+def stale_updates(round_: ReportingRound):
+    """The round's updates that :func:`unchanged` describes."""
+    condition = unchanged(round_)
+    return round_.updates.none() if condition is None else round_.updates.filter(condition)
 
 
 def stale_item_ids(round_: ReportingRound) -> set[int]:

@@ -83,11 +83,11 @@ def round_detail(request, pk):
     if not can_manage:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
     # Unchanged since the previous round: compared in the database, by fingerprint.
-    stale = services.stale_updates(round_).values("pk") if can_manage else None
+    stale = services.unchanged(round_) if can_manage else None
     chosen = updates  # the department's updates; counts and chart describe these
     show = request.GET.get("show", "")
     if show == "stale":
-        updates = updates.filter(pk__in=stale) if stale is not None else updates.none()
+        updates = updates.filter(stale) if stale is not None else updates.none()
     elif show == "without_owner":
         updates = updates.filter(item__owner__isnull=True)
     elif show == "late":
@@ -100,7 +100,7 @@ def round_detail(request, pk):
         "page": page,
         "query": request.GET.copy(),
         "show": show,
-        "stale_count": chosen.filter(pk__in=stale).count() if stale is not None else 0,
+        "stale_count": chosen.filter(stale).count() if stale is not None else 0,
         "without_owner": chosen.filter(item__owner__isnull=True).count(),
         "statuses": services.status_counts(chosen.order_by()),
         "counts": services.round_counts(round_, chosen.order_by()),
