@@ -478,3 +478,20 @@ def test_the_public_plan_keeps_no_row_the_public_may_not_see(world):
     item_services.update_item(world["goal"], {"is_public": False}, actor=SYSTEM)
     public = portal_cache.public_plan(Plan.objects.get(pk=world["plan"].pk))
     assert [row.item.code for row in public.rows] == ["G2"]
+
+
+def test_the_cached_search_finds_what_the_publication_search_finds(world):
+    texts = {
+        world["a"]: "<p>Nieuwe <b>fietspaden</b> langs de Financiën-straat &amp; bomen.</p>",
+        world["b"]: "<p>Eén fietspad, één boom; de <i>élan</i> van het café.</p>",
+        world["other"]: "<p>Speelpleinen en zwemBAD</p>",
+    }
+    for item, text in texts.items():
+        item_services.update_item(item, {"description": text}, actor=SYSTEM)
+    plan = Plan.objects.get(pk=world["plan"].pk)
+    public = portal_cache.public_plan(plan)
+    descriptions = dict(PlanItem.objects.filter(plan=plan).values_list("pk", "description"))
+    for query in ("fietspad", "bomen", "financien", "ELAN", "cafe", "zwem", "speelplein", "G1-0"):
+        expected = publication.search(public.rows, descriptions, query)
+        assert public.search(public.rows, query) == expected, query
+    assert [row.item.code for row in public.search(public.rows, "fietspad")] == ["G1-01", "G1-02"]

@@ -9,16 +9,20 @@ items, milestones, budget lines, statuses, links, the plan's settings, publicati
 (snapshots), the organisation's name, colour and logo.
 """
 
+import html
 import json
+import re
+import sys
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.html import strip_tags
 
 from koers.accounts.models import Organisation
 from koers.plans.content import cached
@@ -59,11 +63,32 @@ class SearchIndex:
         return found
 
 
+TAG = re.compile(r"<[^>]*>")
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> re.Pattern:
+    """Every character ``unicodedata.combining`` calls combining, as one character class."""
+    marks = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))]
+    return re.compile("[" + re.escape("".join(marks)) + "]")
+
+
+def _fold(text: str) -> str:
+    """``publication.fold`` (lower case, accents off) with one regular expression instead of
+    a test per character: the index folds every text of the plan."""
+    return _combining_marks().sub("", unicodedata.normalize("NFKD", text.lower()))
+
+
+def _plain(html_text: str) -> str:
+    """The text of sanitised rich text (tags off, entities read), for the index only."""
+    return html.unescape(TAG.sub(" ", html_text))
+
+
 def _search_index(rows: list[TreeRow], texts: dict[int, str]) -> SearchIndex:
     stems, words = defaultdict(set), defaultdict(set)
     for position, row in enumerate(rows):
-        text = f"{row.item.code} {row.item.title} {texts.get(row.item.pk, '')}"
-        for word in set(publication.WORD.findall(publication.fold(strip_tags(text)))):
+        text = f"{row.item.code} {row.item.title} {_plain(texts.get(row.item.pk, ''))}"
+        for word in set(publication.WORD.findall(_fold(text))):
             words[word].add(position)
             stems[publication.stem(word)].add(position)
     return SearchIndex(
