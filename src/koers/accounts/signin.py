@@ -11,6 +11,7 @@ address, so the throttle tells nobody which accounts exist.
 import math
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
@@ -194,7 +195,7 @@ class TwoFactorRequiredMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("org")
-        if not slug or not request.path.startswith("/app/"):
+        if not slug or not request.path_info.startswith("/app/"):
             return None
         if not request.user.is_authenticated:
             return None
@@ -207,4 +208,4 @@ class TwoFactorRequiredMiddleware:
             request,
             _("This organisation requires two-step verification for your role."),
         )
-        return redirect(reverse(where) + "?next=" + request.get_full_path())
+        return redirect(reverse(where) + "?next=" + quote(request.get_full_path(), safe="/"))
