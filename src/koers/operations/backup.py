@@ -182,8 +182,9 @@ def _dump_rows(stream, alias: str) -> dict[str, int]:
 def _snapshot(alias: str):
     """One consistent view of the whole database while the backup reads it (SQLite: the
     transaction holds the write lock, so writers wait until the rows are read)."""
+    outermost = not connections[alias].in_atomic_block  # else the caller's view holds
     with transaction.atomic(using=alias):
-        if connections[alias].vendor == "postgresql":
+        if connections[alias].vendor == "postgresql" and outermost:
             with connections[alias].cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         yield
