@@ -27,8 +27,8 @@ class RoundReportText(models.Model):
 
 
 class ReportJob(models.Model):
-    """One report asked for on the web, made by a background worker (the queue is this
-    table: see ``reporting/jobs.py``)."""
+    """One report asked for on the web, as its asker sees it (waiting, being made, ready,
+    failed); a background task makes it (see ``reporting/jobs.py``)."""
 
     class Format(models.TextChoices):
         HTML = "html", _("website (HTML, zipped)")
