@@ -20,7 +20,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from types import SimpleNamespace
 
 import fastjsonschema
@@ -29,7 +28,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import strip_tags
-from snowballstemmer import stemmer
 
 from koers.accounts.models import Organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
@@ -37,8 +35,8 @@ from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
 from koers.portal.models import PublishedItem, PublishedSnapshot
+from koers.portal.stemming import stem  # one stemmer per thread
 
-_DUTCH = stemmer("dutch")
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -368,16 +366,6 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Financiën' and 'financien' are the same word."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in text if not unicodedata.combining(char))
-
-
-LONG_VOWEL = re.compile(r"([aeou])\1")
-
-
-@lru_cache(maxsize=100_000)
-def stem(word: str) -> str:
-    """A Dutch stem with long vowels made short, so that 'fietspaden' (stem 'fietspaad')
-    and 'fietspad', or 'bomen' and 'boom', meet."""
-    return LONG_VOWEL.sub(r"\1", _DUTCH.stemWord(word))
 
 
 def search(rows: list[TreeRow], texts: dict[int, str], query: str) -> list[TreeRow]:
