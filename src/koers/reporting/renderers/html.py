@@ -99,10 +99,9 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
     index: list[dict] = []
     workers = min(os.cpu_count() or 1, len(chunks))
     forkable = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and forkable and threading.current_thread() is threading.main_thread():
+    if workers > 1 and forkable and may_fork():
         # Rendering a thousand pages is template work only (no database): forked
-        # processes share the report and each write their own pages. (Not from a
-        # worker thread of the web server: forking a threaded process is unsafe.)
+        # processes share the report and each write their own pages.
         global _PAGES
         _PAGES = pages
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -117,7 +116,17 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
 
 
 CHUNK = 100
-_PAGES = None
+_PAGES = (
+    None  # the pages being written, for the forked processes; set only by may_fork()'s one thread
+)
+
+
+def may_fork() -> bool:
+    """Whether this process may fork: only when it runs one thread. A thread of the web
+    server, or a job worker whose heartbeat thread may hold a lock (logging, the database
+    driver) at the moment of the fork, would leave the child with that lock held for
+    ever; those write the pages themselves, one after the other."""
+    return threading.current_thread() is threading.main_thread() and threading.active_count() == 1
 
 
 class _ItemPages:

@@ -9,6 +9,7 @@ plain text.
 
 import io
 import re
+import threading
 from pathlib import Path
 
 import matplotlib
@@ -66,10 +67,19 @@ def _text(text) -> str:
     return markup(LONG_WORD.sub(lambda match: match[0] + " ", plain(text)))
 
 
+_fonts_lock = threading.Lock()
+
+
 def _register_fonts() -> None:
-    """DejaVu Sans, the font matplotlib draws the charts with: the same look, all accents."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
+    """DejaVu Sans, the font matplotlib draws the charts with: the same look, all accents.
+    Registered once per process (ReportLab's font registry is global: two threads must
+    not each register a font object while a third builds a PDF with the first)."""
+    with _fonts_lock:
+        if FONT not in pdfmetrics.getRegisteredFontNames():
+            _register_font_files()
+
+
+def _register_font_files() -> None:
     folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
     pdfmetrics.registerFont(TTFont(FONT, folder / "DejaVuSans.ttf"))
     pdfmetrics.registerFont(TTFont(f"{FONT}-Bold", folder / "DejaVuSans-Bold.ttf"))
