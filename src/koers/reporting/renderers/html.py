@@ -116,9 +116,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
 
 
 CHUNK = 100
-_PAGES = (
-    None  # the pages being written, for the forked processes; set only by may_fork()'s one thread
-)
+_PAGES = None  # the pages being written, read by the forked processes
 
 
 def may_fork() -> bool:
