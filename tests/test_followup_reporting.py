@@ -287,8 +287,9 @@ def test_autosave_after_someone_else_saved_is_refused_and_changes_nothing(demo, 
     )
     client = login(EDITOR)
     response = client.post(_url("autosave", update.pk), {"version": 1, "narrative": "Mijn tekst"})
-    assert "someone else saved" in response.content.decode() or "iemand anders" in (
-        response.content.decode()
+    assert (
+        "Niet automatisch bewaard: iemand anders heeft deze voortgangsrapportering intussen"
+        " bewaard." in response.content.decode()
     )
     update.refresh_from_db()
     assert "Tekst van de coördinator" in update.narrative

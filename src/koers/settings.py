@@ -37,12 +37,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "treebeard",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "django_tasks",
-    "django_tasks_db",
     "koers.accounts",
     "koers.sdgs",
     "koers.plans",
@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "koers.accounts.signin.IdleSessionMiddleware",
     "koers.accounts.signin.TwoFactorRequiredMiddleware",
+    "koers.database_busy.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Turns a login refused by the throttle into the lockout page (keep it last).
@@ -107,6 +108,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        # How long a writer waits for another one before the person is asked to try again.
+        "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -204,9 +207,6 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "koers@localhost")
 SECURE_REFERRER_POLICY = "same-origin"
 # HTTPS (docs/deployment.md): HSTS, redirecting plain HTTP, and the header through which a
 # reverse proxy tells Koers that the request came in over HTTPS.
@@ -232,6 +232,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     }
 }
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "koers@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -297,10 +300,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to an organisation's plans, items and plan tree.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},

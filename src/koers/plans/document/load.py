@@ -29,6 +29,7 @@ from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
 from koers.plans.services.items import ITEM_FIELDS
 from koers.plans.services.plans import create_plan, create_statuses, update_plan
+from koers.plans.services.structure import lock_plan_tree
 from koers.sdgs.models import SDGGoal, SDGTarget
 
 
@@ -50,7 +51,6 @@ def plan_values(plan_data: dict) -> dict:
         "level_labels": terminology.get("levels", []),
         "section_labels": terminology.get("sections", {}),
         "progress_rollup": plan_data.get("progress_rollup", "average"),
-        "is_published": plan_data.get("published", False),
     }
 
 
@@ -81,6 +81,14 @@ def load_plan_document(
         root = PlanItem.objects.get(plan=plan, depth=1)
         reason = _("Imported from a PlanDocument")
         warnings: list[str] = []
+        if plan_data.get("published"):
+            # Publishing is its own, deliberate act (plan settings), never a side effect.
+            warnings.append(
+                _(
+                    "The document marks the plan as published; an import never publishes. "
+                    "Publish the plan in its settings when it is ready."
+                )
+            )
         inserted = insert_items(
             plan,
             root,
@@ -181,6 +189,8 @@ def insert_items(
     ``base_path`` is the JSON path of ``items`` in the document, for error messages.
     """
     warnings = [] if warnings is None else warnings
+    lock_plan_tree(plan.pk)
+    parent.refresh_from_db()
     lookups = _Lookups(plan)
     _check_references(items, lookups, warnings, base_path)
 

@@ -18,6 +18,7 @@ from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.richtext import sanitise
 from koers.plans.services.codes import code_is_free, next_child_code
+from koers.plans.services.structure import lock_plan_tree
 from koers.plans.signals import item_progress_changed
 
 ITEM_FIELDS = (
@@ -87,6 +88,7 @@ def _apply_m2m(item: PlanItem, values: dict) -> None:
 def create_item(plan: Plan, parent: PlanItem | None, values: dict, *, actor: Actor) -> PlanItem:
     """Add an item as the last child of ``parent`` (``None``: top level of the plan)."""
     actor.require(MANAGE_STRUCTURE)
+    lock_plan_tree(plan.pk)
     parent = parent or plan_root(plan)
     if parent.plan_id != plan.id:
         raise ValidationError(_("The parent belongs to another plan."))
@@ -188,6 +190,9 @@ def move_item(
     """Move an item with its subtree: into ``target`` (first/last child) or beside it;
     EditConflict when the item was saved (or moved) since ``expected_version``."""
     actor.require(MANAGE_STRUCTURE, item)
+    lock_plan_tree(item.plan_id)
+    item.refresh_from_db()
+    target.refresh_from_db()
     if position not in MOVE_POSITIONS:
         raise ValidationError(_("Unknown position."))
     if target.plan_id != item.plan_id:
@@ -219,6 +224,8 @@ def _moved_reason(old_parent: PlanItem, new_parent: PlanItem) -> str:
 def reorder_item(item: PlanItem, direction: str, *, actor: Actor) -> PlanItem:
     """Swap the item with its previous ('up') or next ('down') sibling."""
     actor.require(MANAGE_STRUCTURE, item)
+    lock_plan_tree(item.plan_id)
+    item.refresh_from_db()
     if direction == "up":
         sibling = PlanItem.objects.get_prev_sibling(item)
         if sibling is not None:
@@ -248,6 +255,8 @@ def delete_item(item: PlanItem, *, actor: Actor) -> DeletedSubtree:
     from koers.plans.document.export import export_subtree
 
     actor.require(MANAGE_STRUCTURE, item)
+    lock_plan_tree(item.plan_id)
+    item.refresh_from_db()
     fragment = export_subtree(item)
     parent = PlanItem.objects.get_parent(item)
     trash = DeletedSubtree.objects.create(

@@ -9,6 +9,7 @@ from koers.accounts.locking import claim_version
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_PLANS
 from koers.plans.models import Plan, PlanItem, PlanStatus
+from koers.plans.services.structure import add_plan_root
 from koers.plans.terminology import PRESETS
 
 PLAN_FIELDS = (
@@ -46,7 +47,7 @@ def create_plan(
             setattr(plan, name, values[name])
     attribute(plan, actor)
     plan.save()
-    PlanItem.objects.add_root(instance=PlanItem(plan=plan, title=plan.title))
+    add_plan_root(plan)
     create_statuses(plan, statuses)
     return plan
 
