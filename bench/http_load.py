@@ -148,6 +148,9 @@ def start_server(port: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # the first request after a change computes a large plan's figures (cold)
+            "--timeout",
+            "300",
         ],
         env=env,
         start_new_session=True,

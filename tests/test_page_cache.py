@@ -491,7 +491,9 @@ def test_the_cached_search_finds_what_the_publication_search_finds(world):
     plan = Plan.objects.get(pk=world["plan"].pk)
     public = portal_cache.public_plan(plan)
     descriptions = dict(PlanItem.objects.filter(plan=plan).values_list("pk", "description"))
+    index = portal_cache.search_index(plan, public)
     for query in ("fietspad", "bomen", "financien", "ELAN", "cafe", "zwem", "speelplein", "G1-0"):
         expected = publication.search(public.rows, descriptions, query)
-        assert public.search(public.rows, query) == expected, query
-    assert [row.item.code for row in public.search(public.rows, "fietspad")] == ["G1-01", "G1-02"]
+        assert public.search(public.rows, query, index) == expected, query
+    found = public.search(public.rows, "fietspad", index)
+    assert [row.item.code for row in found] == ["G1-01", "G1-02"]

@@ -106,7 +106,6 @@ class PublicPlan:
     publication: "publication.Publication"
     departments: dict[int, list[str]]
     sdgs: dict[int, list[int]]
-    index: SearchIndex
     position: dict[int, int] = field(default_factory=dict)  # item id -> index in rows
     children: dict[int, list[int]] = field(default_factory=dict)  # item id -> positions
     by_path: dict[str, int] = field(default_factory=dict)  # item path -> index in rows
@@ -137,9 +136,10 @@ class PublicPlan:
             "progress": round(sum(measured) / len(measured)) if measured else None,
         }
 
-    def search(self, rows: list[TreeRow], query: str) -> list[TreeRow]:
-        """Those of ``rows`` (rows of this plan) that match the query."""
-        positions = self.index.positions(query)
+    def search(self, rows: list[TreeRow], query: str, index: SearchIndex) -> list[TreeRow]:
+        """Those of ``rows`` (rows of this plan) that match the query in ``index``
+        (``search_index``)."""
+        positions = index.positions(query)
         if positions is None:
             return rows
         return [row for row in rows if self.position[row.item.pk] in positions]
@@ -160,9 +160,6 @@ def compute_public_plan(plan: Plan) -> PublicPlan:
     ).values_list("planitem_id", "sdggoal__number"):
         if item_id in shown:
             sdgs[item_id].append(number)
-    texts = dict(PlanItem.objects.filter(pk__in=shown).values_list("pk", "description"))
-    for item_id in texts:
-        texts[item_id] += " " + published.text(item_id)
     position = {row.item.pk: index for index, row in enumerate(rows)}
     children: dict[int, list[int]] = defaultdict(list)
     by_path = {row.item.path: index for index, row in enumerate(rows)}
@@ -175,7 +172,6 @@ def compute_public_plan(plan: Plan) -> PublicPlan:
         publication=published,
         departments=dict(departments),
         sdgs=dict(sdgs),
-        index=_search_index(rows, texts),
         position=position,
         children=dict(children),
         by_path=by_path,
@@ -185,6 +181,20 @@ def compute_public_plan(plan: Plan) -> PublicPlan:
 def public_plan(plan: Plan) -> PublicPlan:
     """The plan as the portal shows it, for the plan's current content version."""
     return cached(plan, "portal", lambda: compute_public_plan(plan))
+
+
+def search_index(plan: Plan, public: PublicPlan) -> SearchIndex:
+    """The search index of the plan's public rows (``public``), built at the first search
+    after a change: pages that do not search do not wait for it."""
+
+    def build() -> SearchIndex:
+        shown = [row.item.pk for row in public.rows]
+        texts = dict(PlanItem.objects.filter(pk__in=shown).values_list("pk", "description"))
+        for item_id in texts:
+            texts[item_id] += " " + public.publication.text(item_id)
+        return _search_index(public.rows, texts)
+
+    return cached(plan, "portal-search", build)
 
 
 def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow, PublicPlan]:

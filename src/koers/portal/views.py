@@ -58,7 +58,7 @@ def plan_page(request, org, pk):
             chosen = [row for row in chosen if int(data["sdg"]) in sdgs.get(row.item.pk, ())]
         query = data.get("q", "").strip()
         if query:
-            chosen = public.search(chosen, query)
+            chosen = public.search(chosen, query, cache.search_index(plan, public))
     filtered = form.is_valid() and any(form.cleaned_data.values())
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
