@@ -2,10 +2,22 @@ import re
 from base64 import b32decode
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def assert_accessible(page, what: str) -> None:
+    results = Axe().run(page, options={**WCAG_AA, "resultTypes": ["violations"]})
+    serious = [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{what}: {serious}"
 
 
 def app_code(secret: str, steps_ahead: int = 0) -> str:
@@ -28,6 +40,7 @@ def test_coordinator_sets_up_two_step_verification_and_logs_in_with_a_code(
     secret = page.get_by_label("Sleutel").input_value()
     assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", secret)
     screenshot("two-factor-setup")
+    assert_accessible(page, "set-up page")
     page.get_by_label("Code uit de app").fill(app_code(secret))
     page.get_by_role("button", name="Bevestigen").click()
     expect(page.locator("h1")).to_have_text("Uw herstelcodes")
@@ -45,7 +58,20 @@ def test_coordinator_sets_up_two_step_verification_and_logs_in_with_a_code(
     page.get_by_role("button", name="Controleren").click()
     expect(page.get_by_role("alert")).to_contain_text("Deze code klopt niet.")
     screenshot("two-factor-login")
+    assert_accessible(page, "code step with an error")
     page.wait_for_timeout(1100)  # a wrong code makes the next try wait one second
     page.get_by_label("Code").fill(app_code(secret, steps_ahead=1))
     page.get_by_role("button", name="Controleren").click()
     expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")
+
+
+def test_the_lockout_page_says_when_to_try_again(page, live_server, browser_demo, screenshot):
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _n in range(5):
+        page.fill("#id_username", "reader@voorbeeld.be")
+        page.fill("#id_password", "fout")
+        page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Te veel aanmeldpogingen")
+    expect(page.get_by_role("alert")).to_contain_text("Probeer opnieuw over 15 minuten.")
+    screenshot("login-locked")
+    assert_accessible(page, "lockout page")
