@@ -311,8 +311,10 @@ def test_the_members_page_no_longer_asks_for_a_password(demo, login):
 # -- two-step verification ---------------------------------------------------------------
 
 
-def code_for(device: TOTPDevice) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+def code_for(device: TOTPDevice, ahead: int = 0) -> str:
+    """The code an authenticator app shows now (or ``ahead`` steps of 30 seconds later)."""
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=ahead)
+    return f"{code:06d}"
 
 
 def enrol(client, clock) -> tuple[TOTPDevice, list[str]]:
@@ -358,6 +360,36 @@ def test_enrol_then_log_in_with_a_code(demo, client, login, clock):
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(device.user_id)
     assert client.session["otp_device_id"] == device.persistent_id
+
+
+def test_wrong_codes_make_the_next_try_wait_and_the_password_step_expires(
+    demo, client, login, clock
+):
+    set_password(READER)
+    login(READER)
+    device, _codes = enrol(client, clock)
+    client.logout()
+
+    log_in_with_password(client, READER)
+    for wait in (1, 2, 4):  # each wrong code doubles the wait before the next is checked
+        client.post(reverse("two_factor_code"), {"code": "000000"})
+        if wait < 4:
+            clock.shift(timedelta(seconds=wait + 0.5))
+    next_code = code_for(device, ahead=1)  # the app's next code: not the one used to enrol
+    refused = client.post(reverse("two_factor_code"), {"code": next_code})
+    assert "Te veel verkeerde codes. Wacht 4 seconden en probeer opnieuw." in (
+        refused.content.decode()
+    )
+    assert "_auth_user_id" not in client.session
+    clock.shift(timedelta(seconds=4.5))
+    assert client.post(reverse("two_factor_code"), {"code": next_code}).status_code == 302
+    client.logout()
+
+    log_in_with_password(client, READER)
+    clock.shift(timedelta(minutes=6))
+    late = client.post(reverse("two_factor_code"), {"code": code_for(device)})
+    assert late["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session
 
 
 def test_a_recovery_code_works_once(demo, client, login, clock):
