@@ -369,9 +369,14 @@ def _empty_tables(alias: str) -> None:
     connection = connections[alias]
     tables = [model._meta.db_table for model in backed_up_models(alias)]
     statements = connection.ops.sql_flush(no_style(), tables, allow_cascade=False)
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgresql:  # TRUNCATE refuses tables with foreign-key checks still pending
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in statements:
             cursor.execute(statement)
+        if postgresql:  # rows may come in any order; checked before the commit
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _reset_sequences(alias: str) -> None:
