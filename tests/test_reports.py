@@ -1,5 +1,6 @@
 """Reports: contents checked against the database, and every format opened and read back."""
 
+import html
 import io
 import re
 import zipfile
@@ -169,13 +170,55 @@ def test_the_website_works_offline_with_a_page_per_item_and_a_search_index(demo,
     assert '<div role="img" aria-label="' in index  # every chart has a text alternative
 
 
-def test_charts_are_the_same_drawing_in_every_format(demo):
+def _pixels(image) -> tuple:
+    rgb = image.convert("RGB")
+    return rgb.size, rgb.tobytes()
+
+
+def test_charts_are_the_same_drawing_in_every_format(demo, tmp_path):
+    from matplotlib.text import Text
+    from PIL import Image
+
+    from koers.reporting.renderers import docx as docx_renderer
+    from koers.reporting.renderers import html as html_renderer
+    from koers.reporting.renderers import pdf as pdf_renderer
+
     report = build_report(demo.plan, _round(demo))
     charts = report_charts(report.summary)
-    assert {chart.key for chart in charts} == {"status", "budget", "sdg"}
+    assert [chart.key for chart in charts] == ["status", "budget", "sdg"]
+    drawings = {_pixels(Image.open(io.BytesIO(chart.png))) for chart in charts}
+    assert len(drawings) == 3
+
+    # The SVG and the PNG are one drawing: the same texts, the same proportions.
     for chart in charts:
-        assert chart.png.startswith(b"\x89PNG") and "<svg" in chart.svg
-        assert chart.text
+        texts = {
+            t.get_text() for t in chart.figure.findobj(Text) if t.get_text() and t.get_visible()
+        }
+        svg_texts = set(re.findall(r"<text[^>]*>([^<]+)</text>", chart.svg))
+        svg_texts = {html.unescape(t) for t in svg_texts}
+        # Every word drawn (titles, labels, legends) is in the SVG; tick numbers that fall
+        # outside the plot are not drawn.
+        assert svg_texts <= texts
+        assert {t for t in texts if not re.fullmatch(r"[\d.,\s€%\u2212-]+", t)} <= svg_texts
+        width, height = (
+            float(v)
+            for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', chart.svg).groups()
+        )
+        png_width, png_height = Image.open(io.BytesIO(chart.png)).size
+        assert abs(png_width - width * 150 / 72) <= 2 and abs(png_height - height * 150 / 72) <= 2
+
+    # Word and PDF show exactly these PNG drawings; the website exactly these SVGs.
+    word = docx_renderer.render(report, charts, tmp_path / "r.docx")
+    with zipfile.ZipFile(word) as package:
+        media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    assert {_pixels(Image.open(io.BytesIO(m))) for m in media} == drawings
+    pdf = pdf_renderer.render(report, charts, tmp_path / "r.pdf")
+    pictures = {_pixels(picture.image) for page in PdfReader(pdf).pages for picture in page.images}
+    assert pictures == drawings
+    site = html_renderer.render(report, charts, tmp_path / "site")
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for chart in charts:
+        assert html_renderer.inline_svg(chart) in index
         chart.close()
 
 
