@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -47,3 +49,33 @@ def test_second_of_two_editors_sees_the_conflict_with_their_typing(
     item.refresh_from_db()
     assert item.title == "Buurtwerking met de buurtcomités"
     assert "Mijn tekst die ik niet kwijt wil" in item.description
+
+
+def test_a_stale_tick_in_place_shows_the_stored_state(log_in, live_server):
+    """Two tabs show the same open milestone; the first ticks it off in place, then the
+    second does: its row says someone else saved first and shows what is stored."""
+    item = PlanItem.objects.filter(
+        plan__organisation__slug="voorbeeld", milestones__done=False
+    ).first()
+    milestone = item.milestones.filter(done=False).first()
+    url = f"{live_server.url}/app/voorbeeld/items/{item.pk}/"
+    second = log_in("coordinator@voorbeeld.be")
+    first = second.context.new_page()
+    first.goto(url)
+    second.goto(url)
+    name = re.compile("^Markeren als afgerond")
+
+    first.locator(f"#milestone-{milestone.pk}").get_by_role("button", name=name).click()
+    expect(first.locator(f"#milestone-{milestone.pk}")).to_contain_text("☑")
+
+    second.locator(f"#milestone-{milestone.pk}").get_by_role("button", name=name).click()
+    row = second.locator(f"#milestone-{milestone.pk}")
+    expect(row.locator(".conflict-note")).to_contain_text(
+        "Iemand anders heeft dit intussen gewijzigd"
+    )
+    expect(row.locator(".conflict-note")).to_contain_text("Cor Coördinator")
+    expect(row.locator(".conflict-note")).to_contain_text("Dat is wat u wilde")
+    expect(row).to_contain_text("☑")
+    milestone.refresh_from_db()
+    assert milestone.done
+    assert milestone.history.filter(done=True).count() == 1  # ticked once, not twice
