@@ -10,6 +10,7 @@ from django.db import transaction
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Membership, Organisation, Role
 from koers.plans.document.load import load_plan_document
+from koers.plans.services.plans import update_plan
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "demo"
@@ -126,7 +127,10 @@ def load_demo(reset: bool = False) -> bool:
         )
     for demo in ORGANISATIONS:
         document = json.loads((DATA / demo.plan_file).read_text(encoding="utf-8"))
-        load_plan_document(document, organisations[demo.slug])
+        plan = load_plan_document(document, organisations[demo.slug]).plan
+        if document["plan"].get("published"):
+            # An import never publishes; the demo's municipality publishes its plan itself.
+            update_plan(plan, {"is_published": True}, actor=Actor.system())
     _demo_round(organisations["voorbeeld"])
     return True
 
