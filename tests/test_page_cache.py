@@ -497,3 +497,20 @@ def test_the_cached_search_finds_what_the_publication_search_finds(world):
         assert public.search(public.rows, query, index) == expected, query
     found = public.search(public.rows, "fietspad", index)
     assert [row.item.code for row in found] == ["G1-01", "G1-02"]
+
+
+def test_the_cached_portal_item_page_follows_its_item_and_organisation(world):
+    plan = world["plan"]
+    url = reverse("portal:item", kwargs={"org": plan.organisation.slug, "pk": world["a"].pk})
+    client = world["client"]
+    assert "Het fietspad is klaar." not in client.get(url).content.decode()
+    item_services.update_item(
+        world["a"], {"description": "<p>Het fietspad is klaar.</p>"}, actor=SYSTEM
+    )
+    assert "<p>Het fietspad is klaar.</p>" in client.get(url).content.decode()
+    organisation = plan.organisation
+    organisation.name = "Gemeente Anderland"
+    organisation.save()
+    assert "Gemeente Anderland" in client.get(url).content.decode()
+    item_services.update_item(world["goal"], {"is_public": False}, actor=SYSTEM)
+    assert client.get(url).status_code == 404

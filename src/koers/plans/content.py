@@ -72,10 +72,11 @@ def cache_key(plan: Plan, name: str) -> str:
     return f"koers:plan:{plan.pk}:{plan.content_version}:{name}"
 
 
-def cached(plan: Plan, name: str, compute: Callable[[], Any]) -> Any:
+def cached(plan: Plan, name: str, compute: Callable[[], Any], memo: bool = True) -> Any:
     """``compute()`` for this version of the plan, from memory or the cache when there.
 
-    ``plan.content_version`` must be as fresh as the request (the plan read in it)."""
+    ``plan.content_version`` must be as fresh as the request (the plan read in it).
+    ``memo``: keep the value in this process's memory too (values read on many pages)."""
     # A write after this read, in the same transaction, must bump the version again.
     getattr(connection, "_koers_plan_versions", {}).clear()
     key = cache_key(plan, name)
@@ -87,6 +88,8 @@ def cached(plan: Plan, name: str, compute: Callable[[], Any]) -> Any:
     if value is None:
         value = compute()
         cache.set(key, value, settings.KOERS_CACHE_SECONDS)
+    if not memo:
+        return value
     with _memo_lock:
         _memo[key] = value
         while len(_memo) > settings.KOERS_CACHE_MEMO_ENTRIES:

@@ -197,21 +197,40 @@ def search_index(plan: Plan, public: PublicPlan) -> SearchIndex:
     return cached(plan, "portal-search", build)
 
 
-def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow, PublicPlan]:
-    """The public item (as ``publication.public_item_or_404`` finds it), its row and its
-    plan as the portal shows it."""
-    item = get_object_or_404(
+def published_item_or_404(organisation: Organisation, pk: int) -> PlanItem:
+    """The item, if it is public in a published plan of the organisation (its ancestors
+    are checked by :func:`public_row_or_404`)."""
+    return get_object_or_404(
         PlanItem.objects.select_related("plan"),
         pk=pk,
         plan__organisation=organisation,
         plan__is_published=True,
         is_public=True,
     )
+
+
+def public_row_or_404(item: PlanItem) -> tuple[TreeRow, PublicPlan]:
+    """The item's public row and its plan as the portal shows it; 404 when an item above
+    it is not public."""
     public = public_plan(item.plan)
     row = public.row(item.pk)
-    if row is None:  # an item above it is not public
+    if row is None:
         raise Http404
+    return row, public
+
+
+def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, TreeRow, PublicPlan]:
+    """The public item (as ``publication.public_item_or_404`` finds it), its row and its
+    plan as the portal shows it."""
+    item = published_item_or_404(organisation, pk)
+    row, public = public_row_or_404(item)
     return item, row, public
+
+
+def cached_page(plan: Plan, name: str, render) -> str:
+    """A page's HTML that shows nothing of the visitor, until the plan changes; kept in
+    the cache only (one per item: too many for each process's memory)."""
+    return cached(plan, name, render, memo=False)
 
 
 def public_json(plan: Plan, organisation: Organisation, build) -> bytes:

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from koers.accounts.access import actor, member_view
@@ -79,8 +81,17 @@ def plan_page(request, org, pk):
 
 
 def item_page(request, org, pk):
+    """The page is kept whole per item and language until the plan changes (it shows
+    nothing of the visitor)."""
     organisation = publication.organisation_or_404(org)
-    item, row, public = cache.public_item_or_404(organisation, pk)
+    item = cache.published_item_or_404(organisation, pk)
+    name = f"portal-item:{item.pk}:{get_language()}"
+    body = cache.cached_page(item.plan, name, lambda: _item_html(request, organisation, item))
+    return HttpResponse(body)
+
+
+def _item_html(request, organisation, item) -> str:
+    row, public = cache.public_row_or_404(item)
     plan = item.plan
     published = public.publication
     children = public.children_of(item.pk)
@@ -102,7 +113,7 @@ def item_page(request, org, pk):
         "sdg_goals": item.sdg_goals.all(),
         "terminology": plan.terminology,
     }
-    return render(request, "portal/item.html", context)
+    return render_to_string("portal/item.html", context, request)
 
 
 def logo(request, org):
