@@ -514,3 +514,29 @@ def test_the_cached_portal_item_page_follows_its_item_and_organisation(world):
     assert "Gemeente Anderland" in client.get(url).content.decode()
     item_services.update_item(world["goal"], {"is_public": False}, actor=SYSTEM)
     assert client.get(url).status_code == 404
+
+
+def test_the_cache_url_chooses_the_backend():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from koers.cache_config import cache_settings
+
+    assert cache_settings("", 500) == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "koers",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
+    }
+    database = cache_settings("db://koers_cache", 1000)["default"]
+    assert (database["BACKEND"], database["LOCATION"]) == (
+        "django.core.cache.backends.db.DatabaseCache",
+        "koers_cache",
+    )
+    redis = cache_settings("redis://127.0.0.1:6379/1", 1000)["default"]
+    assert redis == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/1",
+    }
+    with pytest.raises(ImproperlyConfigured):
+        cache_settings("mongodb://x", 1000)
