@@ -119,8 +119,8 @@ def test_an_import_never_publishes_and_says_so():
     result.plan.refresh_from_db()
     assert result.plan.is_published is False
     assert result.warnings == [
-        "The document marks the plan as published; an import never publishes. "
-        "Publish the plan in its settings when it is ready."
+        "Het document duidt het plan aan als gepubliceerd; een import publiceert nooit. "
+        "Publiceer het plan via zijn instellingen wanneer het klaar is."
     ]
 
 
@@ -132,6 +132,7 @@ def test_replacing_a_plan_keeps_its_publication_as_it_was():
     plan.refresh_from_db()
     assert plan.is_published is False
     Plan.objects.filter(pk=plan.pk).update(is_published=True)
+    plan.refresh_from_db()
     load_plan_document(document(published=False), organisation, replace=plan)
     plan.refresh_from_db()
     assert plan.is_published is True
