@@ -293,7 +293,8 @@ def main(default_pages: str = "all") -> None:
                 flush=True,
             )
             for page in pages:
-                single(port, urls[n][page], cookie)  # every worker warm
+                # every worker warm for every path (the item pages rotate over 100 items)
+                hammer(port, urls[n][page], cookie, len(urls[n][page]) * 6, args.clients)
                 result = hammer(port, urls[n][page], cookie, args.requests, args.clients)
                 share = 100 * result["rps"] / hello["rps"]
                 print(

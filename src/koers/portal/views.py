@@ -1,5 +1,7 @@
 """The public portal at /<organisation>/: no login, only what ``publication`` allows."""
 
+import hashlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -31,8 +33,17 @@ def home(request, org):
 
 
 def plan_page(request, org, pk):
+    """Kept whole per query (filters, search words, page) and language until the plan
+    changes: it shows nothing of the visitor."""
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
+    asked = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:24]
+    name = f"portal-plan:{get_language()}:{asked}"
+    body = cache.cached_page(plan, name, lambda: _plan_html(request, organisation, plan))
+    return HttpResponse(body)
+
+
+def _plan_html(request, organisation, plan) -> str:
     public = cache.public_plan(plan)  # computed once per content version of the plan
     rows, departments, sdgs = public.rows, public.departments, public.sdgs
     statuses = PlanStatus.objects.filter(plan=plan)
@@ -77,7 +88,7 @@ def plan_page(request, org, pk):
         "querystring": request.GET.copy(),
         "goals_label": plan.terminology.level_plural(1),
     }
-    return render(request, "portal/plan.html", context)
+    return render_to_string("portal/plan.html", context, request)
 
 
 def item_page(request, org, pk):
