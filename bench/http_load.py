@@ -45,6 +45,8 @@ ENV = {
     "KOERS_SECRET_KEY": SECRET,
     "KOERS_DEBUG": "false",
     "DJANGO_SETTINGS_MODULE": "bench_settings",
+    # keep each worker's database connection, as docs/configuration.md suggests for servers
+    "KOERS_DATABASE_CONN_MAX_AGE": "60",
 }
 os.environ.update(ENV)
 sys.path.insert(0, str(BENCH))
