@@ -177,7 +177,10 @@ def test_every_importer_message_is_in_the_translation_list():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "attr", getattr(node.func, "id", None))
-                if name in ("warn", "DocumentError") and len(node.args) >= 2:
-                    if isinstance(node.args[1], ast.Constant):  # others pass a message on
-                        found.add(node.args[1].value)
+                if (
+                    name in ("warn", "DocumentError")
+                    and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant)  # others pass a message on
+                ):
+                    found.add(node.args[1].value)
     assert found <= set(MESSAGES), found - set(MESSAGES)

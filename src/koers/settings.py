@@ -6,10 +6,9 @@ Importing this module creates no files or directories.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
-
-from csp.constants import NONCE, NONE, SELF
 
 from koers.cache_config import cache_settings
 from koers.env import data_dir, env_bool, env_int, env_list, env_str, proxy_ssl_header

@@ -9,9 +9,7 @@ from koers.accounts.models import Department, Membership, Role
 class MemberForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
-        help_text=_(
-            "A person without an account gets an e-mail with a link to choose a password."
-        ),
+        help_text=_("A person without an account gets an e-mail with a link to choose a password."),
     )
     first_name = forms.CharField(label=_("First name"), required=False, max_length=150)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)

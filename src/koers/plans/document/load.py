@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
+from koers.plans.content import plan_changed
 from koers.plans.document.bulk import (
     adapter,
     copy_m2m_to_history,
@@ -24,7 +25,6 @@ from koers.plans.document.bulk import (
     insert_rows,
 )
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
-from koers.plans.content import plan_changed
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
 from koers.plans.services.items import ITEM_FIELDS
