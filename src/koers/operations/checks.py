@@ -5,6 +5,8 @@ system checks, see the demo command) and, through :func:`refuse_demo_key`, when 
 or uvicorn load ``koers.wsgi`` or ``koers.asgi``. The test suite runs no system checks.
 """
 
+import os
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
@@ -31,7 +33,13 @@ def demo_secret_key(app_configs=None, **kwargs):
     return []
 
 
+# Set by ``koers demo`` in its own process just before it starts the web server, whose
+# WSGI application is loaded from ``koers.wsgi`` like a production server's.
+DEMO_SERVER = "KOERS_DEMO_SERVER"
+
+
 def refuse_demo_key() -> None:
-    """Stop a production server (gunicorn, uvicorn) that would start with the demo key."""
-    if uses_demo_key():
+    """Stop a production server (gunicorn, uvicorn, ``koers serve``) that would start with
+    the demo key; the server that ``koers demo`` starts may."""
+    if uses_demo_key() and os.environ.get(DEMO_SERVER) != "1":
         raise ImproperlyConfigured(f"{DEMO_KEY_MESSAGE} {DEMO_KEY_HINT}")

@@ -1,9 +1,12 @@
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Role
 from koers.demo.services import PASSWORD, USERS, load_demo
+from koers.operations.checks import DEMO_SERVER
 
 
 class Command(BaseCommand):
@@ -41,4 +44,6 @@ class Command(BaseCommand):
             _("Public portal, no login: http://%(addrport)s/voorbeeld/") % {"addrport": addrport}
         )
         if not no_serve:
+            # The demo may serve with the public demo key (a laptop, not a server).
+            os.environ[DEMO_SERVER] = "1"
             call_command("serve", addrport=addrport)
