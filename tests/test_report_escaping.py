@@ -84,6 +84,8 @@ def _fits(model, field: str, text: str) -> str:
 
 
 def _rich(payload: str) -> str:
+    if connection.vendor == "postgresql":  # PostgreSQL holds no NUL
+        payload = payload.replace("\x00", "")
     return f"<p>{html.escape(payload)}</p>{RICH_EXTRAS}"
 
 
@@ -113,9 +115,10 @@ def hostile(db):
         )
         goal = make_item(plan, None, title=f"Doel {number}")
         action = make_item(plan, goal, title=f"Actie {number}")
-        for item, suffix in ((goal, ""), (action, " A")):
+        # The action's code starts with "A " so that both stay different when cut to fit.
+        for item, prefix in ((goal, ""), (action, "A ")):
             PlanItem.objects.filter(pk=item.pk).update(
-                code=_fits(PlanItem, "code", payload + suffix),
+                code=_fits(PlanItem, "code", prefix + payload),
                 title=_fits(PlanItem, "title", payload),
                 description=_rich(payload),
                 intended_result=_rich(payload),
