@@ -540,3 +540,90 @@ def test_the_cache_url_chooses_the_backend():
     }
     with pytest.raises(ImproperlyConfigured):
         cache_settings("mongodb://x", 1000)
+
+
+# -- a warm public page costs one small query, and still checks what it may show ---------------
+
+
+def test_a_warm_portal_page_takes_one_query_and_still_refuses_what_is_not_public(world, client):
+    from tests.factories import OrganisationFactory
+
+    plan, a = world["plan"], world["a"]
+    slug = plan.organisation.slug
+    item_url = reverse("portal:item", kwargs={"org": slug, "pk": a.pk})
+    plan_url = reverse("portal:plan", kwargs={"org": slug, "pk": plan.pk})
+    client.logout()
+    for url in (item_url, plan_url):
+        assert client.get(url).status_code == 200
+        assert _count(client, url) == 1
+    stranger = OrganisationFactory().slug  # the same pages under another organisation
+    assert (
+        client.get(reverse("portal:item", kwargs={"org": stranger, "pk": a.pk})).status_code == 404
+    )
+    assert (
+        client.get(reverse("portal:plan", kwargs={"org": stranger, "pk": plan.pk})).status_code
+        == 404
+    )
+    item_services.update_item(a, {"is_public": False}, actor=SYSTEM)
+    assert client.get(item_url).status_code == 404
+    item_services.update_item(PlanItem.objects.get(pk=a.pk), {"is_public": True}, actor=SYSTEM)
+    assert client.get(item_url).status_code == 200
+    plan_services.update_plan(Plan.objects.get(pk=plan.pk), {"is_published": False}, actor=SYSTEM)
+    assert client.get(item_url).status_code == 404
+    assert client.get(plan_url).status_code == 404
+
+
+# -- the round page's figures: kept until an update changes, never older ---------------------
+
+
+def _round_page(client, plan, round_):
+    url = reverse("followup:round", kwargs={"org": plan.organisation.slug, "pk": round_.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context
+
+
+def test_the_round_figures_follow_every_change_of_its_updates(db, client):
+    from koers.followup import round_summary
+
+    plan = make_plan_with_actions(6)
+    coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    actor = Actor.member(coordinator)
+    _pages_of(plan, client, coordinator)
+    second = plan.rounds.get(name="Najaar")
+    total = second.updates.count()
+    with mock.patch.object(round_summary, "_compute", wraps=round_summary._compute) as spy:
+        first = _round_page(client, plan, second)
+        assert (first["counts"].total, first["stale_count"]) == (total, total)
+        assert first["counts"].by_state == {ProgressUpdate.State.DRAFT: total}
+        _round_page(client, plan, second)
+        assert spy.call_count == 1  # the second view counted nothing
+        update = second.updates.order_by("-item__depth", "item__path").first()  # an action
+        followup.save_update(
+            update,
+            {"narrative": "<p>Nieuw.</p>", "status": None, "percent": 50},
+            actor=actor,
+            version=update.version,
+            submit=True,
+        )
+        after = _round_page(client, plan, second)
+        assert spy.call_count == 2
+        assert after["stale_count"] == total - 1
+        assert after["counts"].by_state == {
+            ProgressUpdate.State.DRAFT: total - 1,
+            ProgressUpdate.State.SUBMITTED: 1,
+        }
+        item = update.item
+        item_services.update_item(item, {"owner": None}, actor=SYSTEM)
+        assert _round_page(client, plan, second)["without_owner"] == (
+            second.updates.filter(item__owner__isnull=True).count()
+        )
+        department = DepartmentFactory(organisation=plan.organisation, name="Wegen")
+        item.departments.add(department)
+        rows = {
+            row["name"]: row["total"] for row in _round_page(client, plan, second)["departments"]
+        }
+        assert rows["Wegen"] == 1
+        item_services.delete_item(PlanItem.objects.get(pk=item.pk), actor=SYSTEM)
+        assert _round_page(client, plan, second)["counts"].total == total - 1

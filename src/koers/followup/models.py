@@ -104,6 +104,10 @@ class ProgressUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "item"], name="one_update_per_item_and_round")
         ]
+        # the stamp of a round's updates (koers.followup.round_summary), read from the index
+        indexes = [
+            models.Index(fields=["round", "updated_at", "version"], name="update_round_stamp")
+        ]
 
     def __str__(self):
         return f"{self.round}: {self.item}"

@@ -403,10 +403,15 @@ class RoundCounts:
 def round_counts(round_: ReportingRound, updates=None) -> RoundCounts:
     updates = round_.updates.all() if updates is None else updates
     by_state = dict(updates.values_list("state").annotate(n=Count("id")).order_by())
+    return round_counts_from(round_, sum(by_state.values()), by_state)
+
+
+def round_counts_from(round_: ReportingRound, total: int, by_state: dict[str, int]) -> RoundCounts:
+    """The counts with the updates that are late today (none before the deadline)."""
     late = 0
     if timezone.localdate() > round_.deadline:
         late = by_state.get(State.DRAFT, 0) + by_state.get(State.RETURNED, 0)
-    return RoundCounts(sum(by_state.values()), by_state, late)
+    return RoundCounts(total, by_state, late)
 
 
 def late_updates(round_: ReportingRound):
@@ -465,12 +470,13 @@ def previous_round(round_: ReportingRound) -> ReportingRound | None:
     )
 
 
-def unchanged(round_: ReportingRound) -> Q | None:
+def unchanged(round_: ReportingRound, before: ReportingRound | None = None) -> Q | None:
     """The condition on the round's updates whose text has the same words as in the
     previous round: no real change (mark-up and spacing do not count; each update stores a
     fingerprint of its words when it is saved, so the database compares them). An empty
-    text is not stale but missing; the counts show those. None: there is no previous round."""
-    before = previous_round(round_)
+    text is not stale but missing; the counts show those. None: there is no previous round.
+    ``before``: the previous round, when the caller has it."""
+    before = before or previous_round(round_)
     if before is None:
         return None
     same = ProgressUpdate.objects.filter(

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
@@ -27,6 +26,8 @@ from koers.followup.forms import (
     UpdateForm,
 )
 from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
+from koers.followup.round_summary import round_summary
+from koers.paging import CountedPaginator
 from koers.plans.views.common import get_plan
 
 ROUND_PAGE_SIZE = 100
@@ -82,17 +83,24 @@ def round_detail(request, pk):
         updates = updates.filter(item__departments__name=department)
     if not can_manage:
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
-    # Unchanged since the previous round: compared in the database, by fingerprint.
-    stale = services.unchanged(round_) if can_manage else None
-    chosen = updates  # the department's updates; counts and chart describe these
+    # counts and chart describe the department's updates (kept until an update changes)
+    summary = round_summary(round_, department, approved_only=not can_manage)
+    listed = summary.total
     show = request.GET.get("show", "")
     if show == "stale":
+        # unchanged since the previous round: compared in the database, by fingerprint
+        stale = services.unchanged(round_) if can_manage else None
         updates = updates.filter(stale) if stale is not None else updates.none()
+        listed = summary.stale_count
     elif show == "without_owner":
         updates = updates.filter(item__owner__isnull=True)
+        listed = summary.without_owner
     elif show == "late":
         updates = updates.filter(pk__in=services.late_updates(round_).values("pk"))
-    page = Paginator(updates, ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+        listed = None
+    page = CountedPaginator(updates, ROUND_PAGE_SIZE, known_count=listed).get_page(
+        request.GET.get("page")
+    )
     context = {
         "round": round_,
         "plan": round_.plan,
@@ -100,11 +108,11 @@ def round_detail(request, pk):
         "page": page,
         "query": request.GET.copy(),
         "show": show,
-        "stale_count": chosen.filter(stale).count() if stale is not None else 0,
-        "without_owner": chosen.filter(item__owner__isnull=True).count(),
-        "statuses": services.status_counts(chosen.order_by()),
-        "counts": services.round_counts(round_, chosen.order_by()),
-        "departments": services.department_rows(round_),
+        "stale_count": summary.stale_count,
+        "without_owner": summary.without_owner,
+        "statuses": summary.statuses,
+        "counts": summary.counts(round_),
+        "departments": summary.departments,
         "department": department,
         "can_manage": can_manage,
         "reason_form": reason_form,

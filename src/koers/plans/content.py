@@ -15,7 +15,7 @@ does not unpickle the figures of a whole plan on every request.
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +27,14 @@ from koers.plans.models.plan import Plan, new_content_version
 # Values in it are shared between requests and threads: callers must not change them.
 _memo: OrderedDict[str, Any] = OrderedDict()
 _memo_lock = threading.Lock()
+
+
+class PlanVersion(NamedTuple):
+    """A plan's id and content version: all a cache key needs, read without the plan's row
+    (``Plan.objects.filter(...).values_list("pk", "content_version")``)."""
+
+    pk: int
+    content_version: str
 
 
 def plan_changed(plan_id: int | None) -> None:
@@ -68,11 +76,13 @@ def _bumped_in_this_transaction(plan_id: int) -> bool:
     return False
 
 
-def cache_key(plan: Plan, name: str) -> str:
+def cache_key(plan: Plan | PlanVersion, name: str) -> str:
     return f"koers:plan:{plan.pk}:{plan.content_version}:{name}"
 
 
-def cached(plan: Plan, name: str, compute: Callable[[], Any], memo: bool = True) -> Any:
+def cached(
+    plan: Plan | PlanVersion, name: str, compute: Callable[[], Any], memo: bool = True
+) -> Any:
     """``compute()`` for this version of the plan, from memory or the cache when there.
 
     ``plan.content_version`` must be as fresh as the request (the plan read in it).

@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from koers.accounts.models import Organisation
-from koers.plans.content import cached
+from koers.plans.content import PlanVersion, cached
 from koers.plans.models import Plan, PlanItem
 from koers.plans.services.tree import TreeRow
 from koers.portal import publication
@@ -86,16 +87,32 @@ def _plain(html_text: str) -> str:
 
 def _search_index(rows: list[TreeRow], texts: dict[int, str]) -> SearchIndex:
     stems, words = defaultdict(set), defaultdict(set)
+    folded: dict[str, str] = {}  # each chunk of text between spaces, folded once per index
+    stemmed: dict[str, str] = {}
     for position, row in enumerate(rows):
         text = f"{row.item.code} {row.item.title} {_plain(texts.get(row.item.pk, ''))}"
-        for word in set(publication.WORD.findall(_fold(text))):
+        for word in set(publication.WORD.findall(_fold_chunks(text, folded))):
             words[word].add(position)
-            stems[publication.stem(word)].add(position)
+            if word not in stemmed:
+                stemmed[word] = publication.stem(word)
+            stems[stemmed[word]].add(position)
     return SearchIndex(
         stems={key: array("I", sorted(value)) for key, value in stems.items()},
         words={key: array("I", sorted(value)) for key, value in words.items()},
         vocabulary=sorted(words),
     )
+
+
+def _fold_chunks(text: str, folded: dict[str, str]) -> str:
+    """``_fold(text)`` as far as its words go: folded per chunk between spaces (folding
+    never joins or splits chunks; a space is no part of a word), each chunk once."""
+    chunks = []
+    for chunk in text.split():
+        done = folded.get(chunk)
+        if done is None:
+            done = folded[chunk] = chunk.lower() if chunk.isascii() else _fold(chunk)
+        chunks.append(done)
+    return " ".join(chunks)
 
 
 @dataclass
@@ -227,7 +244,46 @@ def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, T
     return item, row, public
 
 
-def cached_page(plan: Plan, name: str, render) -> str:
+def published_item_version_or_404(organisation_slug: str, pk: int) -> PlanVersion:
+    """The plan version of the item, if it is public in a published plan of the
+    organisation: enough to find the item's page in the cache (its ancestors are checked
+    when the page is made). One query, written out: it runs on every public item page, and
+    composing it with the ORM costs more than running it."""
+    item, plan, organisation = (model._meta.db_table for model in (PlanItem, Plan, Organisation))
+    quote = connection.ops.quote_name
+    found = _first_row(
+        f"SELECT i.plan_id, p.content_version FROM {quote(item)} i "
+        f"JOIN {quote(plan)} p ON p.id = i.plan_id "
+        f"JOIN {quote(organisation)} o ON o.id = p.organisation_id "
+        "WHERE i.id = %s AND o.slug = %s AND p.is_published AND i.is_public",
+        [pk, organisation_slug],
+    )
+    return PlanVersion(*found)
+
+
+def published_plan_version_or_404(organisation_slug: str, pk: int) -> PlanVersion:
+    """The version of a published plan of the organisation (one query, as above)."""
+    plan, organisation = (model._meta.db_table for model in (Plan, Organisation))
+    quote = connection.ops.quote_name
+    found = _first_row(
+        f"SELECT p.id, p.content_version FROM {quote(plan)} p "
+        f"JOIN {quote(organisation)} o ON o.id = p.organisation_id "
+        "WHERE p.id = %s AND o.slug = %s AND p.is_published",
+        [pk, organisation_slug],
+    )
+    return PlanVersion(*found)
+
+
+def _first_row(sql: str, params: list) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return row
+
+
+def cached_page(plan: Plan | PlanVersion, name: str, render) -> str:
     """A page's HTML that shows nothing of the visitor, until the plan changes; kept in
     the cache only (one per item: too many for each process's memory)."""
     return cached(plan, name, render, memo=False)

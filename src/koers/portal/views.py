@@ -35,15 +35,16 @@ def home(request, org):
 def plan_page(request, org, pk):
     """Kept whole per query (filters, search words, page) and language until the plan
     changes: it shows nothing of the visitor."""
-    organisation = publication.organisation_or_404(org)
-    plan = publication.published_plan_or_404(organisation, pk)
+    version = cache.published_plan_version_or_404(org, pk)  # one small query when cached
     asked = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:24]
     name = f"portal-plan:{get_language()}:{asked}"
-    body = cache.cached_page(plan, name, lambda: _plan_html(request, organisation, plan))
+    body = cache.cached_page(version, name, lambda: _plan_html(request, org, pk))
     return HttpResponse(body)
 
 
-def _plan_html(request, organisation, plan) -> str:
+def _plan_html(request, org, pk) -> str:
+    organisation = publication.organisation_or_404(org)
+    plan = publication.published_plan_or_404(organisation, pk)
     public = cache.public_plan(plan)  # computed once per content version of the plan
     rows, departments, sdgs = public.rows, public.departments, public.sdgs
     statuses = PlanStatus.objects.filter(plan=plan)
@@ -94,14 +95,15 @@ def _plan_html(request, organisation, plan) -> str:
 def item_page(request, org, pk):
     """The page is kept whole per item and language until the plan changes (it shows
     nothing of the visitor)."""
-    organisation = publication.organisation_or_404(org)
-    item = cache.published_item_or_404(organisation, pk)
-    name = f"portal-item:{item.pk}:{get_language()}"
-    body = cache.cached_page(item.plan, name, lambda: _item_html(request, organisation, item))
+    version = cache.published_item_version_or_404(org, pk)  # one small query when cached
+    name = f"portal-item:{pk}:{get_language()}"
+    body = cache.cached_page(version, name, lambda: _item_html(request, org, pk))
     return HttpResponse(body)
 
 
-def _item_html(request, organisation, item) -> str:
+def _item_html(request, org, pk) -> str:
+    organisation = publication.organisation_or_404(org)
+    item = cache.published_item_or_404(organisation, pk)
     row, public = cache.public_row_or_404(item)
     plan = item.plan
     published = public.publication
