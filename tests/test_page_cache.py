@@ -239,16 +239,7 @@ def test_an_import_into_the_plan_changes_the_cached_tree(world):
 
 def test_an_approved_update_changes_the_cached_tree(world):
     coordinator = Actor.member(world["coordinator"])
-    round_ = followup.open_round(
-        world["plan"],
-        {
-            "name": "Voorjaar",
-            "period_start": date(2026, 1, 1),
-            "period_end": date(2026, 6, 30),
-            "deadline": date(2026, 7, 15),
-        },
-        actor=coordinator,
-    )
+    round_ = _round(world["plan"], coordinator, "Voorjaar", 2026)
     assert tree(world)["G1-02"].progress == 10
     update = round_.updates.get(item=world["b"])
     update = followup.save_update(
@@ -285,16 +276,7 @@ def test_publishing_changes_the_cached_portal(world):
 
 def test_publishing_a_round_changes_the_cached_portal(world):
     coordinator = Actor.member(world["coordinator"])
-    round_ = followup.open_round(
-        world["plan"],
-        {
-            "name": "Voorjaar",
-            "period_start": date(2026, 1, 1),
-            "period_end": date(2026, 6, 30),
-            "deadline": date(2026, 7, 15),
-        },
-        actor=coordinator,
-    )
+    round_ = _round(world["plan"], coordinator, "Voorjaar", 2026)
     update = followup.save_update(
         round_.updates.get(item=world["b"]),
         {"percent": 60, "narrative": "<p>De fietsenstalling is gebouwd.</p>"},

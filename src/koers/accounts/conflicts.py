@@ -17,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from koers.accounts.access import handle_form
 from koers.accounts.locking import EditConflict, last_change
 from koers.plans.richtext import sanitise
 from koers.plans.widgets import RichTextWidget
@@ -177,3 +178,32 @@ def simple_conflict(
         cancel_url=cancel_url,
         extra=extra,
     )
+
+
+def form_for(form_class: type[forms.BaseForm], **kwargs) -> Callable[..., forms.BaseForm]:
+    """``build`` for :func:`simple_conflict`: a ``form_class`` form of a record."""
+    return lambda record, data=None: form_class(data, instance=record, **kwargs)
+
+
+def save_or_conflict(
+    request,
+    form: forms.BaseForm,
+    save: Callable[[], object],
+    build: Callable[..., forms.BaseForm],
+    *,
+    title: str,
+    cancel_url: str = "",
+    extra: dict | None = None,
+):
+    """On a POST with a valid form run ``save`` (a service that checks the form's version).
+
+    Returns ``(saved, None)``; ``(None, None)`` when nothing was posted or the form has
+    errors; ``(None, page)`` with the 409 page of :func:`simple_conflict` when the record
+    was saved by someone else since the form was opened."""
+    try:
+        return handle_form(request, form, save), None
+    except EditConflict as conflict:
+        page = simple_conflict(
+            request, conflict, form, build, title=title, cancel_url=cancel_url, extra=extra
+        )
+        return None, page

@@ -8,9 +8,8 @@ from django.views.decorators.http import require_POST
 
 from koers.accounts import services
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
-from koers.accounts.conflicts import simple_conflict
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.forms import DepartmentForm, MemberForm, MembershipForm
-from koers.accounts.locking import EditConflict
 from koers.accounts.models import Department, Membership
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.plans.templatetags.koers import person
@@ -83,17 +82,16 @@ def member_edit(request, pk):
             expected_version=form.expected_version,
         )
 
-    try:
-        saved = handle_form(request, form, update)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: MembershipForm(data, instance=record),
-            title=title,
-            cancel_url=_members_url(request),
-        )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        update,
+        form_for(MembershipForm),
+        title=title,
+        cancel_url=_members_url(request),
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("Your changes have been saved."))
         return redirect(_members_url(request))
@@ -152,19 +150,16 @@ def department_edit(request, pk):
             expected_version=form.expected_version,
         )
 
-    try:
-        saved = handle_form(request, form, save)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: DepartmentForm(
-                data, instance=record, organisation=organisation
-            ),
-            title=name,
-            cancel_url=_departments_url(request),
-        )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        save,
+        form_for(DepartmentForm, organisation=organisation),
+        title=name,
+        cancel_url=_departments_url(request),
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("The department has been saved."))
         return redirect(_departments_url(request))

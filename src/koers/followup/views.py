@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
-from koers.accounts.conflicts import simple_conflict
-from koers.accounts.locking import EditConflict
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.permissions import MANAGE_PLANS, can
 from koers.followup import attachments, services
 from koers.followup.attachments import allowed_kinds
@@ -134,17 +133,11 @@ def round_edit(request, pk):
             round_, form.cleaned_data, actor=actor(request), expected_version=form.expected_version
         )
 
-    try:
-        saved = handle_form(request, form, save)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: RoundEditForm(data, instance=record),
-            title=title,
-            cancel_url=back,
-        )
+    saved, conflict = save_or_conflict(
+        request, form, save, form_for(RoundEditForm), title=title, cancel_url=back
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("Your changes have been saved."))
         return redirect(back)

@@ -12,8 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from koers.accounts.access import actor, member_view
-from koers.accounts.conflicts import simple_conflict
-from koers.accounts.locking import EditConflict
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.plans.models import PlanStatus
@@ -205,18 +204,17 @@ def branding(request):
     # The form writes what is typed on its own copy; the page around it shows what is stored.
     edited = Organisation.objects.get(pk=organisation.pk)
     form = BrandingForm(request.POST or None, request.FILES or None, instance=edited)
-    if request.method == "POST" and form.is_valid():
-        try:
-            save_branding(edited, form, actor(request), expected_version=form.expected_version)
-        except EditConflict as conflict:
-            return simple_conflict(
-                request,
-                conflict,
-                form,
-                lambda record, data=None: BrandingForm(data, instance=record),
-                title=_("Public portal"),
-                cancel_url=reverse("accounts:portal_branding", kwargs={"org": organisation.slug}),
-            )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        lambda: save_branding(edited, form, actor(request), expected_version=form.expected_version),
+        form_for(BrandingForm),
+        title=_("Public portal"),
+        cancel_url=reverse("accounts:portal_branding", kwargs={"org": organisation.slug}),
+    )
+    if conflict:
+        return conflict
+    if saved:
         messages.success(request, _("The portal has been updated."))
         return redirect("accounts:portal_branding", org=organisation.slug)
     return render(

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.followup.models import ProgressUpdate, ReportingRound
-from koers.plans.models import Milestone, Plan, PlanItem
+from koers.plans.models import Plan, PlanItem
 from koers.plans.services.tree import Money, plan_rows
+from koers.reporting import as_of
 
 ZERO = Decimal("0.00")
 FLEMISH = "flemish"
@@ -253,10 +254,16 @@ def build_report(
     updates = _approved_updates(plan, round_)
     # Roll up the approved figures of the round, not the plan's figures of today.
     approved = {item_id: (u.status_id, u.percent) for item_id, u in updates.items()}
-    rows = plan_rows(plan, subtree_of=filters.subtree, states=approved)
+    # A closed round: milestones, money and items as they stood when it was closed.
+    moment = as_of.closing_moment(round_)
+    if moment is None:
+        rows = plan_rows(plan, subtree_of=filters.subtree, states=approved)
+    else:
+        existed, figures = as_of.figures_as_of(plan, moment, approved)
+        rows = plan_rows(plan, subtree_of=filters.subtree, only_ids=existed, figures=figures)
     details = _item_details(plan, filters.subtree)
     keep = _kept_paths(rows, details, filters)
-    milestones = _milestones(plan)
+    milestones = _milestones(as_of.milestones_as_of(plan, moment))
     items = []
     for row in rows:
         path = row.item.path
@@ -377,9 +384,9 @@ def _item_details(plan: Plan, subtree: PlanItem | None) -> dict[int, dict]:
     return details
 
 
-def _milestones(plan: Plan) -> dict[int, list[ReportMilestone]]:
+def _milestones(milestones) -> dict[int, list[ReportMilestone]]:
     found = defaultdict(list)
-    for milestone in Milestone.objects.filter(item__plan=plan).order_by("item_id", "position"):
+    for milestone in milestones.order_by("item_id", "position"):
         found[milestone.item_id].append(
             ReportMilestone(
                 milestone.title, milestone.planned_display, milestone.done, milestone.done_on

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
-from koers.accounts.conflicts import simple_conflict
-from koers.accounts.locking import EditConflict
+from koers.accounts.access import actor, get_for_organisation, member_view
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, can
 from koers.followup.models import ReportingRound
 from koers.jobs.services import worker_running
@@ -92,20 +91,19 @@ def report_text(request, pk):
             text, form.cleaned_data, actor(request), expected_version=form.expected_version
         )
 
-    try:
-        saved = handle_form(request, form, save)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: ReportTextForm(data, instance=record),
-            title=_("Report chapters of %(round)s") % {"round": round_.name},
-            cancel_url=reverse(
-                "reporting:reports", kwargs={"org": request.organisation.slug, "pk": round_.plan_id}
-            ),
-            extra={"plan": round_.plan},
-        )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        save,
+        form_for(ReportTextForm),
+        title=_("Report chapters of %(round)s") % {"round": round_.name},
+        cancel_url=reverse(
+            "reporting:reports", kwargs={"org": request.organisation.slug, "pk": round_.plan_id}
+        ),
+        extra={"plan": round_.plan},
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("The chapters have been saved."))
         return redirect("reporting:reports", org=request.organisation.slug, pk=round_.plan_id)

@@ -189,7 +189,7 @@ def plan_rows(
         row = by_id[entry["item_id"]]
         target = row.money.expense if entry["direction"] == "expense" else row.money.receipt
         target[entry["year"]].add(
-            Money(_cents(entry["initial"]), _cents(entry["current"]), _cents(entry["actual"]))
+            Money(cents(entry["initial"]), cents(entry["current"]), cents(entry["actual"]))
         )
     counts = milestones.values("item_id").annotate(
         total=Count("id"), done=Count("id", filter=Q(done=True))
@@ -237,7 +237,7 @@ def top_rows(rows: list[TreeRow], max_level: int) -> list[TreeRow]:
     return shown
 
 
-def _cents(value) -> Decimal:
+def cents(value) -> Decimal:
     """SQLite sums decimals as floats; bring them back to whole cents."""
     return Decimal(value or 0).quantize(CENT)
 

@@ -6,9 +6,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, handle_form, member_view, save_with
-from koers.accounts.conflicts import simple_conflict
-from koers.accounts.locking import EditConflict
+from koers.accounts.access import actor, member_view, save_with
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
 from koers.plans.forms import ItemForm, MoveForm
 from koers.plans.models import PlanItem
@@ -153,19 +152,18 @@ def item_edit(request, pk):
             expected_version=form.expected_version,
         )
 
-    try:
-        saved = handle_form(request, form, update)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: ItemForm(data, instance=record, plan=record.plan),
-            title=title,
-            cancel_url=reverse(
-                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
-            ),
-        )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        update,
+        form_for(ItemForm, plan=item.plan),
+        title=title,
+        cancel_url=reverse(
+            "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
+        ),
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("Your changes have been saved."))
         return _item_url(request, item)
@@ -194,19 +192,18 @@ def item_move(request, pk):
             expected_version=form.expected_version,
         )
 
-    try:
-        moved = handle_form(request, form, move)
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            _move_form,
-            title=title,
-            cancel_url=reverse(
-                "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
-            ),
-        )
+    moved, conflict = save_or_conflict(
+        request,
+        form,
+        move,
+        _move_form,
+        title=title,
+        cancel_url=reverse(
+            "plans:item_detail", kwargs={"org": request.organisation.slug, "pk": item.pk}
+        ),
+    )
+    if conflict:
+        return conflict
     if moved:
         messages.success(request, _("'%(item)s' has been moved.") % {"item": item})
         return _item_url(request, item)

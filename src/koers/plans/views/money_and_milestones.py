@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, member_view, save_with
-from koers.accounts.conflicts import simple_conflict
+from koers.accounts.access import actor, member_view
+from koers.accounts.conflicts import save_or_conflict, simple_conflict
 from koers.accounts.locking import EditConflict, last_change
 from koers.accounts.permissions import CHANGE_ITEM
 from koers.plans.forms import BudgetLineForm, MilestoneDoneForm, MilestoneForm
@@ -30,15 +30,16 @@ def _edit(request, item, form, save, title, anchor, build=None):
     """A milestone or budget line form; ``build(record, data=None)`` makes the same kind
     of form for the conflict page when the record was saved since the form was opened."""
     actor(request).require(CHANGE_ITEM, item)
-    try:
-        saved = (
-            request.method == "POST"
-            and form.is_valid()
-            and save_with(form, lambda: save(form.cleaned_data, form.expected_version))
-        )
-    except EditConflict as conflict:
-        cancel = item_url(request, item) + f"#{anchor}"
-        return simple_conflict(request, conflict, form, build, title=title, cancel_url=cancel)
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        lambda: save(form.cleaned_data, form.expected_version),
+        build,
+        title=title,
+        cancel_url=item_url(request, item) + f"#{anchor}",
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("Your changes have been saved."))
         return _back(request, item, anchor)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, member_view, save_with
-from koers.accounts.conflicts import compare, conflict_page, retry_data, simple_conflict
+from koers.accounts.conflicts import compare, conflict_page, form_for, retry_data, save_or_conflict
 from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
 from koers.plans.content import cached
@@ -73,32 +73,24 @@ def plan_edit(request, pk):
     plan = get_plan(request, pk)
     _require(request, MANAGE_PLANS)
     form = PlanForm(request.POST or None, instance=plan)
-    try:
-        saved = (
-            request.method == "POST"
-            and form.is_valid()
-            and save_with(
-                form,
-                lambda: plan_services.update_plan(
-                    plan,
-                    form.service_values(),
-                    actor=actor(request),
-                    expected_version=form.expected_version,
-                ),
-            )
-        )
-    except EditConflict as conflict:
-        return simple_conflict(
-            request,
-            conflict,
-            form,
-            lambda record, data=None: PlanForm(data, instance=record),
-            title=_("Plan settings"),
-            cancel_url=reverse(
-                "plans:plan_tree", kwargs={"org": request.organisation.slug, "pk": plan.pk}
-            ),
-            extra={"plan": plan},
-        )
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        lambda: plan_services.update_plan(
+            plan,
+            form.service_values(),
+            actor=actor(request),
+            expected_version=form.expected_version,
+        ),
+        form_for(PlanForm),
+        title=_("Plan settings"),
+        cancel_url=reverse(
+            "plans:plan_tree", kwargs={"org": request.organisation.slug, "pk": plan.pk}
+        ),
+        extra={"plan": plan},
+    )
+    if conflict:
+        return conflict
     if saved:
         messages.success(request, _("The plan settings have been saved."))
         return redirect("plans:plan_tree", org=request.organisation.slug, pk=plan.pk)
