@@ -521,3 +521,58 @@ def test_every_edit_form_carries_the_version_it_was_opened_at(demo, login, round
         record.refresh_from_db()
         assert form_data(client.get(url))["version"] == [str(record.version)], url
     assert demo.plan.version == before + 1  # every save counts, also one without a form
+
+
+# -- deletes: at the version the person saw ---------------------------------------------------
+
+
+def test_deleting_a_changed_item_milestone_or_budget_line_asks_again(db, client):
+    from decimal import Decimal
+
+    from koers.plans.models import BudgetLine, Milestone, PlanItem
+    from koers.plans.services import items as item_services
+    from tests.factories import MembershipFactory, make_item, make_plan
+
+    plan = make_plan()
+    coordinator = MembershipFactory(organisation=plan.organisation, role=Role.COORDINATOR)
+    client.force_login(coordinator.user)
+    system = Actor.system()
+    item = make_item(plan, code="G1", title="Doel")
+    milestone = item_services.save_milestone(item, {"title": "Start"}, actor=system)
+    line = item_services.save_budget_line(
+        item, {"year": 2026, "initial": Decimal("10"), "current": Decimal("10")}, actor=system
+    )
+    slug = plan.organisation.slug
+    cases = [
+        (milestone, "plans:milestone_delete", Milestone, {"title": "Start (verschoven)"}),
+        (line, "plans:budget_delete", BudgetLine, {"actual": Decimal("5")}),
+    ]
+    for record, name, model, change in cases:
+        seen = record.version
+        if model is Milestone:
+            item_services.save_milestone(item, change, actor=system, milestone=record)
+        else:
+            item_services.save_budget_line(item, change, actor=system, line=record)
+        url = reverse(name, kwargs={"org": slug, "pk": record.pk})
+        response = client.post(url, {"version": seen})
+        assert response.status_code == 409
+        assert model.objects.filter(pk=record.pk).exists()
+        stored = model.objects.get(pk=record.pk)
+        page = response.content.decode()
+        assert f'name="version" value="{stored.version}"' in page
+        assert client.post(url, {"version": stored.version}).status_code == 302
+        assert not model.objects.filter(pk=record.pk).exists()
+        assert client.post(url, {}).status_code in (404, 400)
+
+    url = reverse("plans:item_delete", kwargs={"org": slug, "pk": item.pk})
+    seen = PlanItem.objects.get(pk=item.pk).version
+    item_services.update_item(
+        PlanItem.objects.get(pk=item.pk), {"title": "Doel (nieuw)"}, actor=system
+    )
+    response = client.post(url, {"version": seen})
+    assert response.status_code == 409
+    assert "Doel (nieuw)" in response.content.decode()
+    assert PlanItem.objects.filter(pk=item.pk).exists()
+    stored = PlanItem.objects.get(pk=item.pk)
+    assert client.post(url, {"version": stored.version}).status_code == 302
+    assert not PlanItem.objects.filter(pk=item.pk).exists()

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -132,7 +133,8 @@ def test_delete_asks_first_and_can_be_undone(demo, login):
     below = PlanItem.objects.filter(plan=demo.plan, path__startswith=goal.path).count() - 1
     assert f"Hierdoor worden ook {below} onderliggende onderdelen verwijderd." in confirm
     assert PlanItem.objects.filter(plan=demo.plan).count() == count
-    response = client.post(item_url(goal, "item_delete"), follow=True)
+    version = re.search(r'name="version" value="(\d+)"', confirm)[1]  # as the page saw it
+    response = client.post(item_url(goal, "item_delete"), {"version": version}, follow=True)
     page = response.content.decode()
     trash = DeletedSubtree.objects.get()
     assert reverse("plans:restore_deleted", kwargs={"org": "voorbeeld", "pk": trash.pk}) in page

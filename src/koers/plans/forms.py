@@ -306,3 +306,7 @@ class DocumentUploadForm(forms.Form):
 
 class ImportFamilyForm(forms.Form):
     family = forms.ChoiceField(label=_("Read as"), choices=DocumentUploadForm.FAMILY_CHOICES[1:])
+
+
+class DeleteForm(VersionedForm, forms.Form):
+    """Deleting a record: only the version the person saw when they chose to delete it."""

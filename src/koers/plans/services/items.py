@@ -250,12 +250,17 @@ def subtree_counts(item: PlanItem) -> dict[str, int]:
 
 
 @transaction.atomic
-def delete_item(item: PlanItem, *, actor: Actor) -> DeletedSubtree:
-    """Delete an item with its subtree; a copy is kept so that it can be restored."""
+def delete_item(
+    item: PlanItem, *, actor: Actor, expected_version: int | None = None
+) -> DeletedSubtree:
+    """Delete an item with its subtree; a copy is kept so that it can be restored.
+    EditConflict when the item was saved since ``expected_version`` (the version the
+    person saw when they asked to delete it)."""
     from koers.plans.document.export import export_subtree
 
     actor.require(MANAGE_STRUCTURE, item)
     lock_plan_tree(item.plan_id)
+    claim_version(item, expected_version)
     item.refresh_from_db()
     fragment = export_subtree(item)
     parent = PlanItem.objects.get_parent(item)
@@ -366,8 +371,13 @@ def set_milestone_done(
 
 
 @transaction.atomic
-def delete_milestone(milestone: Milestone, *, actor: Actor) -> None:
+@transaction.atomic
+def delete_milestone(
+    milestone: Milestone, *, actor: Actor, expected_version: int | None = None
+) -> None:
+    """EditConflict when the milestone was saved since ``expected_version``."""
     actor.require(CHANGE_ITEM, milestone.item)
+    claim_version(milestone, expected_version)
     attribute(milestone, actor)
     milestone.delete()
 
@@ -411,7 +421,12 @@ def save_budget_line(
 
 
 @transaction.atomic
-def delete_budget_line(line: BudgetLine, *, actor: Actor) -> None:
+@transaction.atomic
+def delete_budget_line(
+    line: BudgetLine, *, actor: Actor, expected_version: int | None = None
+) -> None:
+    """EditConflict when the line was saved since ``expected_version``."""
     actor.require(CHANGE_ITEM, line.item)
+    claim_version(line, expected_version)
     attribute(line, actor)
     line.delete()

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.conflicts import form_for, save_or_conflict
+from koers.accounts.locking import EditConflict, last_change
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_STRUCTURE, VIEW, can
-from koers.plans.forms import ItemForm, MoveForm
+from koers.plans.forms import DeleteForm, ItemForm, MoveForm
 from koers.plans.models import PlanItem
 from koers.plans.services import items as item_services
 from koers.plans.services.history import item_history
@@ -249,16 +250,24 @@ def _tree_url(request, item):
 def item_delete(request, pk):
     item = get_item(request, pk)
     actor(request).require(MANAGE_STRUCTURE, item)
-    if request.method == "POST":
-        trash = item_services.delete_item(item, actor=actor(request))
+    form = DeleteForm(request.POST or None, record=item)
+    context = {"plan": item.plan, "item": item, "form": form, "changed": False}
+    if form.is_valid():
+        try:
+            trash = item_services.delete_item(
+                item, actor=actor(request), expected_version=form.expected_version
+            )
+        except EditConflict as conflict:
+            stored = conflict.current
+            who, when = last_change(stored)
+            context.update(item=stored, form=DeleteForm(record=stored), changed=True)
+            context.update(who=who, when=when, counts=item_services.subtree_counts(stored))
+            return render(request, "plans/item_delete.html", context, status=409)
         messages.success(
             request,
             _("'%(item)s' has been deleted.") % {"item": trash.title},
             extra_tags=f"undo:{trash.pk}",
         )
         return redirect("plans:plan_tree", org=request.organisation.slug, pk=trash.plan_id)
-    return render(
-        request,
-        "plans/item_delete.html",
-        {"plan": item.plan, "item": item, "counts": item_services.subtree_counts(item)},
-    )
+    context["counts"] = item_services.subtree_counts(item)
+    return render(request, "plans/item_delete.html", context, status=400 if form.errors else 200)

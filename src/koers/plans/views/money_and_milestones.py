@@ -10,7 +10,7 @@ from koers.accounts.access import actor, member_view
 from koers.accounts.conflicts import save_or_conflict, simple_conflict
 from koers.accounts.locking import EditConflict, last_change
 from koers.accounts.permissions import CHANGE_ITEM
-from koers.plans.forms import BudgetLineForm, MilestoneDoneForm, MilestoneForm
+from koers.plans.forms import BudgetLineForm, DeleteForm, MilestoneDoneForm, MilestoneForm
 from koers.plans.services import items as item_services
 from koers.plans.services.tree import plan_rows
 from koers.plans.views.common import get_budget_line, get_item, get_milestone
@@ -150,7 +150,9 @@ def _toggle_conflict(request, conflict, form, item):
 @require_POST
 def milestone_delete(request, pk):
     milestone = get_milestone(request, pk)
-    item_services.delete_milestone(milestone, actor=actor(request))
+    deleted = _delete(request, milestone, item_services.delete_milestone, "milestones")
+    if deleted is not True:
+        return deleted
     messages.success(request, _("The milestone has been deleted."))
     return _back(request, milestone.item, "milestones")
 
@@ -191,6 +193,36 @@ def budget_edit(request, pk):
 @require_POST
 def budget_delete(request, pk):
     line = get_budget_line(request, pk)
-    item_services.delete_budget_line(line, actor=actor(request))
+    deleted = _delete(request, line, item_services.delete_budget_line, "cost")
+    if deleted is not True:
+        return deleted
     messages.success(request, _("The budget line has been deleted."))
     return _back(request, line.item, "cost")
+
+
+def _delete(request, record, delete, anchor):
+    """Delete a milestone or budget line at the version the person saw: True, or the page
+    to show (the form came without a version; or the record changed since: 409, with a
+    button to delete what is stored now)."""
+    item = record.item
+    actor(request).require(CHANGE_ITEM, item)
+    form = DeleteForm(request.POST, record=record)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The form was incomplete; reload the page."))
+    try:
+        delete(record, actor=actor(request), expected_version=form.expected_version)
+    except EditConflict as conflict:
+        stored = conflict.current
+        who, when = last_change(stored)
+        context = {
+            "plan": item.plan,
+            "item": item,
+            "record": stored,
+            "form": DeleteForm(record=stored),
+            "who": who,
+            "when": when,
+            "action": request.get_full_path(),
+            "cancel_url": item_url(request, item) + f"#{anchor}",
+        }
+        return render(request, "plans/delete_conflict.html", context, status=409)
+    return True
