@@ -67,20 +67,36 @@ def test_departments_have_unique_names_and_history(demo):
     assert records.first().history_user == demo.user("admin@voorbeeld.be")
 
 
-def test_command_creates_an_organisation_with_its_administrator(db, client):
+def test_command_creates_an_organisation_and_invites_its_administrator(db, client, mailoutbox):
+    import io
+    import re
+
     from django.core.management import call_command
 
+    out = io.StringIO()
     call_command(
         "create_organisation",
         name="OCMW Proef",
         slug="ocmw-proef",
         kind="ocmw",
-        admin_email="baas@ocmw-proef.be",
-        password="lang-genoeg-wachtwoord",
-    )
-    # The login throttle needs the request that is logging in.
-    assert client.login(
-        request=HttpRequest(), username="baas@ocmw-proef.be", password="lang-genoeg-wachtwoord"
+        admin_email="Baas@ocmw-proef.be",
+        stdout=out,
     )
     membership = Membership.objects.get(user__email="baas@ocmw-proef.be")
     assert (membership.organisation.slug, membership.role) == ("ocmw-proef", Role.ADMIN)
+    assert not membership.user.has_usable_password()  # nobody but the administrator knows it
+    (mail,) = mailoutbox
+    assert mail.to == ["baas@ocmw-proef.be"]
+    link = re.search(r"https?://\S+/invitation/\S+", mail.body)[0]
+    assert link.rsplit("/", 3)[0] in out.getvalue()  # the link is printed too (a fresh token)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form = client.get("/" + path, follow=True)
+    assert form.status_code == 200
+    chosen = client.post(
+        form.redirect_chain[-1][0] if form.redirect_chain else "/" + path,
+        {"new_password1": "lang-genoeg-wachtwoord", "new_password2": "lang-genoeg-wachtwoord"},
+    )
+    assert chosen.status_code == 302
+    assert client.login(
+        request=HttpRequest(), username="baas@ocmw-proef.be", password="lang-genoeg-wachtwoord"
+    )

@@ -453,3 +453,25 @@ def test_koers_serve_starts_a_worker_and_stops_it_with_the_server(queue):
     server.wait(timeout=60)
     queue.wait_until(lambda: _gone(worker), "the worker stops without its server", 60)
     assert worker_pids() == set()
+
+
+def test_a_task_that_hangs_while_its_worker_lives_is_stopped_with_the_reason(
+    demo, settings, monkeypatch
+):
+    settings.TASKS = DATABASE_QUEUE
+    settings.KOERS_TASK_TIMEOUT_SECONDS = 1
+
+    def hangs(*args, **kwargs):
+        time.sleep(30)
+
+    monkeypatch.setattr(jobs, "make_report_file", hangs)
+    job = jobs.enqueue(ReportJob.objects.create(plan=demo.plan, format="xlsx"))
+    started = time.monotonic()
+    assert run_queued_tasks() == 1
+    assert time.monotonic() - started < 10
+    job.refresh_from_db()
+    assert job.state == "failed"
+    assert job.error == (
+        "Het rapport kon niet gemaakt worden: "
+        "Het werk duurde langer dan 1 seconden en werd gestopt."
+    )

@@ -11,6 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -492,3 +493,21 @@ def test_a_session_ends_after_the_idle_time(demo, client, clock, settings):
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"]).content.decode()
     assert "U bent afgemeld na 60 minuten zonder activiteit." in page
+
+
+def test_the_wait_after_many_wrong_codes_stops_growing(demo, client, login, clock):
+    set_password(READER)
+    login(READER)
+    device, _codes = enrol(client, clock)
+    client.logout()
+    device.refresh_from_db()
+    device.throttling_failure_count = 40  # without a limit: 2^39 seconds, 17,000 years
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    user = device.user
+    assert two_factor.wait_seconds(user) == 512  # 1, 2, 4 … 512: the last step below 900 s
+    clock.shift(timedelta(seconds=513))
+    log_in_with_password(client, READER)
+    response = client.post(reverse("two_factor_code"), {"code": code_for(device)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)

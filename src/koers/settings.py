@@ -146,6 +146,8 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # Two-factor authentication: the name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Koers"
+# After wrong codes the next try waits 1, 2, 4 … seconds, at most this long.
+KOERS_TWO_FACTOR_MAX_WAIT_SECONDS = env_int("TWO_FACTOR_MAX_WAIT_SECONDS", 900)
 # Invitation links for new members and password reset links stay valid this long.
 KOERS_INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
@@ -261,6 +263,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[KOERS_TASK_BACKEND]}}
 # gone): it is queued again at most KOERS_WORKER_RETRIES times, then marked failed.
 KOERS_WORKER_LEASE_SECONDS = env_int("WORKER_LEASE_SECONDS", 60)
 KOERS_WORKER_RETRIES = env_int("WORKER_RETRIES", 1)
+# A task running longer than this fails (TaskTimedOut); 0: no limit.
+KOERS_TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 3600)
 
 # Reports asked for on the web: where the files go.
 KOERS_REPORT_DIR = Path(env_str("REPORT_DIR", str(DATA_DIR / "reports")))

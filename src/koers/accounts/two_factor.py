@@ -4,6 +4,7 @@ devices, and the organisation's rule that administrators and coordinators must u
 import math
 
 import segno
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -86,22 +87,39 @@ def verify(user, code: str):
     """The device that accepts ``code`` (an app code or an unused recovery code), or None.
 
     django-otp throttles each device: after a wrong code the next try must wait, twice as
-    long after every further wrong code. A recovery code is used up when it is accepted.
+    long after every further wrong code, up to ``KOERS_TWO_FACTOR_MAX_WAIT_SECONDS`` (so
+    that someone who knows the password cannot lock the owner out for days). A recovery
+    code is used up when it is accepted.
     """
     code = _digits(code).lower()
     if not code:
         return None
     kind = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
     for device in devices_for_user(user, confirmed=True, for_verify=True):
+        cap_wait(device)
         if isinstance(device, kind) and device.verify_token(code):
             return device
     return None
+
+
+def cap_wait(device) -> None:
+    """Count no more wrong codes than make the wait ``KOERS_TWO_FACTOR_MAX_WAIT_SECONDS``:
+    the wait doubles per wrong code (factor * 2^(n-1) seconds) up to that, then stays."""
+    factor = device.get_throttle_factor()
+    longest = settings.KOERS_TWO_FACTOR_MAX_WAIT_SECONDS
+    if not factor or not longest or device.throttling_failure_count <= 1:
+        return
+    most = max(1, int(math.log2(max(longest / factor, 1))) + 1)
+    if device.throttling_failure_count > most:
+        device.throttling_failure_count = most
+        device.save(update_fields=["throttling_failure_count"])
 
 
 def wait_seconds(user) -> int:
     """How long the user must wait before a code is checked again (0: no wait)."""
     longest = 0
     for device in devices_for_user(user, confirmed=True):
+        cap_wait(device)
         allowed, data = device.verify_is_allowed()
         if not allowed and data and data.get("locked_until"):
             from django.utils import timezone

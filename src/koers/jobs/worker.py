@@ -4,10 +4,13 @@ import logging
 import os
 import signal
 import threading
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
@@ -15,6 +18,34 @@ from django_tasks_db.utils import exclusive_transaction
 from koers.jobs import services
 
 logger = logging.getLogger(__name__)
+
+
+class TaskTimedOut(Exception):
+    """A task ran longer than ``KOERS_TASK_TIMEOUT_SECONDS`` while its worker kept beating."""
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise :class:`TaskTimedOut` in the block after ``seconds`` (a timer signal: only in
+    the main thread, where the worker runs its tasks; 0 or another thread: no limit). Code
+    that catches ``Exception`` around its work (a report job) records the reason itself."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TaskTimedOut(
+            _("The work took longer than %(seconds)s seconds and was stopped.")
+            % {"seconds": int(seconds)}
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class KoersWorker(Worker):
@@ -49,6 +80,12 @@ class KoersWorker(Worker):
                 services.forget(self.worker_id)
             except DatabaseError:
                 logger.warning("Worker %s could not remove its heartbeat", self.worker_id)
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run one task within ``KOERS_TASK_TIMEOUT_SECONDS``: a task that hangs while this
+        worker keeps beating fails with :class:`TaskTimedOut` instead of running forever."""
+        with time_limit(settings.KOERS_TASK_TIMEOUT_SECONDS):
+            super().run_task(db_task_result)
 
     def _beat(self, started_at) -> None:
         try:

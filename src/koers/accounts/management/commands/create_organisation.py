@@ -1,15 +1,19 @@
-import getpass
-
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from koers.accounts.models import Membership, Organisation, Role
+from koers.accounts import services
+from koers.accounts.actor import Actor
+from koers.accounts.invitations import invitation_link, is_waiting
+from koers.accounts.models import Organisation, Role
 
 
 class Command(BaseCommand):
-    help = _("Create an organisation and its first administrator.")
+    help = _(
+        "Create an organisation and its first administrator. A new administrator gets an "
+        "e-mail invitation to choose their own password; the link is also printed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True, help=_("e.g. 'Gemeente Voorbeeld'"))
@@ -20,25 +24,26 @@ class Command(BaseCommand):
             "--kind", default=Organisation.Kind.MUNICIPALITY, choices=Organisation.Kind.values
         )
         parser.add_argument("--admin-email", required=True)
-        parser.add_argument("--password", help=_("asked for when left out"))
 
-    def handle(self, *args, name, slug, kind, admin_email, password=None, **options):
+    def handle(self, *args, name, slug, kind, admin_email, **options):
         if Organisation.objects.filter(slug=slug).exists():
             raise CommandError(_("There is already an organisation '%(slug)s'.") % {"slug": slug})
-        User = get_user_model()
-        user = User.objects.filter(email__iexact=admin_email).first()
-        if user is None and not password:
-            password = getpass.getpass(_("Password for %(email)s: ") % {"email": admin_email})
-            if not password:
-                raise CommandError(_("A new account needs a password."))
-        with transaction.atomic():
-            organisation = Organisation.objects.create(name=name, slug=slug, kind=kind)
-            if user is None:
-                user = User.objects.create_user(
-                    username=admin_email, email=admin_email, password=password
+        try:
+            with transaction.atomic():
+                organisation = Organisation.objects.create(name=name, slug=slug, kind=kind)
+                membership = services.add_member(
+                    organisation,
+                    {"email": admin_email, "role": Role.ADMIN},
+                    actor=Actor.system(),
                 )
-            Membership.objects.create(user=user, organisation=organisation, role=Role.ADMIN)
+        except ValidationError as error:  # the invitation could not be sent: nothing is kept
+            raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
             _("%(name)s created; %(email)s is its administrator: /app/%(slug)s/")
-            % {"name": name, "email": admin_email, "slug": slug}
+            % {"name": name, "email": membership.user.email, "slug": slug}
         )
+        if is_waiting(membership.user):
+            self.stdout.write(
+                _("An invitation was e-mailed; the link to choose a password: %(link)s")
+                % {"link": invitation_link(membership.user)}
+            )
