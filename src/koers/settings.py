@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "koers.accounts",
     "koers.sdgs",
     "koers.plans",
@@ -146,6 +147,12 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 # Two-factor authentication: the name authenticator apps show beside the account.
 OTP_TOTP_ISSUER = "Koers"
+# Passkeys (WebAuthn) as a second step beside the authenticator app (koers.accounts.passkeys):
+# never instead of the password; the relying party is the host the page was served from.
+OTP_WEBAUTHN_RP_NAME = "Koers"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "koers.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "koers.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 # After wrong codes the next try waits 1, 2, 4 … seconds, at most this long.
 KOERS_TWO_FACTOR_MAX_WAIT_SECONDS = env_int("TWO_FACTOR_MAX_WAIT_SECONDS", 900)
 # Invitation links for new members and password reset links stay valid this long.

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("koers.accounts.signin_urls")),
+    path("accounts/passkeys/", include(("koers.accounts.passkeys", "otp_webauthn"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("app/", include("koers.accounts.urls")),

@@ -75,3 +75,64 @@ def test_the_lockout_page_says_when_to_try_again(page, live_server, browser_demo
     expect(page.get_by_role("alert")).to_contain_text("Probeer opnieuw over 15 minuten.")
     screenshot("login-locked")
     assert_accessible(page, "lockout page")
+
+
+def _app_on(email: str) -> str:
+    """Two-step verification switched on with an authenticator app; its secret."""
+    from django.contrib.auth import get_user_model
+
+    from koers.accounts import two_factor
+
+    user = get_user_model().objects.get(email=email)
+    device = two_factor.pending_app(user)
+    secret = two_factor.secret_text(device)
+    two_factor.confirm_app(user, app_code(secret))
+    return secret
+
+
+def test_a_passkey_added_on_the_account_page_confirms_the_next_login(
+    log_in, live_server, screenshot
+):
+    page = log_in("editor@voorbeeld.be")
+    secret = _app_on("editor@voorbeeld.be")
+    # Chromium's virtual authenticator stands in for a security key or fingerprint reader.
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    page.get_by_role("button", name="Afmelden").click()  # log in again, with the app's code
+    page.fill("#id_username", "editor@voorbeeld.be")
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.get_by_label("Code").fill(app_code(secret, steps_ahead=1))
+    page.get_by_role("button", name="Controleren").click()
+    page.goto(f"{live_server.url}/app/account/")
+    page.get_by_role("button", name="Passkey toevoegen").click()
+    expect(page.locator("#passkey-register-status-message")).to_have_text("Registratie voltooid!")
+    page.reload()
+    expect(page.locator("#passkeys li")).to_have_count(1)
+    screenshot("passkey-added")
+    assert_accessible(page, "account page with a passkey")
+
+    page.get_by_role("button", name="Afmelden").click()
+    page.fill("#id_username", "editor@voorbeeld.be")
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Tweestapsverificatie")
+    button = page.get_by_role("button", name="Mijn passkey gebruiken")
+    expect(button).to_be_visible()
+    screenshot("passkey-login")
+    assert_accessible(page, "code step with a passkey")
+    button.click()
+    expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")

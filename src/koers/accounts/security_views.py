@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from koers.accounts import two_factor
+from koers.accounts import passkeys, two_factor
 from koers.accounts.access import actor, get_for_organisation, member_view, save_with
 from koers.accounts.invitations import invitation_tokens, invite_again
 from koers.accounts.models import Membership
@@ -28,6 +28,7 @@ PENDING = "koers_pending_login"
 # Seconds between a right password and the code before the password must be typed again.
 PENDING_SECONDS = 300
 NEW_CODES = "koers_new_recovery_codes"
+SIGNED_IN_NEXT = "koers_after_sign_in"
 
 
 class SignInView(auth_views.LoginView):
@@ -50,13 +51,36 @@ class SignInView(auth_views.LoginView):
         return redirect(self.get_success_url())
 
 
-def _pending_user(request):
+def pending_user(request):
     pending = request.session.get(PENDING)
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None, None
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
     return user, pending
+
+
+def finish_sign_in(request, user, device) -> None:
+    """The second step passed with ``device`` (a code, a recovery code or a passkey): log in
+    the person whose password was right (unless the session is logged in already) and mark
+    the session verified."""
+    pending = request.session.pop(PENDING, None)
+    if not request.user.is_authenticated:
+        auth_login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    if pending is not None:
+        request.session[SIGNED_IN_NEXT] = pending["next"]
+    if two_factor.recovery_codes_left(user) <= 2:
+        messages.warning(
+            request,
+            _("You have few recovery codes left; make new ones on your account page."),
+        )
+
+
+def after_sign_in_url(request) -> str:
+    """Where to go after the second step: the page asked for before the login."""
+    asked = request.session.pop(SIGNED_IN_NEXT, "") or request.GET.get("next", "")
+    return _safe_next(request, asked)
 
 
 def _safe_next(request, url: str) -> str:
@@ -75,7 +99,7 @@ def code_step(request):
             return redirect(_safe_next(request, request.GET.get("next", "")))
         next_url = request.POST.get("next") or request.GET.get("next", "")
     else:
-        user, pending = _pending_user(request)
+        user, pending = pending_user(request)
         if user is None:
             messages.info(request, _("Give your e-mail address and password again."))
             return redirect("login")
@@ -93,17 +117,11 @@ def code_step(request):
         elif device is None:
             form.add_error("code", _("This code is not right."))
         else:
-            if pending is not None:
-                request.session.pop(PENDING, None)
-                auth_login(request, user, backend=pending["backend"])
-            otp_login(request, device)
-            if two_factor.recovery_codes_left(user) <= 2:
-                messages.warning(
-                    request,
-                    _("You have few recovery codes left; make new ones on your account page."),
-                )
+            finish_sign_in(request, user, device)
+            request.session.pop(SIGNED_IN_NEXT, None)
             return redirect(_safe_next(request, next_url))
-    return render(request, "registration/login_code.html", {"form": form, "next": next_url})
+    context = {"form": form, "next": next_url, "passkey": passkeys.has_passkey(user)}
+    return render(request, "registration/login_code.html", context)
 
 
 @login_required
@@ -116,6 +134,8 @@ def account(request):
             "has_second_factor": two_factor.has_second_factor(user),
             "recovery_codes_left": two_factor.recovery_codes_left(user),
             "off_form": CodeForm(prefix="off"),
+            "passkeys": passkeys.passkeys(user),
+            "may_add_passkey": passkeys.may_add_passkey(user),
         },
     )
 
@@ -176,6 +196,14 @@ def recovery_codes(request):
 
 @login_required
 @require_POST
+def passkey_remove(request, pk):
+    if passkeys.remove_passkey(request.user, pk):
+        messages.success(request, _("The passkey has been removed."))
+    return redirect(reverse("accounts:account") + "#passkeys")
+
+
+@login_required
+@require_POST
 def two_factor_off(request):
     form = CodeForm(request.POST, prefix="off")
     if form.is_valid() and save_with(
@@ -190,6 +218,8 @@ def two_factor_off(request):
             "has_second_factor": True,
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
             "off_form": form,
+            "passkeys": passkeys.passkeys(request.user),
+            "may_add_passkey": passkeys.may_add_passkey(request.user),
         },
         status=400,
     )

@@ -131,10 +131,12 @@ def wait_seconds(user) -> int:
 
 @transaction.atomic
 def switch_off(user, code: str) -> None:
-    """Remove the authenticator and recovery codes; needs a valid code."""
+    """Remove the authenticator, recovery codes and passkeys; needs a valid code."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
     if verify(user, code) is None:
         raise ValidationError({"code": _("This code is not right.")})
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
         model.objects.filter(user=user).delete()
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("account/two-factor/", security_views.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/off/", security_views.two_factor_off, name="two_factor_off"),
     path("account/recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
+    path("account/passkeys/<int:pk>/remove/", security_views.passkey_remove, name="passkey_remove"),
     path("<slug:org>/members/", views.members, name="members"),
     path("<slug:org>/members/<int:pk>/", views.member_edit, name="member_edit"),
     path(
