@@ -247,40 +247,38 @@ def public_item_or_404(organisation: Organisation, pk: int) -> tuple[PlanItem, T
 def published_item_version_or_404(organisation_slug: str, pk: int) -> PlanVersion:
     """The plan version of the item, if it is public in a published plan of the
     organisation: enough to find the item's page in the cache (its ancestors are checked
-    when the page is made). One query, written out: it runs on every public item page, and
-    composing it with the ORM costs more than running it."""
-    item, plan, organisation = (model._meta.db_table for model in (PlanItem, Plan, Organisation))
-    quote = connection.ops.quote_name
-    found = _first_row(
-        f"SELECT i.plan_id, p.content_version FROM {quote(item)} i "
-        f"JOIN {quote(plan)} p ON p.id = i.plan_id "
-        f"JOIN {quote(organisation)} o ON o.id = p.organisation_id "
-        "WHERE i.id = %s AND o.slug = %s AND p.is_published AND i.is_public",
+    when the page is made)."""
+    return _published_version(
+        "i.plan_id",
+        "{item} i JOIN {plan} p ON p.id = i.plan_id",
+        "i.id = %s AND i.is_public",
         [pk, organisation_slug],
     )
-    return PlanVersion(*found)
 
 
 def published_plan_version_or_404(organisation_slug: str, pk: int) -> PlanVersion:
-    """The version of a published plan of the organisation (one query, as above)."""
-    plan, organisation = (model._meta.db_table for model in (Plan, Organisation))
+    """The version of a published plan of the organisation."""
+    return _published_version("p.id", "{plan} p", "p.id = %s", [pk, organisation_slug])
+
+
+def _published_version(plan_id: str, tables: str, where: str, params: list) -> PlanVersion:
+    """One query, written out: it runs on every public page, and composing it with the ORM
+    costs more than running it. ``tables`` names them ``{item}``/``{plan}`` (the plan as
+    ``p``); the organisation's slug (the last parameter) and publication are checked here."""
     quote = connection.ops.quote_name
-    found = _first_row(
-        f"SELECT p.id, p.content_version FROM {quote(plan)} p "
-        f"JOIN {quote(organisation)} o ON o.id = p.organisation_id "
-        "WHERE p.id = %s AND o.slug = %s AND p.is_published",
-        [pk, organisation_slug],
+    models = {"item": PlanItem, "plan": Plan, "organisation": Organisation}
+    names = {key: quote(model._meta.db_table) for key, model in models.items()}
+    sql = (
+        f"SELECT {plan_id}, p.content_version FROM {tables.format(**names)}"
+        f" JOIN {names['organisation']} o ON o.id = p.organisation_id"
+        f" WHERE {where} AND o.slug = %s AND p.is_published"
     )
-    return PlanVersion(*found)
-
-
-def _first_row(sql: str, params: list) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         raise Http404
-    return row
+    return PlanVersion(*row)
 
 
 def cached_page(plan: Plan | PlanVersion, name: str, render) -> str:
