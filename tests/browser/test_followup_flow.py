@@ -72,7 +72,7 @@ def test_owner_reports_milestones_spending_and_a_file_and_a_follower_hears_of_ap
 
     page.context.clear_cookies()
     page = _switch_to(log_in, "reader@voorbeeld.be")
-    expect(page.locator("#notifications-link .count")).to_be_visible()
+    expect(page.locator("#notifications-link .k-header__count")).to_be_visible()
     page.locator("#notifications-link").click()
     expect(page.locator("#notifications")).to_contain_text(item.title)
     screenshot("notifications")

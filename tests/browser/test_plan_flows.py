@@ -21,9 +21,9 @@ def test_coordinator_browses_folds_and_edits(log_in, live_server, screenshot):
 
     action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
     expect(action).to_be_visible()
-    page.locator(f"#item-{item_by_code('BD1').pk} > details > summary").click()
+    page.locator(f"#item-{item_by_code('BD1').pk} > .tree-row .tree-toggle").click()
     expect(action).to_be_hidden()
-    page.locator(f"#item-{item_by_code('BD1').pk} > details > summary").click()
+    page.locator(f"#item-{item_by_code('BD1').pk} > .tree-row .tree-toggle").click()
     expect(action).to_be_visible()
 
     action.get_by_role("link").first.click()
@@ -112,5 +112,5 @@ def test_large_plan_loads_a_branch_when_it_is_opened(log_in, live_server, settin
     expect(page.locator("main")).to_contain_text("lagere niveaus")
     action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
     expect(action).to_have_count(0)
-    page.locator(f"#item-{item_by_code('BD1-01').pk} > details > summary").click()
+    page.locator(f"#item-{item_by_code('BD1-01').pk} > .tree-row .tree-toggle").click()
     expect(action).to_be_visible()

@@ -18,7 +18,9 @@ register = template.Library()
 
 @register.simple_tag
 def tree_rows(rows, item_base: str, branch_query: str = ""):
-    """The rows as nested lists; lazy rows fetch their branch (``…/branch/``) when opened."""
+    """The rows as nested lists. A row with items below it has a button that shows or hides
+    them (``aria-expanded``, ``koers.js``; without JavaScript they stay shown); a lazy row
+    fetches its branch (``…/branch/``) the first time it is opened."""
     regular_label = gettext("regular")  # outside the f-string, so makemessages finds it
     regular = f' <span class="tag">{escape(regular_label)}</span>'
     loading = gettext("Loading…")
@@ -28,19 +30,27 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
         item, status, expense = row.item, row.item.status, row.expense
         progress = row.progress_percent
         remaining = expense.remaining
+        code = escape(item.code)
+        if row.has_children:
+            label = escape(gettext("Items below %(item)s") % {"item": item.code or item.title})
+            fetch = (
+                f' hx-get="{base}{item.pk}/branch/{escape(branch_query)}" hx-trigger="click once"'
+                f' hx-target="#below-{item.pk}" hx-swap="innerHTML"'
+                if row.lazy
+                else ""
+            )
+            toggle = (
+                f'<button type="button" class="tree-toggle" aria-controls="below-{item.pk}"'
+                f' aria-expanded="{"false" if row.lazy else "true"}" aria-label="{label}"{fetch}>'
+                "</button>"
+            )
+        else:
+            toggle = '<span class="tree-toggle-space"></span>'
         parts.append(
             f'<li class="level-{row.level}" id="item-{item.pk}">'
-            + (
-                f'<details hx-get="{base}{item.pk}/branch/{escape(branch_query)}" '
-                'hx-trigger="toggle once" hx-target="find ul" hx-swap="innerHTML"><summary>'
-                if row.lazy
-                else "<details open><summary>"
-                if row.has_children
-                else '<div class="leaf">'
-            )
-            + '<div class="tree-row">'
-            f'<span class="title l-{min(row.level, 12)}">'
-            f'<span class="code">{escape(item.code)}</span> '
+            '<div class="tree-row">'
+            f'<span class="title l-{min(row.level, 12)}">{toggle}'
+            f'<span class="code">{code}</span> '
             f'<a href="{base}{item.pk}/">{escape(item.title)}</a>'
             + (regular if item.policy == "regular" else "")
             + "</span><span>"
@@ -66,12 +76,13 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
             f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
             "</div>"
             + (
-                f'</summary><ul><li class="muted">{escape(loading)}</li></ul></details></li>'
+                f'<ul id="below-{item.pk}" hidden>'
+                f'<li class="muted">{escape(loading)}</li></ul></li>'
                 if row.lazy
-                else "</summary><ul>"
+                else f'<ul id="below-{item.pk}">'
                 if row.has_children
-                else "</div></li>"
+                else "</li>"
             )
-            + "</ul></details></li>" * row.closes
+            + "</ul></li>" * row.closes
         )
     return mark_safe("".join(parts))  # every text above is escaped
