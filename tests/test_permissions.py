@@ -190,7 +190,7 @@ def test_every_url_is_in_the_matrix():
     accounts = get_resolver().namespace_dict["accounts"][1].reverse_dict.keys()
     # pages about the user, not an organisation
     personal = {"home", "api_token", "account", "two_factor_setup", "two_factor_off"}
-    personal |= {"recovery_codes"}
+    personal |= {"recovery_codes", "passkey_remove"}
     named |= {
         f"accounts:{name}" for name in accounts if isinstance(name, str) and name not in personal
     }

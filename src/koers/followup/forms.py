@@ -2,6 +2,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.locking import VersionedForm
@@ -23,6 +24,31 @@ class RoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["scope_item"].queryset = PlanItem.objects.filter(plan=plan, depth=2)
         self.fields["scope_item"].help_text = _("Only when the round covers one part.")
+        # Another round of the plan still open: opening one more is confirmed explicitly.
+        self.open_rounds = list(plan.rounds.filter(state=ReportingRound.State.OPEN))
+        if self.open_rounds:
+            self.fields["also_open"] = forms.BooleanField(
+                label=_("Yes, open this round beside the one that is still open"),
+                required=False,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.open_rounds and not cleaned.get("also_open"):
+            names = ", ".join(
+                _("%(name)s (deadline %(deadline)s)")
+                % {"name": round_.name, "deadline": date_format(round_.deadline)}
+                for round_ in self.open_rounds
+            )
+            raise forms.ValidationError(
+                _(
+                    "This plan has a round that is still open: %(rounds)s. Close it first, or "
+                    "confirm below that you want two open rounds."
+                )
+                % {"rounds": names}
+            )
+        cleaned.pop("also_open", None)
+        return cleaned
 
 
 class RoundEditForm(VersionedForm, forms.ModelForm):

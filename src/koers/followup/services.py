@@ -91,14 +91,16 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
     stamp = adapter(ProgressUpdate, "updated_at")(now)
     nothing = adapter(ProgressUpdate, "spending")({})
     rows = []
-    for item_id in items_in_scope(round_).values_list("id", flat=True):
+    # A first update starts from the item's own status and percentage.
+    items = items_in_scope(round_).values_list("id", "status_id", "progress")
+    for item_id, status_id, progress in items:
         before = earlier.get(item_id)
         rows.append(
             (
                 round_.id,
                 item_id,
-                before.status_id if before else None,
-                before.percent if before else None,
+                before.status_id if before else status_id,
+                before.percent if before else progress,
                 before.narrative if before else "",
                 before.narrative_fingerprint if before else "",
                 State.DRAFT,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
@@ -57,12 +58,10 @@ def rounds(request, pk):
                 % {"name": round_.name, "count": round_.updates.count()},
             )
             return redirect("followup:round", org=request.organisation.slug, pk=round_.pk)
-    context = {
-        "plan": plan,
-        "rounds": ReportingRound.objects.filter(plan=plan),
-        "form": form,
-        "can_manage": can_manage,
-    }
+    rounds = list(ReportingRound.objects.filter(plan=plan).select_related("plan"))
+    for round_ in rounds:  # how far each got (kept figures, as on the round page)
+        round_.figures = round_summary(round_).counts(round_) if can_manage else None
+    context = {"plan": plan, "rounds": rounds, "form": form, "can_manage": can_manage}
     return render(request, "followup/rounds.html", context, status=400 if form.errors else 200)
 
 
@@ -151,20 +150,29 @@ def _round_action(request, round_):
     try:
         if action == "close":
             services.close_round(round_, actor=who)
+            done = _("The round is closed: owners can no longer change their updates.")
         elif action == "reopen":
             services.reopen_round(round_, request.POST.get("reason", ""), actor=who)
+            done = _("The round is open again.")
         elif action == "publish":
             services.publish_round(round_, actor=who)
+            done = _("The round is published: the public portal shows its figures.")
         elif action in ("approve", "return"):
-            update = round_.updates.get(pk=int(request.POST.get("update", "0") or 0))
+            update = round_.updates.select_related("item").get(
+                pk=int(request.POST.get("update", "0") or 0)
+            )
             if action == "approve":
                 services.approve(update, actor=who)
+                done = _("The update of %(item)s is approved.") % {"item": update.item}
             else:
                 services.return_update(update, request.POST.get("comment", ""), actor=who)
+                done = _("The update of %(item)s is returned to its owner.") % {"item": update.item}
         elif action == "bulk_approve":
             ids = [int(n) for n in request.POST.getlist("updates") if n.isascii() and n.isdigit()]
             count = services.bulk_approve(round_, ids, actor=who)
-            messages.success(request, _("%(count)s updates approved.") % {"count": count})
+            done = ngettext("%(count)s update approved.", "%(count)s updates approved.", count) % {
+                "count": count
+            }
         else:
             return None
     except (ProgressUpdate.DoesNotExist, ValueError):
@@ -173,8 +181,7 @@ def _round_action(request, round_):
         for message in error.messages:
             messages.error(request, message)
     else:
-        if action != "bulk_approve":
-            messages.success(request, _("Done."))
+        messages.success(request, done)
     return redirect("followup:round", org=request.organisation.slug, pk=round_.pk)
 
 
