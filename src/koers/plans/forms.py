@@ -167,6 +167,7 @@ class ItemForm(VersionedForm, forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["sdg_targets"] = [target.pk for target in self.instance.sdg_targets.all()]
         self.fields["code"].help_text = _("Leave empty to generate it from the parent's code.")
+        self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
         terminology = plan.terminology
         self.fields["description"].label = terminology.section("description")
         intent = terminology.section("intent")
@@ -183,6 +184,18 @@ class ItemForm(VersionedForm, forms.ModelForm):
             "Use the toolbar for bold, headings, lists and links. Scripts and styles are "
             "removed when you save."
         )
+
+    def clean(self):
+        """The checks between fields (end before start, a code already used) on the first
+        submit, together with the errors of single fields."""
+        from koers.plans.services.items import item_value_errors
+
+        cleaned = super().clean()
+        errors = item_value_errors(self.plan, cleaned, exclude_id=self.instance.pk)
+        for name, message in errors.items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
 
     def service_values(self) -> dict:
         return dict(self.cleaned_data)

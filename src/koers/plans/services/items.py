@@ -49,6 +49,14 @@ def plan_root(plan: Plan) -> PlanItem:
 
 
 def _check_item_values(plan: Plan, values: dict, exclude_id=None) -> None:
+    errors = item_value_errors(plan, values, exclude_id)
+    if errors:
+        raise ValidationError(errors)
+
+
+def item_value_errors(plan: Plan, values: dict, exclude_id=None) -> dict[str, str]:
+    """What is wrong with an item's values as a whole (fields against each other, a code
+    already used): per field, the message. Forms show these with their own field errors."""
     errors = {}
     start, end = values.get("start_year"), values.get("end_year")
     if start and end and start > end:
@@ -65,8 +73,7 @@ def _check_item_values(plan: Plan, values: dict, exclude_id=None) -> None:
     code = values.get("code", "")
     if not code_is_free(plan, code, exclude_id):
         errors["code"] = _("The code %(code)s is already used in this plan.") % {"code": code}
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 def _apply(item: PlanItem, values: dict) -> None:

@@ -17,6 +17,11 @@
       event.detail.isError = false;
     }
   });
+  // A form sent back with errors: its summary (which links to every field) gets focus.
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
   // The header's menu on phones: folded behind its button once this script runs.
   var header = document.querySelector(".k-header");
   if (header) {
