@@ -257,7 +257,7 @@ def test_an_approval_in_an_open_round_changes_nothing_on_the_portal_until_publis
         "a1": {
             "status": "vertraagd",
             "percent": 80,
-            "milestones": [("Markering klaar", "ja (20-05-2026)")],
+            "milestones": [("Markering klaar", "ja (20 mei 2026)")],
             "spent": spent_a1,
             "text": A1_TEXT,
             "footer": round_line,
@@ -317,7 +317,7 @@ def test_a_milestone_ticked_or_an_actual_typed_after_publication_waits_for_the_n
     assert after["a2"] == {
         "status": "lopend",
         "percent": 90,
-        "milestones": [("Zebrapaden geschilderd", "ja (01-08-2026)")],
+        "milestones": [("Zebrapaden geschilderd", "ja (1 aug 2026)")],
         "spent": [
             (
                 year,

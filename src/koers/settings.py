@@ -163,6 +163,8 @@ KOERS_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Dates as readers of each language expect them ({{ value|date }}: "18 dec 2026").
+FORMAT_MODULE_PATH = ["koers.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Brussels")

@@ -1,0 +1,2 @@
+# Short Dutch dates in text and tables: day, lower-case month abbreviation, year.
+DATE_FORMAT = "j N Y"

@@ -1,0 +1,26 @@
+"""Dates in pages read as the reader's language writes them: day, month abbreviation from
+Django's locale data (lower case in Dutch), year."""
+
+import datetime
+
+from django.template import Context, Template
+from django.utils import translation
+
+
+def test_dates_in_pages_are_written_the_dutch_and_the_english_way():
+    template = Template("{{ day|date }}")
+    day = datetime.date(2026, 12, 18)
+    with translation.override("nl"):
+        assert template.render(Context({"day": day})) == "18 dec 2026"
+        assert template.render(Context({"day": datetime.date(2026, 3, 1)})) == "1 mrt 2026"
+    with translation.override("en"):
+        assert template.render(Context({"day": day})) == "18 Dec 2026"
+
+
+def test_the_round_list_shows_dutch_dates(demo, login):
+    from django.urls import reverse
+
+    page = login("coordinator@voorbeeld.be").get(
+        reverse("followup:rounds", kwargs={"org": "voorbeeld", "pk": demo.plan.pk})
+    )
+    assert "1 jan 2026 – 30 jun 2026" in page.content.decode()
