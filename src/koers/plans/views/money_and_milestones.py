@@ -150,11 +150,8 @@ def _toggle_conflict(request, conflict, form, item):
 @require_POST
 def milestone_delete(request, pk):
     milestone = get_milestone(request, pk)
-    deleted = _delete(request, milestone, item_services.delete_milestone, "milestones")
-    if deleted is not True:
-        return deleted
-    messages.success(request, _("The milestone has been deleted."))
-    return _back(request, milestone.item, "milestones")
+    done = _("The milestone has been deleted.")
+    return _delete(request, milestone, item_services.delete_milestone, "milestones", done)
 
 
 @member_view
@@ -193,17 +190,14 @@ def budget_edit(request, pk):
 @require_POST
 def budget_delete(request, pk):
     line = get_budget_line(request, pk)
-    deleted = _delete(request, line, item_services.delete_budget_line, "cost")
-    if deleted is not True:
-        return deleted
-    messages.success(request, _("The budget line has been deleted."))
-    return _back(request, line.item, "cost")
+    done = _("The budget line has been deleted.")
+    return _delete(request, line, item_services.delete_budget_line, "cost", done)
 
 
-def _delete(request, record, delete, anchor):
-    """Delete a milestone or budget line at the version the person saw: True, or the page
-    to show (the form came without a version; or the record changed since: 409, with a
-    button to delete what is stored now)."""
+def _delete(request, record, delete, anchor, done: str):
+    """Delete a milestone or budget line at the version the person saw and go back to the
+    item saying ``done``; 400 when the form came without a version; 409 when the record
+    changed since, with a button to delete what is stored now."""
     item = record.item
     actor(request).require(CHANGE_ITEM, item)
     form = DeleteForm(request.POST, record=record)
@@ -225,4 +219,5 @@ def _delete(request, record, delete, anchor):
             "cancel_url": item_url(request, item) + f"#{anchor}",
         }
         return render(request, "plans/delete_conflict.html", context, status=409)
-    return True
+    messages.success(request, done)
+    return _back(request, item, anchor)
