@@ -103,12 +103,10 @@ class CompleteVerification(PendingSignIn, CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         from koers.accounts.security_views import finish_sign_in
 
-        finish_sign_in(self.request, device.user, device)
+        self.next_url = finish_sign_in(self.request, device.user, device)
 
     def get_success_url(self):
-        from koers.accounts.security_views import after_sign_in_url
-
-        return after_sign_in_url(self.request)
+        return self.next_url
 
 
 # Addresses of the ceremonies, under the names django-otp-webauthn's template tags expect.

@@ -28,7 +28,6 @@ PENDING = "koers_pending_login"
 # Seconds between a right password and the code before the password must be typed again.
 PENDING_SECONDS = 300
 NEW_CODES = "koers_new_recovery_codes"
-SIGNED_IN_NEXT = "koers_after_sign_in"
 
 
 class SignInView(auth_views.LoginView):
@@ -60,26 +59,20 @@ def pending_user(request):
     return user, pending
 
 
-def finish_sign_in(request, user, device) -> None:
+def finish_sign_in(request, user, device) -> str:
     """The second step passed with ``device`` (a code, a recovery code or a passkey): log in
-    the person whose password was right (unless the session is logged in already) and mark
-    the session verified."""
+    the person whose password was right (unless the session is logged in already), mark
+    the session verified, and return where to go: the page asked for before the login."""
     pending = request.session.pop(PENDING, None)
     if not request.user.is_authenticated:
         auth_login(request, user, backend=pending["backend"])
     otp_login(request, device)
-    if pending is not None:
-        request.session[SIGNED_IN_NEXT] = pending["next"]
     if two_factor.recovery_codes_left(user) <= 2:
         messages.warning(
             request,
             _("You have few recovery codes left; make new ones on your account page."),
         )
-
-
-def after_sign_in_url(request) -> str:
-    """Where to go after the second step: the page asked for before the login."""
-    asked = request.session.pop(SIGNED_IN_NEXT, "") or request.GET.get("next", "")
+    asked = pending["next"] if pending is not None else request.GET.get("next", "")
     return _safe_next(request, asked)
 
 
@@ -118,7 +111,6 @@ def code_step(request):
             form.add_error("code", _("This code is not right."))
         else:
             finish_sign_in(request, user, device)
-            request.session.pop(SIGNED_IN_NEXT, None)
             return redirect(_safe_next(request, next_url))
     context = {"form": form, "next": next_url, "passkey": passkeys.has_passkey(user)}
     return render(request, "registration/login_code.html", context)
