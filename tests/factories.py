@@ -67,3 +67,18 @@ def make_plan_with_actions(actions: int, organisation=None):
 
     document = synthetic_plan_document(actions)
     return load_plan_document(document, organisation or OrganisationFactory()).plan
+
+
+def open_round(plan, actor, name: str = "Voorjaar", year: int = 2026):
+    """A round of the first half of ``year`` (deadline 15 July), opened by ``actor``."""
+    from datetime import date
+
+    from koers.followup.services import open_round as open_
+
+    values = {
+        "name": name,
+        "period_start": date(year, 1, 1),
+        "period_end": date(year, 6, 30),
+        "deadline": date(year, 7, 15),
+    }
+    return open_(plan, values, actor=actor)

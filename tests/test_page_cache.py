@@ -5,7 +5,6 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from unittest import mock
 
@@ -33,6 +32,7 @@ from tests.factories import (
     make_item,
     make_plan,
     make_plan_with_actions,
+    open_round,
 )
 
 SYSTEM = Actor.system()
@@ -239,7 +239,7 @@ def test_an_import_into_the_plan_changes_the_cached_tree(world):
 
 def test_an_approved_update_changes_the_cached_tree(world):
     coordinator = Actor.member(world["coordinator"])
-    round_ = _round(world["plan"], coordinator, "Voorjaar", 2026)
+    round_ = open_round(world["plan"], coordinator, "Voorjaar", 2026)
     assert tree(world)["G1-02"].progress == 10
     update = round_.updates.get(item=world["b"])
     update = followup.save_update(
@@ -276,7 +276,7 @@ def test_publishing_changes_the_cached_portal(world):
 
 def test_publishing_a_round_changes_the_cached_portal(world):
     coordinator = Actor.member(world["coordinator"])
-    round_ = _round(world["plan"], coordinator, "Voorjaar", 2026)
+    round_ = open_round(world["plan"], coordinator, "Voorjaar", 2026)
     update = followup.save_update(
         round_.updates.get(item=world["b"]),
         {"percent": 60, "narrative": "<p>De fietsenstalling is gebouwd.</p>"},
@@ -364,23 +364,10 @@ def test_a_warm_tree_page_does_not_roll_up_again(world):
         assert spy.call_count == 1
 
 
-def _round(plan, actor, name, year):
-    return followup.open_round(
-        plan,
-        {
-            "name": name,
-            "period_start": date(year, 1, 1),
-            "period_end": date(year, 6, 30),
-            "deadline": date(year, 7, 15),
-        },
-        actor=actor,
-    )
-
-
 def _pages_of(plan, client, coordinator) -> list[str]:
     """A plan of actions with texts in two rounds, published; the URLs of its pages."""
     actor = Actor.member(coordinator)
-    first = _round(plan, actor, "Voorjaar", 2026)
+    first = open_round(plan, actor, "Voorjaar", 2026)
     for update in first.updates.all():
         update.narrative = f"<p>De werken aan <b>fietspaden</b> lopen ({update.item_id}).</p>"
         update.state = ProgressUpdate.State.APPROVED
@@ -389,7 +376,7 @@ def _pages_of(plan, client, coordinator) -> list[str]:
     followup.publish_round(type(first).objects.get(pk=first.pk), actor=actor)
     plan.is_published = True
     plan.save()
-    second = _round(plan, actor, "Najaar", 2027)
+    second = open_round(plan, actor, "Najaar", 2027)
     slug = plan.organisation.slug
     action = plan.items.filter(depth=4).order_by("path").first()
     portal = reverse("portal:plan", kwargs={"org": slug, "pk": plan.pk})

@@ -1,7 +1,6 @@
 """A report of a closed round shows the figures as they stood when the round was closed:
 milestones ticked, amounts typed and items added for the next round do not change it."""
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,7 +12,7 @@ from koers.plans.models import BudgetLine, Milestone, PlanItem
 from koers.plans.services import items as item_services
 from koers.reporting import as_of
 from koers.reporting.contents import build_report
-from tests.factories import MembershipFactory, make_item, make_plan
+from tests.factories import MembershipFactory, make_item, make_plan, open_round
 
 SYSTEM = Actor.system()
 
@@ -39,16 +38,7 @@ def closed_round(db):
         },
         actor=SYSTEM,
     )
-    round_ = followup.open_round(
-        plan,
-        {
-            "name": "Voorjaar",
-            "period_start": date(2026, 1, 1),
-            "period_end": date(2026, 6, 30),
-            "deadline": date(2026, 7, 15),
-        },
-        actor=coordinator,
-    )
+    round_ = open_round(plan, coordinator)
     update = round_.updates.get(item=action)
     update = followup.save_update(
         update,

@@ -2,15 +2,12 @@
 second open round only on purpose, messages that say what happened, and first updates that
 start where the item stands."""
 
-from datetime import date
-
 from django.urls import reverse
 
 from koers.accounts.actor import Actor
-from koers.followup import services
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.models import PlanStatus
-from tests.factories import MembershipFactory, make_item, make_plan
+from tests.factories import MembershipFactory, make_item, make_plan, open_round
 
 COORDINATOR = "coordinator@voorbeeld.be"
 NEW_ROUND = {
@@ -84,15 +81,6 @@ def test_a_first_update_starts_from_the_items_status_and_percentage(db):
     )
     running = PlanStatus.objects.get(plan=plan, key="lopend")
     item = make_item(plan, code="G1", title="Doel", status=running, progress=35)
-    round_ = services.open_round(
-        plan,
-        {
-            "name": "Voorjaar",
-            "period_start": date(2026, 1, 1),
-            "period_end": date(2026, 6, 30),
-            "deadline": date(2026, 7, 15),
-        },
-        actor=coordinator,
-    )
+    round_ = open_round(plan, coordinator)
     update = ProgressUpdate.objects.get(round=round_, item=item)
     assert (update.status_id, update.percent) == (running.pk, 35)
