@@ -46,6 +46,8 @@ class Organisation(models.Model):
     # The logo on the public portal: a PNG or JPEG kept in the database, served by Koers.
     logo = models.BinaryField(_("logo"), blank=True, default=b"")
     logo_type = models.CharField(max_length=20, blank=True)
+    # Where the public writes about the portal's accessibility (its accessibility statement).
+    contact_email = models.EmailField(_("contact e-mail for the public portal"), blank=True)
     version = version_field()
     # Administrators and coordinators must sign in with a second factor (authenticator app).
     two_factor_required = models.BooleanField(
