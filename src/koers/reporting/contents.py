@@ -233,6 +233,13 @@ class Report:
         return self.round_name
 
     @property
+    def language(self) -> str:
+        """The language tag of the report's texts: nl-BE for a Flemish plan, nl-NL for a
+        Dutch one (an organisation has no country of its own: the plan's terminology
+        preset tells which Dutch)."""
+        return "nl-NL" if self.variant == DUTCH else "nl-BE"
+
+    @property
     def reported_items(self) -> list[ReportItem]:
         return [item for item in self.items if not item.context_only]
 
