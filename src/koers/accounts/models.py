@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.plans.terminology import DEFAULT_PRESET, preset_choices
 
 # First path segments Koers uses itself; the public portal of an organisation lives at
 # /<slug>/, so its slug cannot be one of these.
@@ -48,6 +49,11 @@ class Organisation(models.Model):
     logo_type = models.CharField(max_length=20, blank=True)
     # Where the public writes about the portal's accessibility (its accessibility statement).
     contact_email = models.EmailField(_("contact e-mail for the public portal"), blank=True)
+    # The words the organisation works with: a new plan starts from this preset, and pages
+    # outside a plan speak its country's Dutch (diensten or afdelingen, ...).
+    terminology_preset = models.CharField(
+        _("terminology"), max_length=30, choices=preset_choices(), default=DEFAULT_PRESET
+    )
     version = version_field()
     # Administrators and coordinators must sign in with a second factor (authenticator app).
     two_factor_required = models.BooleanField(
