@@ -296,3 +296,26 @@ def public_json(plan: Plan, organisation: Organisation, build) -> bytes:
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
     return cached(plan, f"portal-json:{organisation.pk}", encode)
+
+
+def published_changes(plan: Plan, public: PublicPlan) -> list["publication.Change"]:
+    """The public items whose status or percentage changed in the plan's latest
+    publication (``publication.snapshot_changes``), once per content version."""
+
+    def compute():
+        changes = publication.snapshot_changes(plan, public.publication)
+        return [change for change in changes if change.item_id in public.position]
+
+    return cached(plan, "portal-changes", compute)
+
+
+def plain_texts(item_ids: list[int], public: PublicPlan) -> dict[int, str]:
+    """Per item: its description and published progress text as plain text (for the
+    snippets of search results), in one query."""
+    texts = dict(PlanItem.objects.filter(pk__in=item_ids).values_list("pk", "description"))
+    return {
+        item_id: " ".join(
+            _plain(f"{texts.get(item_id, '')} {public.publication.text(item_id)}").split()
+        )
+        for item_id in item_ids
+    }

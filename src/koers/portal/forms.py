@@ -7,6 +7,7 @@ from koers.accounts.actor import attribute
 from koers.accounts.locking import VersionedForm, claim_version
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.portal.contrast import HEX, WHITE, accessible_shade, contrast_ratio, is_readable_with_white
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 512 * 1024
@@ -30,7 +31,11 @@ class PortalFilterForm(forms.Form):
             (str(status.pk), status.name) for status in statuses
         ]
         self.fields["sdg"].choices = everything + [(str(n), f"SDG {n}") for n in sdgs]
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "autocomplete": "off", "class": "utrecht-textbox"}
+        )
+        for name in ("goal", "department", "status", "sdg"):
+            self.fields[name].widget.attrs["class"] = "utrecht-select utrecht-select--html-select"
 
 
 class BrandingForm(VersionedForm, forms.ModelForm):
@@ -41,8 +46,24 @@ class BrandingForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "colour"]
+        fields = ["name", "colour", "contact_email"]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+        help_texts = {
+            "colour": gettext_lazy(
+                "The header and the links of the portal. White text on it needs a contrast of "
+                "at least 4.5:1."
+            ),
+            "contact_email": gettext_lazy(
+                "Named in the portal's accessibility statement: where people report a problem."
+            ),
+        }
+
+    def clean_colour(self):
+        colour = self.cleaned_data["colour"].lower()
+        message = colour_problem(colour)
+        if message:
+            raise forms.ValidationError(message)
+        return colour
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")
@@ -55,6 +76,18 @@ class BrandingForm(VersionedForm, forms.ModelForm):
         if kind is None:
             raise forms.ValidationError(_("The logo must be a PNG or JPEG image."))
         return data, kind
+
+
+def colour_problem(colour: str) -> str | None:
+    """Why the colour cannot be the portal's colour (in Dutch), or None when it can: white
+    text on it and it as text on the white page need a contrast of at least 4.5:1."""
+    if not HEX.match(colour) or is_readable_with_white(colour):
+        return None
+    ratio = contrast_ratio(colour, WHITE)
+    return _(
+        "This colour has a contrast of %(ratio)s:1 with white; text needs at least 4.5:1. "
+        "Choose a darker colour, for example %(shade)s."
+    ) % {"ratio": f"{ratio:.2f}".replace(".", ","), "shade": accessible_shade(colour)}
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
+from koers.plans.terminology import use_dutch_of
 from koers.portal.models import PublishedItem, PublishedSnapshot
 from koers.portal.stemming import stem  # one stemmer per thread
 
@@ -41,7 +42,10 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def organisation_or_404(slug: str) -> Organisation:
-    return get_object_or_404(Organisation, slug=slug)
+    """The organisation of a portal page; the page speaks the Dutch of its country."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    use_dutch_of(organisation.terminology_preset)
+    return organisation
 
 
 def published_plans(organisation: Organisation):
@@ -385,3 +389,110 @@ def search(rows: list[TreeRow], texts: dict[int, str], query: str) -> list[TreeR
         ):
             found.append(row)
     return found
+
+
+def _matches(query: str):
+    """A test for one word of a text: does it match a word of the query as ``search`` does
+    (the same Dutch stem, or starting with the typed word)? None: no words typed."""
+    wanted = [(word, stem(word)) for word in WORD.findall(fold(query))]
+    if not wanted:
+        return None
+    stems = {word_stem for _, word_stem in wanted}
+    starts = tuple(word for word, _ in wanted)
+
+    def test(word: str) -> bool:
+        folded = fold(word)
+        return folded.startswith(starts) or stem(folded) in stems
+
+    return test
+
+
+def highlight(text: str, query: str) -> str:
+    """Plain ``text`` as HTML, escaped, with the words that match the query (as ``search``
+    matches them) in <mark>."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    test = _matches(query)
+    if test is None:
+        return escape(text)
+    parts, done = [], 0
+    for found in WORD.finditer(text):
+        if test(found.group()):
+            parts.append(escape(text[done : found.start()]))
+            parts.append(f"<mark>{escape(found.group())}</mark>")
+            done = found.end()
+    parts.append(escape(text[done:]))
+    return mark_safe("".join(parts))
+
+
+SNIPPET_CHARS = 160
+
+
+def snippet(text: str, query: str, width: int = SNIPPET_CHARS) -> str:
+    """Why a text matched: about ``width`` characters of plain ``text`` around its first
+    word that matches the query, escaped, the matches in <mark>; "" when no word matches."""
+    test = _matches(query)
+    if test is None:
+        return ""
+    first = next((found for found in WORD.finditer(text) if test(found.group())), None)
+    if first is None:
+        return ""
+    start = max(0, first.start() - width // 3)
+    end = min(len(text), start + width)
+    if start > 0:  # begin and end on a word boundary
+        space = text.find(" ", start, first.start())
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.rfind(" ", first.end(), end)
+        end = space if space != -1 else end
+    from django.utils.safestring import mark_safe
+
+    shown = highlight(text[start:end].strip(), query)  # escaped
+    return mark_safe(("… " if start > 0 else "") + shown + (" …" if end < len(text) else ""))
+
+
+# -- what changed in the last publication -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """An item whose status or percentage differs between the two latest snapshots."""
+
+    item_id: int
+    status_before: str | None
+    status_now: str | None
+    percent_before: int | None
+    percent_now: int | None
+
+
+def previous_snapshot(plan: Plan, latest: PublishedSnapshot) -> PublishedSnapshot | None:
+    """The snapshot of the plan before ``latest``."""
+    from django.db.models import Q
+
+    earlier = Q(taken_at__lt=latest.taken_at) | Q(taken_at=latest.taken_at, id__lt=latest.id)
+    return PublishedSnapshot.objects.filter(earlier, plan=plan).order_by("-taken_at", "-id").first()
+
+
+def snapshot_changes(plan: Plan, published: Publication) -> list[Change]:
+    """Items whose published status or percentage changed from the plan's previous snapshot
+    to its latest (``published``), in the order of ``published.entries``. Items that are
+    new in the latest snapshot are no change; nothing before a second publication."""
+    if published.snapshot is None:
+        return []
+    previous = previous_snapshot(plan, published.snapshot)
+    if previous is None:
+        return []
+    before = dict(PublishedItem.objects.filter(snapshot=previous).values_list("item_id", "figures"))
+    changes = []
+    for item_id, entry in published.entries.items():
+        if item_id not in before:
+            continue
+        old = before[item_id]
+        old_status = old["status"]["name"] if old["status"] else None
+        new_status = entry.figures.status.name if entry.figures.status else None
+        if old_status != new_status or old["percent"] != entry.figures.progress:
+            changes.append(
+                Change(item_id, old_status, new_status, old["percent"], entry.figures.progress)
+            )
+    return changes

@@ -1,10 +1,11 @@
 """The public portal at /<organisation>/: no login, only what ``publication`` allows."""
 
 import hashlib
+from functools import wraps
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,21 +17,128 @@ from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.plans.models import PlanStatus
-from koers.portal import cache, publication
+from koers.portal import accessibility, cache, charts, publication
 from koers.portal.forms import BrandingForm, PortalFilterForm, save_branding
+from koers.portal.theme import theme_css
 
 PAGE_SIZE = 50
+CHANGES_SHOWN = 12
 
 
+def portal_page(view):
+    """The portal's own 404 page (in the portal's layout, linking to the portal's home)
+    for whatever the view cannot find: organisation, plan, item."""
+
+    @wraps(view)
+    def wrapper(request, org, *args, **kwargs):
+        try:
+            return view(request, org, *args, **kwargs)
+        except Http404:
+            return not_found_page(request, org)
+
+    return wrapper
+
+
+def not_found_page(request, org) -> HttpResponse:
+    organisation = Organisation.objects.filter(slug=org).first()
+    body = render_to_string("portal/404.html", {"portal": organisation}, request)
+    return HttpResponseNotFound(body)
+
+
+def not_found(request, org, rest=""):
+    """Any other address under the organisation's portal."""
+    return not_found_page(request, org)
+
+
+@portal_page
 def home(request, org):
+    """The organisation's published plans with their progress and budget, what changed in
+    the latest publication of each, and a search box."""
     organisation = publication.organisation_or_404(org)
     plans = []
     for plan in publication.published_plans(organisation):
         public = cache.public_plan(plan)
-        plans.append((plan, public.summary, public.publication.snapshot))
+        changes = cache.published_changes(plan, public)
+        plans.append(
+            {
+                "plan": plan,
+                "summary": public.summary,
+                "snapshot": public.publication.snapshot,
+                "money": _total_money(public.goals),
+                "goals_label": plan.terminology.level_plural(1),
+                "changes": [(public.row(change.item_id), change) for change in changes][
+                    :CHANGES_SHOWN
+                ],
+                "more_changes": max(0, len(changes) - CHANGES_SHOWN),
+            }
+        )
     return render(request, "portal/home.html", {"portal": organisation, "plans": plans})
 
 
+def _total_money(goals) -> dict:
+    budget = sum((row.money.expense_for(None).current for row in goals), start=0)
+    spent = sum((row.money.expense_for(None).actual for row in goals), start=0)
+    return {
+        "budget": budget,
+        "spent": spent,
+        "share": round(100 * spent / budget) if budget > 0 else None,
+    }
+
+
+@portal_page
+def search_page(request, org):
+    """The home page's search box: the plan's search when the organisation publishes one
+    plan, else the matches in every published plan."""
+    organisation = publication.organisation_or_404(org)
+    query = request.GET.get("q", "").strip()[:200]
+    plans = list(publication.published_plans(organisation))
+    if len(plans) == 1:
+        url = reverse("portal:plan", kwargs={"org": organisation.slug, "pk": plans[0].pk})
+        return redirect(f"{url}?{request.GET.urlencode()}#results" if query else url)
+    found = []
+    for plan in plans:
+        public = cache.public_plan(plan)
+        rows = public.search(public.rows, query, cache.search_index(plan, public))
+        snippets = _with_snippets(rows[:PAGE_SIZE], query, public)
+        found.append((plan, snippets, len(rows), f"results-{plan.pk}"))
+    context = {"portal": organisation, "query": query, "found": found}
+    return render(request, "portal/search.html", context)
+
+
+def _with_snippets(rows, query: str, public) -> list[tuple]:
+    """Each row with its highlighted title and a snippet of its texts that shows why it
+    matched (empty when only the code or title did)."""
+    if not query:
+        return [(row, None, "") for row in rows]
+    texts = cache.plain_texts([row.item.pk for row in rows], public)
+    return [
+        (
+            row,
+            publication.highlight(f"{row.item.title}", query),
+            publication.snippet(texts.get(row.item.pk, ""), query),
+        )
+        for row in rows
+    ]
+
+
+def theme(request, org):
+    """The organisation's colour as the portal's design tokens (a stylesheet)."""
+    colour = Organisation.objects.filter(slug=org).values_list("colour", flat=True).first()
+    if colour is None:
+        raise Http404
+    response = HttpResponse(theme_css(colour), content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@portal_page
+def accessibility_statement(request, org):
+    organisation = publication.organisation_or_404(org)
+    context = {"portal": organisation, "statement": accessibility.statement(organisation)}
+    return render(request, "portal/accessibility.html", context)
+
+
+@portal_page
 def plan_page(request, org, pk):
     """Kept whole per query (filters, search words, page) and language until the plan
     changes: it shows nothing of the visitor."""
@@ -74,6 +182,7 @@ def _plan_html(request, org, pk) -> str:
             chosen = public.search(chosen, query, cache.search_index(plan, public))
     filtered = form.is_valid() and any(form.cleaned_data.values())
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
+    goals_label = plan.terminology.level_plural(1)
     context = {
         "portal": organisation,
         "plan": plan,
@@ -82,15 +191,20 @@ def _plan_html(request, org, pk) -> str:
         "form": form,
         "page": page,
         "results": page.object_list,
+        "matches": _with_snippets(page.object_list, query, public),
         "result_count": len(chosen),
         "filtered": filtered,
         "query": query,
         "querystring": request.GET.copy(),
-        "goals_label": plan.terminology.level_plural(1),
+        "goals_label": goals_label,
+        "chart_label": goals_label.lower(),
+        "progress_bars": charts.progress_chart(public.goals),
+        "money_bars": charts.money_chart(public.goals),
     }
     return render_to_string("portal/plan.html", context, request)
 
 
+@portal_page
 def item_page(request, org, pk):
     """The page is kept whole per item and language until the plan changes (it shows
     nothing of the visitor)."""
@@ -124,10 +238,14 @@ def _item_html(request, org, pk) -> str:
         "departments": item.departments.all(),
         "sdg_goals": item.sdg_goals.all(),
         "terminology": plan.terminology,
+        "chart_label": _("underlying items"),
+        "progress_bars": charts.progress_chart(children) if len(children) > 1 else [],
+        "money_bars": charts.money_chart(children) if len(children) > 1 else [],
     }
     return render_to_string("portal/item.html", context, request)
 
 
+@portal_page
 def logo(request, org):
     organisation = publication.organisation_or_404(org)
     if not organisation.logo:
