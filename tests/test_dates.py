@@ -10,7 +10,7 @@ from django.utils import translation
 def test_dates_in_pages_are_written_the_dutch_and_the_english_way():
     template = Template("{{ day|date }}")
     day = datetime.date(2026, 12, 18)
-    with translation.override("nl"):
+    with translation.override("nl-be"):
         assert template.render(Context({"day": day})) == "18 dec 2026"
         assert template.render(Context({"day": datetime.date(2026, 3, 1)})) == "1 mrt 2026"
     with translation.override("en"):

@@ -365,7 +365,7 @@ def test_stale_member_edit_is_refused(demo, admin, login):
         )
 
     response = stale_post(client, url, {"role": Role.READER}, meanwhile)
-    with translation.override("nl"):
+    with translation.override("nl-be"):
         coordinator, reader = str(Role.COORDINATOR.label), str(Role.READER.label)
     page = assert_refused(response, coordinator, reader)
     membership.refresh_from_db()

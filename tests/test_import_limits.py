@@ -54,19 +54,19 @@ def test_the_messages_name_the_limit_and_the_value_in_dutch():
     with pytest.raises(DocumentError) as raised:
         import_document(hostile.docx_paragraphs(), "alineas.docx", limits=no_ratio)
     assert raised.value.params == {"value": 1_500_000, "limit": 200_000}
-    with translation.override("nl"):
+    with translation.override("nl-be"):
         assert error_text(raised.value) == (
             "Het bestand bevat 1.500.000 alinea's; de limiet is 200.000."
         )
     with pytest.raises(DocumentError) as raised:
         import_document(hostile.xlsx_far_cell(), "ver.xlsx")
-    with translation.override("nl"):
+    with translation.override("nl-be"):
         assert error_text(raised.value) == (
             "Het werkblad heeft 1.048.576 rijen; de limiet is 100.000."
         )
     with pytest.raises(DocumentError) as raised:
         import_document(hostile.docx_bomb(), "bom.docx")
-    with translation.override("nl"):
+    with translation.override("nl-be"):
         assert error_text(raised.value) == (
             "Uitgepakt is het bestand 2.048,0 MB groot; de limiet is 100,0 MB."
         )

@@ -161,8 +161,12 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
 # A session unused this long ends; the next request needs a new login.
 KOERS_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 
-LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# Dutch is Flemish Dutch ("nl-be") unless a plan or organisation uses a Netherlands preset:
+# then its pages, e-mails and reports switch to "nl-nl" (koers.plans.terminology.use_dutch_of),
+# whose catalogue holds only the sentences that differ. Plain "nl" is never active, since
+# gettext would read "nl" as "nl_NL".
+LANGUAGE_CODE = "nl-be"
+LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 # Dates as readers of each language expect them ({{ value|date }}: "18 dec 2026").
 FORMAT_MODULE_PATH = ["koers.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from koers.accounts.actor import Actor
 from koers.accounts.permissions import membership_or_404
+from koers.plans.terminology import use_dutch_of
 
 
 def member_view(view):
@@ -18,6 +19,7 @@ def member_view(view):
     def wrapper(request, org, *args, **kwargs):
         request.membership = membership_or_404(request.user, org)
         request.organisation = request.membership.organisation
+        use_dutch_of(request.organisation.terminology_preset)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -19,5 +19,6 @@ class ChosenLanguageMiddleware:
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        # The page may have switched to the Dutch of its plan (nl-be or nl-nl).
+        response.headers.setdefault("Content-Language", translation.get_language() or language)
         return response

@@ -23,6 +23,7 @@ class DemoOrganisation:
     colour: str
     plan_file: str
     departments: tuple[str, ...]
+    terminology: str = "flemish_bbc"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ ORGANISATIONS = (
         "#7a2e8c",
         "gemeente-proefdorp.json",
         ("Ruimte", "Sociaal domein"),
+        terminology="dutch_pc",
     ),
 )
 
@@ -99,7 +101,10 @@ def load_demo(reset: bool = False) -> bool:
     organisations = {}
     for demo in ORGANISATIONS:
         organisation = Organisation.objects.create(
-            slug=demo.slug, name=demo.name, colour=demo.colour
+            slug=demo.slug,
+            name=demo.name,
+            colour=demo.colour,
+            terminology_preset=demo.terminology,
         )
         for name in demo.departments:
             Department.objects.create(organisation=organisation, name=name)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.models import Department
 from koers.followup.models import ProgressUpdate, ReminderSent, ReportingRound
+from koers.plans.terminology import dutch_of
 
 MISSING = (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED)
 
@@ -39,22 +40,27 @@ def send_reminders(today: date | None = None) -> int:
     for round_ in ReportingRound.objects.filter(state=ReportingRound.State.OPEN).select_related(
         "plan", "plan__organisation"
     ):
-        sent += _escalate(round_, today)
-        moment = moment_for(round_, today)
-        if moment is None:
-            continue
-        missing = defaultdict(list)
-        updates = (
-            ProgressUpdate.objects.filter(
-                round=round_, state__in=MISSING, item__owner__isnull=False
-            )
-            .select_related("item", "item__owner")
-            .order_by("item__path")
-        )
-        for update in updates:
-            missing[update.item.owner].append(update)
-        for person, their_updates in missing.items():
-            sent += _remind(round_, moment, person, their_updates, today)
+        # E-mails speak the Dutch of the plan: "uiterste datum" in Flanders, "inleverdatum" in NL.
+        with translation.override(dutch_of(round_.plan.terminology_preset)):
+            sent += _round_reminders(round_, today)
+    return sent
+
+
+def _round_reminders(round_: ReportingRound, today: date) -> int:
+    sent = _escalate(round_, today)
+    moment = moment_for(round_, today)
+    if moment is None:
+        return sent
+    missing = defaultdict(list)
+    updates = (
+        ProgressUpdate.objects.filter(round=round_, state__in=MISSING, item__owner__isnull=False)
+        .select_related("item", "item__owner")
+        .order_by("item__path")
+    )
+    for update in updates:
+        missing[update.item.owner].append(update)
+    for person, their_updates in missing.items():
+        sent += _remind(round_, moment, person, their_updates, today)
     return sent
 
 
@@ -122,8 +128,7 @@ def _send_once(round_, moment, person, subject, body) -> int:
     except IntegrityError:
         return 0  # already sent
     try:
-        with translation.override(settings.LANGUAGE_CODE):
-            send_mail(subject, body, None, [person.email])
+        send_mail(subject, body, None, [person.email])
     except Exception:
         record.delete()
         raise

@@ -28,15 +28,18 @@ from koers.followup.forms import (
 from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
 from koers.followup.round_summary import round_summary
 from koers.paging import CountedPaginator
+from koers.plans.terminology import use_dutch_of
 from koers.plans.views.common import get_plan
 
 ROUND_PAGE_SIZE = 100
 
 
 def _get_round(request, pk) -> ReportingRound:
-    return get_for_organisation(
+    round_ = get_for_organisation(
         request, ReportingRound.objects.select_related("plan"), "plan__organisation", pk=pk
     )
+    use_dutch_of(round_.plan.terminology_preset)
+    return round_
 
 
 @member_view
@@ -203,6 +206,7 @@ def _get_update(request, pk) -> ProgressUpdate:
     )
     if not services.may_read(request.membership, update):
         raise Http404
+    use_dutch_of(update.round.plan.terminology_preset)
     return update
 
 

@@ -3,10 +3,19 @@
 Terminology is data. A plan names a preset and may override level and section
 labels; the UI asks the plan's :class:`Terminology` for every such word.
 The preset words are the domain's own (Dutch) words and are not translated.
+
+A preset also names the Dutch of its country (``locale``): Flemish (``nl-be``: diensten,
+rapporteringsrondes, uiterste datum, initieel budget) or Netherlands Dutch (``nl-nl``:
+afdelingen, rapportagerondes, inleverdatum, primitieve begroting). The interface words
+that differ live in the ``nl_NL`` catalogue, which holds only those sentences and falls
+back to the common ``nl`` one; :func:`use_dutch_of` switches to it for a plan or an
+organisation of that preset, so the words reach every sentence, e-mail and report.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 SECTION_KEYS = ("description", "intent", "progress", "milestones", "cost")
@@ -39,6 +48,11 @@ class Preset:
     sections: dict[str, str]
     code_style: CodeStyle
     statuses: tuple[StatusPreset, ...] = field(default=())
+    # The Dutch of the preset's country: "nl-be" (Flemish) or "nl-nl" (the Netherlands).
+    locale: str = "nl-be"
+    # Section labels of an account of the plan (a round's progress report, jaarstukken),
+    # where they differ from the plan's own (begroting) labels in ``sections``.
+    account_sections: dict[str, str] = field(default_factory=dict)
 
 
 COMMON_STATUSES = (
@@ -78,15 +92,23 @@ PRESETS: dict[str, Preset] = {
         label=_("Dutch planning & control (programma, doel, activiteit)"),
         levels=("Programma", "Doel", "Activiteit"),
         levels_plural=("Programma's", "Doelen", "Activiteiten"),
+        # The three W-questions in the tense of the document: the plan is the begroting
+        # (future), a round's report is its account, as in the jaarstukken (past).
         sections={
             "description": "Omschrijving",
-            "intent": "Wat wilden we bereiken?",
-            "progress": "Wat hebben we gerealiseerd?",
+            "intent": "Wat willen we bereiken?",
+            "progress": "Wat gaan we daarvoor doen?",
             "milestones": "Planning en mijlpalen",
+            "cost": "Wat mag het kosten?",
+        },
+        account_sections={
+            "intent": "Wat hebben we bereikt?",
+            "progress": "Wat hebben we daarvoor gedaan?",
             "cost": "Wat heeft het gekost?",
         },
         code_style=CodeStyle(root_prefix="", separator=".", width=0),
         statuses=COMMON_STATUSES,
+        locale="nl-nl",
     ),
     "custom": Preset(
         key="custom",
@@ -145,11 +167,49 @@ class Terminology:
     def section(self, key: str) -> str:
         return self.section_overrides.get(key) or self.preset.sections.get(key, "")
 
+    def account_section(self, key: str) -> str:
+        """The label in an account of the plan (a round's report): past tense where it differs."""
+        return (
+            self.section_overrides.get(key)
+            or self.preset.account_sections.get(key)
+            or self.preset.sections.get(key, "")
+        )
+
     @property
     def sections(self) -> dict[str, str]:
         return {key: self.section(key) for key in SECTION_KEYS}
+
+    @property
+    def account_sections(self) -> dict[str, str]:
+        return {key: self.account_section(key) for key in SECTION_KEYS}
 
 
 def terminology_for(preset_key: str, levels=(), sections=None) -> Terminology:
     preset = PRESETS.get(preset_key, PRESETS[DEFAULT_PRESET])
     return Terminology(preset, tuple(levels or ()), dict(sections or {}))
+
+
+def dutch_of(preset_key: str) -> str:
+    """The language code of the preset's Dutch: ``nl-be`` or ``nl-nl``."""
+    return PRESETS.get(preset_key, PRESETS[DEFAULT_PRESET]).locale
+
+
+def _speaks_dutch() -> bool:
+    return (translation.get_language() or "").split("-")[0] == "nl"
+
+
+def use_dutch_of(preset_key: str) -> None:
+    """While Dutch is the active language, speak the Dutch of the preset's country.
+
+    Called when a request is bound to an organisation or a plan (the next request starts
+    again from the chosen language); English and other languages stay as they are.
+    """
+    if _speaks_dutch():
+        translation.activate(dutch_of(preset_key))
+
+
+def speaking_dutch_of(preset_key: str):
+    """``with`` block form of :func:`use_dutch_of`, for jobs and commands (reports, e-mails)."""
+    if _speaks_dutch():
+        return translation.override(dutch_of(preset_key))
+    return nullcontext()

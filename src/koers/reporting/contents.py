@@ -326,7 +326,8 @@ def build_report(
         period=(round_.period_start, round_.period_end) if round_ else None,
         generated_at=timezone.now(),
         filters=filters.describe(),
-        labels=terminology.sections,
+        # A round's report accounts for the plan: its questions in the past tense.
+        labels=terminology.account_sections if round_ else terminology.sections,
         level_labels=terminology.levels,
         items=items,
         summary=_summary(plan, rows, items, current_year),

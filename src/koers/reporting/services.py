@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan, PlanItem
+from koers.plans.terminology import speaking_dutch_of
 from koers.reporting.charts import report_charts
 from koers.reporting.contents import Filters, build_report
 
@@ -51,13 +52,15 @@ def make_report(
         raise ValidationError(_("Unknown report format: %(fmt)s") % {"fmt": fmt})
     if round_ is not None and round_.plan_id != plan.pk:
         raise ValidationError(_("This round belongs to another plan."))
-    report = build_report(plan, round_, filters)
-    charts = report_charts(report.summary)
-    try:
-        return RENDERERS[fmt](report, charts, Path(out), progress)
-    finally:
-        for chart in charts:
-            chart.close()
+    # The report speaks the Dutch of the plan: Flemish for a BBC plan, Netherlands Dutch for P&C.
+    with speaking_dutch_of(plan.terminology_preset):
+        report = build_report(plan, round_, filters)
+        charts = report_charts(report.summary)
+        try:
+            return RENDERERS[fmt](report, charts, Path(out), progress)
+        finally:
+            for chart in charts:
+                chart.close()
 
 
 def zip_folder(folder: Path, target: Path) -> Path:

@@ -63,6 +63,23 @@ class DocumentImport(models.Model):
     def get_detected_label(self) -> str:
         return family_label(self.detected_family)
 
+    def get_format_label(self) -> str:
+        return format_label(self.format)
+
+
+def format_label(key: str) -> str:
+    """The kind of file in words a reader knows ("a Word document"), not the reader's name."""
+    labels = {
+        "text": _("a text file"),
+        "markdown": _("a text file (Markdown)"),
+        "html": _("a web page"),
+        "docx": _("a Word document"),
+        "pdf": _("a PDF document"),
+        "xlsx": _("an Excel workbook"),
+        "csv": _("a CSV file"),
+    }
+    return labels.get(key, key)
+
 
 def family_label(key: str) -> str:
     labels = {

@@ -49,6 +49,12 @@ def section(terminology, key):
     return terminology.section(key)
 
 
+@register.simple_tag
+def account_section(terminology, key):
+    """The label of a section in an account of the plan (an approved update), past tense."""
+    return terminology.account_section(key)
+
+
 @register.filter
 def times(count):
     return range(int(count or 0))

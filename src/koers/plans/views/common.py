@@ -4,15 +4,21 @@ from django.urls import reverse
 
 from koers.accounts.access import get_for_organisation
 from koers.plans.models import BudgetLine, DeletedSubtree, Milestone, Plan, PlanItem
+from koers.plans.terminology import use_dutch_of
 
 
 def get_plan(request, pk) -> Plan:
-    return get_for_organisation(request, Plan.objects.all(), "organisation", pk=pk)
+    """The organisation's plan; the page speaks the Dutch of the plan's preset."""
+    plan = get_for_organisation(request, Plan.objects.all(), "organisation", pk=pk)
+    use_dutch_of(plan.terminology_preset)
+    return plan
 
 
 def get_item(request, pk) -> PlanItem:
     queryset = PlanItem.objects.select_related("plan", "plan__organisation", "owner", "status")
-    return get_for_organisation(request, queryset, "plan__organisation", pk=pk, depth__gt=1)
+    item = get_for_organisation(request, queryset, "plan__organisation", pk=pk, depth__gt=1)
+    use_dutch_of(item.plan.terminology_preset)
+    return item
 
 
 def get_milestone(request, pk) -> Milestone:

@@ -22,6 +22,7 @@ from koers.plans.document.validation import PlanDocumentError
 from koers.plans.forms import DocumentUploadForm, PlanForm, StatusForm
 from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
+from koers.plans.services.readiness import readiness
 from koers.plans.services.rollups import plan_rollups, tree_rows
 from koers.plans.templatetags.plan_tree import tree_rows as render_tree_rows
 from koers.plans.views.common import (
@@ -54,7 +55,11 @@ def plan_list(request):
 @member_view
 def plan_create(request):
     _require(request, MANAGE_PLANS)
-    form = PlanForm(request.POST or None)
+    # A new plan starts from the organisation's own words (Flemish BBC or Dutch P&C).
+    form = PlanForm(
+        request.POST or None,
+        initial={"terminology_preset": request.organisation.terminology_preset},
+    )
     if request.method == "POST" and form.is_valid():
         plan = save_with(
             form,
@@ -117,6 +122,7 @@ def plan_tree(request, pk):
 
     # The rendered rows too, per budget year and language, until the plan changes.
     name = f"tree-html:{year}:{get_language()}:{large}:{item_base}"
+    can_manage = can(request.membership, MANAGE_PLANS)
     return render(
         request,
         "plans/plan_tree.html",
@@ -127,7 +133,9 @@ def plan_tree(request, pk):
             "lazy": large,
             "year": year,
             "terminology": plan.terminology,
-            "can_manage": can(request.membership, MANAGE_PLANS),
+            "can_manage": can_manage,
+            # What the plan still lacks (after an import, say), for who can fill it in.
+            "readiness": readiness(plan) if can_manage else None,
         },
     )
 

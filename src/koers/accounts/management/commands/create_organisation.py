@@ -7,6 +7,7 @@ from koers.accounts import services
 from koers.accounts.actor import Actor
 from koers.accounts.invitations import invitation_link, is_waiting
 from koers.accounts.models import Organisation, Role
+from koers.plans.terminology import DEFAULT_PRESET, PRESETS
 
 
 class Command(BaseCommand):
@@ -23,14 +24,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", default=Organisation.Kind.MUNICIPALITY, choices=Organisation.Kind.values
         )
+        parser.add_argument(
+            "--terminology",
+            default=DEFAULT_PRESET,
+            choices=list(PRESETS),
+            help=_("the words the organisation works with; new plans start from them"),
+        )
         parser.add_argument("--admin-email", required=True)
 
-    def handle(self, *args, name, slug, kind, admin_email, **options):
+    def handle(self, *args, name, slug, kind, admin_email, terminology, **options):
         if Organisation.objects.filter(slug=slug).exists():
             raise CommandError(_("There is already an organisation '%(slug)s'.") % {"slug": slug})
         try:
             with transaction.atomic():
-                organisation = Organisation.objects.create(name=name, slug=slug, kind=kind)
+                organisation = Organisation.objects.create(
+                    name=name, slug=slug, kind=kind, terminology_preset=terminology
+                )
                 membership = services.add_member(
                     organisation,
                     {"email": admin_email, "role": Role.ADMIN},
