@@ -21,6 +21,7 @@ import matplotlib
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from koers.reporting.contents import Summary
 from koers.reporting.richtext import plain, shorten
@@ -90,6 +91,7 @@ def _count_bars(labels: list[str], counts: list[int], colours: list[str], row_he
     axes.set_yticks(list(positions), [as_label(text) for text in labels])
     axes.invert_yaxis()
     axes.bar_label(bars, padding=3, fontsize=FONT["size"], fontfamily=FONT["family"])
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # items come whole: 0, 1, 2
     axes.set_xlabel(_("number of items"), fontdict=FONT)
     return figure
 

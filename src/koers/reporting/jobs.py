@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.reporting.models import ReportJob
+from koers.reporting.renderers import suffix
 from koers.reporting.services import filters_from, make_report_file
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def run_job(job_id: int) -> bool:
         filters = filters_from(job.plan, job.filters)
         # A file per run: a run interrupted earlier can never overwrite this one's.
         stamp = job.started_at.strftime("%Y%m%d%H%M%S%f")
-        target = folder / f"report-{job.pk}-{stamp}.{job.format}"
+        target = folder / f"report-{job.pk}-{stamp}.{suffix(job.format)}"
         written = make_report_file(job.plan, job.round, job.format, target, filters, progress)
     except Exception as error:
         logger.exception("Report job %s failed", job_id)

@@ -32,7 +32,8 @@ class ReportJob(models.Model):
 
     class Format(models.TextChoices):
         HTML = "html", _("website (HTML, zipped)")
-        PDF = "pdf", "PDF"
+        PDF_UA = "pdfua", _("PDF, accessible (tagged, PDF/UA)")
+        PDF = "pdf", _("PDF, fast (not tagged)")
         DOCX = "docx", _("Word (DOCX)")
         XLSX = "xlsx", _("Excel (XLSX)")
 

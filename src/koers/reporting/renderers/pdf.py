@@ -1,5 +1,15 @@
-"""The report as PDF (ReportLab): title page, table of contents, running header, page
-numbers "page X of Y", bookmarks for every heading, and tables that repeat their header.
+"""The report as PDF (ReportLab), fast and untagged: title page, table of contents, running
+header, page numbers "page X of Y", bookmarks for every heading, and tables that repeat
+their header. The tagged, accessible PDF (PDF/UA) is ``pdfua.py``: ReportLab cannot tag
+a PDF, and WeasyPrint, which can, takes ten times longer for a large plan.
+
+The document is laid out once. The table of contents has one line per heading, known
+before the layout, with room for its page number at the right; the numbers are written
+onto its pages when the last page is done (as "page X of Y" is), from the pages the
+headings landed on. (ReportLab's own table of contents lays the document out two or
+three times to settle its page numbers: 17–20 s instead of 6–7 s for 1,000 actions.)
+Headings, the labels of an item's sections and the line under a heading keep with what
+follows; a table's total row stays with the row above it; column headers wrap.
 
 ReportLab reads paragraphs as markup: every text of the report goes through
 ``_text`` (escaped by ``richtext.markup``) and rich text is rebuilt from ``richtext.rich_blocks``
@@ -7,9 +17,11 @@ ReportLab reads paragraphs as markup: every text of the report goes through
 plain text.
 """
 
+import functools
 import io
 import re
 import threading
+from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -20,11 +32,13 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     Image,
     KeepTogether,
@@ -36,7 +50,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.tableofcontents import TableOfContents
 
 from koers.plans.templatetags.koers import euro
 from koers.reporting.charts import Chart
@@ -60,6 +73,7 @@ LONG_WORD = re.compile(rf"\S{{{WORD_LENGTH}}}(?=\S)")
 # A table cell shows at most this many characters (no title or name is that long; the
 # item's heading above its own tables has the whole text).
 CELL_LENGTH = 1000
+PAGE_NUMBER_WIDTH = 14 * mm  # room for a page number in the table of contents
 
 
 def _text(text) -> str:
@@ -113,6 +127,14 @@ def _styles():
     styles["Heading2"].fontSize = 13
     styles["Heading3"].fontSize = 11
     styles["Heading4"].fontSize = 10
+    for name in ("Heading1", "Heading2", "Heading3", "Heading4"):
+        styles[name].keepWithNext = 1  # never alone at the bottom of a page
+    styles["Label"] = ParagraphStyle("kLabel", parent=styles["Normal"], keepWithNext=1)
+    styles["Facts"] = ParagraphStyle("kFacts", parent=styles["Muted"], keepWithNext=1)
+    for n in range(5):
+        styles[f"Contents{n}"] = ParagraphStyle(
+            f"kContents{n}", parent=styles["Small"], leftIndent=8 * n, fontSize=8.5, leading=10.5
+        )
     return styles
 
 
@@ -138,6 +160,37 @@ class Heading(Paragraph):
         return parts
 
 
+class ContentsEntry(Flowable):
+    """One line of the table of contents: the heading (a link to it) and, at the right,
+    room for its page number, written in when the document is done."""
+
+    def __init__(self, text: str, key: str, style):
+        super().__init__()
+        self.key = key
+        self.paragraph = Paragraph(f'<a href="#{key}">{_text(text)}</a>', style)
+        self.style = style
+
+    def wrap(self, availWidth, availHeight):
+        self.number_x = availWidth
+        _width, height = self.paragraph.wrap(availWidth - PAGE_NUMBER_WIDTH, availHeight)
+        self.width, self.height = availWidth, height
+        return availWidth, height
+
+    def split(self, availWidth, availHeight):
+        return []  # one entry is a few lines: it moves to the next page whole
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        # The page number sits on the baseline of the entry's last line.
+        baseline = y + self.style.leading - self.style.fontSize
+        canvas._doctemplate.contents_numbers.append(
+            (canvas.getPageNumber(), x + self.number_x, baseline, self.key)
+        )
+        self.paragraph.drawOn(canvas, x, y, _sW)
+
+    def draw(self):  # drawOn does the work
+        pass
+
+
 class ReportDocument(BaseDocTemplate):
     def __init__(self, target, report: Report, progress=None, total: int = 0):
         super().__init__(
@@ -152,6 +205,9 @@ class ReportDocument(BaseDocTemplate):
             subject=report.subtitle,
         )
         self.report, self.progress, self.total, self.done = report, progress, total, 0
+        self.heading_pages: dict[str, int] = {}  # heading key -> page number
+        # Where the table of contents wants a page number: (page, right x, baseline, key).
+        self.contents_numbers: list[tuple[int, float, float, str]] = []
         width = A4[0] - 2 * MARGIN  # the running header, cut to fit one line
         self.header_right = _fitting(report.subtitle, width / 3)
         left = f"{report.organisation} · {report.title}"
@@ -178,9 +234,7 @@ class ReportDocument(BaseDocTemplate):
             key = flowable.outline_key
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(flowable.outline_text, key, flowable.outline_level, False)
-            # The table of contents makes paragraphs of its entries: markup, escaped.
-            entry = _text(flowable.outline_text)
-            self.notify("TOCEntry", (flowable.outline_level, entry, self.page, key))
+            self.heading_pages[key] = self.page
             if self.progress and flowable.outline_level >= 1:
                 self.done += 1
                 self.progress(min(self.done, self.total), self.total)
@@ -205,14 +259,16 @@ def _fitting(text: str, width: float) -> str:
     return text[:short] + "…"
 
 
-def numbered_canvas(label: str):
-    """A canvas that writes 'page X of Y' once it knows Y (after the last page)."""
+def numbered_canvas(label: str, document: "ReportDocument"):
+    """A canvas that writes 'page X of Y' once it knows Y (after the last page), and the
+    page numbers of the table of contents once every heading has its page."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._pages = []
+            self._doctemplate = document
 
         def showPage(self):
             self._pages.append(dict(self.__dict__))
@@ -220,8 +276,16 @@ def numbered_canvas(label: str):
 
         def save(self):
             total = len(self._pages)
+            numbers = defaultdict(list)
+            for page, x, y, key in document.contents_numbers:
+                numbers[page].append((x, y, document.heading_pages.get(key)))
             for state in self._pages:
                 self.__dict__.update(state)
+                for x, y, page in numbers.get(self._pageNumber, ()):
+                    if page is not None:
+                        self.setFont(FONT, 8.5)
+                        self.setFillColor(colors.black)
+                        self.drawRightString(x, y, str(page))
                 if self._pageNumber > 1:
                     self.setFont(FONT, 8)
                     self.setFillColor(colors.grey)
@@ -253,11 +317,30 @@ def rich_paragraphs(html: str, style) -> list[Paragraph]:
     return found
 
 
+PADDING = 6  # ReportLab's padding of a table cell, left and right
+
+
+@functools.lru_cache(maxsize=512)
+def _header_lines(text: str, width: float, font_size: float) -> str:
+    """A column header broken between words into lines that fit ``width``: headers
+    never run into each other (a plain string, many times faster than a paragraph)."""
+    return "\n".join(simpleSplit(" ".join(text.split()), FONT, font_size, width))
+
+
 def _table(
-    rows: list[list], widths, header_rows: int = 1, total_row: bool = False, font_size=8
+    rows: list[list],
+    widths,
+    header_rows: int = 1,
+    total_row: bool = False,
+    font_size=8,
+    text_columns=(),
 ) -> Table:
     """Repeats its header on every page; ReportLab breaks tables only between rows.
-    Plain-string cells (figures) are right-aligned."""
+    Plain-string cells (figures) are right-aligned, but in ``text_columns``; header
+    texts wrap to their column's width."""
+    for column, text in enumerate(rows[0]):
+        if isinstance(text, str):
+            rows[0][column] = _header_lines(text, widths[column] - 2 * PADDING, font_size)
     # splitInRow: a row taller than a page (a very long title) goes on over the next.
     table = Table(rows, colWidths=widths, repeatRows=header_rows, hAlign="LEFT", splitInRow=1)
     style = [
@@ -265,12 +348,16 @@ def _table(
         ("FONTSIZE", (0, 0), (-1, -1), font_size),
         ("LEADING", (0, 0), (-1, -1), font_size + 1.5),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        *[("ALIGN", (column, 0), (column, -1), "LEFT") for column in text_columns],
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#f1f3f6")),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d0d4da")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
-    if total_row:
-        style += [("LINEABOVE", (0, -1), (-1, -1), 1, colors.black)]
+    if total_row:  # the total row never starts a page on its own
+        style += [
+            ("LINEABOVE", (0, -1), (-1, -1), 1, colors.black),
+            ("NOSPLIT", (0, -2), (-1, -1)),
+        ]
     table.setStyle(TableStyle(style))
     return table
 
@@ -280,14 +367,26 @@ class Builder:
         self.report, self.charts, self.styles = report, charts, _styles()
         self.story: list = []
         self.keys = 0
+        self.contents: list[ContentsEntry] = []
 
     def heading(self, text: str, level: int) -> None:
         self.keys += 1
+        key = f"h{self.keys}"
         style = self.styles[f"Heading{min(level + 1, 4)}"]
-        self.story.append(Heading(text, style, level, f"h{self.keys}"))
+        self.story.append(Heading(text, style, level, key))
+        outline = shorten(" ".join(text.split()), OUTLINE_LENGTH)
+        self.contents.append(ContentsEntry(outline, key, self.styles[f"Contents{min(level, 4)}"]))
 
     def para(self, text: str, style: str = "Normal") -> None:
         self.story.append(Paragraph(_text(text), self.styles[style]))
+
+    def header(self, text) -> str:
+        """A column header: plain text, broken into lines to fit its column by ``_table``."""
+        return str(text)
+
+    def label(self, text: str) -> None:
+        """The bold label of an item's section, kept with the text under it."""
+        self.story.append(Paragraph(f"<b>{_text(text)}</b>", self.styles["Label"]))
 
     def cell(self, text, style: str = "Cell"):
         """A table cell: text that may need wrapping is a Paragraph; figures are plain
@@ -313,23 +412,21 @@ class Builder:
             self.para(report.filters)
         self.para(_("made on %(when)s") % {"when": date_format(report.generated_at, "j F Y")})
         self.story += [NextPageTemplate("page"), PageBreak()]
-        toc = TableOfContents()
-        toc.levelStyles = [
-            ParagraphStyle(f"toc{n}", parent=styles["Small"], leftIndent=8 * n, fontSize=8.5)
-            for n in range(6)
-        ]
-        self.story += [Paragraph(_text(_("Contents")), styles["Heading1"]), toc, PageBreak()]
+        self.story.append(Paragraph(_text(_("Contents")), styles["Heading1"]))
+        contents_at = len(self.story)  # the entries go here once every heading is known
+        self.story.append(PageBreak())
         self.summary()
         self.story.append(PageBreak())
         self.heading(_("The plan, item by item"), 0)
         for item in report.items:
             self.item(item)
+        self.story[contents_at:contents_at] = self.contents
         return self.story
 
     def summary(self) -> None:
         report, summary = self.report, self.report.summary
         self.heading(_("Summary"), 0)
-        rows = [[self.cell(_("Status")), self.cell(_("Items"), "Number")]]
+        rows = [[self.header(_("Status")), self.header(_("Items"))]]
         rows += [
             [self.cell(name), self.cell(count, "Number")]
             for name, _c, count in summary.status_counts
@@ -365,9 +462,9 @@ class Builder:
         years = summary.years
         rows = [
             [
-                self.cell(_("Goal"), "Tiny"),
-                *[self.cell(year, "TinyNumber") for year in years],
-                self.cell(_("Total"), "TinyNumber"),
+                self.header(_("Goal")),
+                *[self.header(year) for year in years],
+                self.header(_("Total")),
             ]
         ]
         for goal in summary.goals:
@@ -387,7 +484,13 @@ class Builder:
     def flemish_chapters(self) -> None:
         summary = self.report.summary
         self.heading(_("Priority actions"), 1)
-        rows = [[self.cell(_("Item")), self.cell(_("Status")), self.cell(_("Progress"), "Number")]]
+        rows = [
+            [
+                self.header(_("Item")),
+                self.header(_("Status")),
+                self.header(_("Progress")),
+            ]
+        ]
         for item in summary.priority_items:
             percent = item.percent_text or "–"
             rows.append(
@@ -397,14 +500,12 @@ class Builder:
                     self.cell(percent, "Number"),
                 ]
             )
-        self.story.append(_table(rows, [110 * mm, 35 * mm, 25 * mm]))
+        self.story.append(_table(rows, [110 * mm, 35 * mm, 25 * mm], text_columns=(1,)))
         year = summary.current_year
         self.heading(
             _("Receipts and expenses in %(year)s: planned and realised") % {"year": year}, 1
         )
-        rows = [
-            [self.cell(_("Goal"))] + [self.cell(label, "Number") for label in year_figure_labels()]
-        ]
+        rows = [[self.header(_("Goal"))] + [self.header(label) for label in year_figure_labels()]]
         for goal in summary.goals:
             figures = goal.year_figures(year)
             rows.append([self.cell(goal.heading)] + [self.cell(euro(v), "Number") for v in figures])
@@ -421,7 +522,7 @@ class Builder:
     def dutch_costs(self) -> None:
         self.heading(_("Costs per programme"), 1)
         labels = programme_figure_labels()
-        rows = [[self.cell(_("Programme"))] + [self.cell(label, "Number") for label in labels]]
+        rows = [[self.header(_("Programme"))] + [self.header(label) for label in labels]]
         for goal in self.report.summary.goals:
             figures = goal.programme_figures
             rows.append([self.cell(goal.heading)] + [self.cell(euro(v), "Number") for v in figures])
@@ -431,7 +532,7 @@ class Builder:
     def item(self, item: ReportItem) -> None:
         labels, styles = self.report.labels, self.styles
         self.heading(item.heading, min(item.level, 4))
-        self.para(" · ".join(item.facts), "Muted")
+        self.para(" · ".join(item.facts), "Facts")
         if item.context_only:
             return
         sections = [
@@ -442,20 +543,17 @@ class Builder:
         for title, text in sections:
             if not title:
                 continue
-            self.story.append(Paragraph(f"<b>{_text(title)}</b>", styles["Normal"]))
+            self.label(title)
             self.story += rich_paragraphs(text, styles["Normal"]) or [
                 Paragraph("–", styles["Normal"])
             ]
         if item.milestones or item.timing:
-            self.story.append(
-                Paragraph(
-                    f"<b>{_text(labels.get('milestones') or _('Milestones'))}</b>",
-                    styles["Normal"],
-                )
-            )
+            self.label(labels.get("milestones") or _("Milestones"))
             if item.timing:
                 self.para(item.timing)
-            rows = [[self.cell(_("Milestone")), self.cell(_("Planned")), self.cell(_("Done"))]]
+            rows = [
+                [self.header(_("Milestone")), self.header(_("Planned")), self.header(_("Done"))]
+            ]
             for milestone in item.milestones:
                 done = _("yes") if milestone.done else _("no")
                 if milestone.done and milestone.done_on:
@@ -464,15 +562,13 @@ class Builder:
                     [
                         self.cell(milestone.title),
                         self.cell(milestone.planned or "–"),
-                        self.cell(done),
+                        done,  # a word and a date: plain text, left (a text column)
                     ]
                 )
             if len(rows) > 1:
-                self.story.append(_table(rows, [100 * mm, 35 * mm, 35 * mm]))
+                self.story.append(_table(rows, [100 * mm, 35 * mm, 35 * mm], text_columns=(1, 2)))
         if len(item.money) > 1:
-            self.story.append(
-                Paragraph(f"<b>{_text(labels.get('cost') or _('Cost'))}</b>", styles["Normal"])
-            )
+            self.label(labels.get("cost") or _("Cost"))
             header = [
                 _("Year"),
                 _("Initial budget"),
@@ -480,7 +576,7 @@ class Builder:
                 _("Actual"),
                 _("Remaining"),
             ]
-            rows = [[self.cell(header[0])] + [self.cell(h, "Number") for h in header[1:]]]
+            rows = [[self.header(header[0])] + [self.header(h) for h in header[1:]]]
             for money in item.money:
                 year = _("Total") if money.year is None else money.year
                 values = (
@@ -501,7 +597,7 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
     out = Path(out)
     report = cleaned(report)
     story = Builder(report, charts).build()
-    total = len(report.items) * 2  # two passes: one to number the pages, one to write
-    document = ReportDocument(str(out), report, progress, total)
-    document.multiBuild(story, canvasmaker=numbered_canvas(_("page %(page)s of %(pages)s")))
+    document = ReportDocument(str(out), report, progress, len(report.items))
+    label = _("page %(page)s of %(pages)s")
+    document.build(story, canvasmaker=numbered_canvas(label, document))  # one layout
     return out

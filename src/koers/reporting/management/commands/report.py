@@ -8,7 +8,8 @@ from tqdm import tqdm
 
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan
-from koers.reporting.services import FORMATS, filters_from, make_report
+from koers.reporting.renderers import RENDERERS
+from koers.reporting.services import filters_from, make_report
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--plan", type=int, required=True, help=_("the plan's id"))
         parser.add_argument("--round", type=int, help=_("the reporting round's id"))
-        parser.add_argument("--format", choices=FORMATS, required=True)
+        parser.add_argument("--format", choices=list(RENDERERS), required=True)
         parser.add_argument(
             "--out", required=True, help=_("a folder for html, a file for the other formats")
         )
