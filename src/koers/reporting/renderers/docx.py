@@ -22,7 +22,7 @@ from docx.blkcntnr import BlockItemContainer
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, Twips
 from PIL import ImageFont
 
 from koers.plans.templatetags.koers import euro
@@ -36,9 +36,9 @@ from koers.reporting.contents import (
 )
 from koers.reporting.richtext import cleaned, markup, rich_blocks
 
-# A4 with margins that leave 16.6 cm of text width (the page of a Word document made
-# in Belgium or the Netherlands; python-docx's own template is US Letter).
-PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
+# A4 (210 by 297 mm, in Word's own twips) with margins that leave 16.6 cm of text width:
+# the page of a document in Belgium or the Netherlands (python-docx's template is US Letter).
+PAGE_WIDTH, PAGE_HEIGHT = Twips(11906), Twips(16838)
 MARGIN_TOP = MARGIN_BOTTOM = Cm(2.5)
 MARGIN_LEFT = MARGIN_RIGHT = Cm(2.2)
 TOC_LEVELS = 4  # headings up to this level are in the table of contents
