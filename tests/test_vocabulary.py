@@ -177,3 +177,16 @@ def test_reminders_speak_the_dutch_of_the_plan(demo):
 
 def _admin(demo):
     return Actor.member(demo.membership("admin@proefdorp.nl", "proefdorp"))
+
+
+def test_a_netherlands_plans_sheet_says_afdelingen_and_reads_back_unchanged(demo):
+    from koers.plans.services.spreadsheet import plan_rows, plan_xlsx, sheet_changes
+
+    plan = demo.dutch_plan
+    plan.items.filter(depth__gt=1).update(policy="priority")
+    rows = plan_rows(plan)
+    assert "Afdelingen" in rows[0] and "Diensten" not in rows[0]
+    assert {row[-1] for row in rows[1:]} == {"speerpunt"}
+    changes = sheet_changes(plan, plan_xlsx(plan), "plan.xlsx")
+    assert changes.problems == [] and changes.changed == [] and changes.new == []
+    assert "Diensten" in plan_rows(demo.plan)[0]  # a Flemish plan keeps its word

@@ -31,6 +31,7 @@ from koers.plans.services.items import (
     plan_root,
     update_item,
 )
+from koers.plans.terminology import dutch_of
 
 COLUMNS = (
     ("koers_id", "Koers-ID"),
@@ -48,6 +49,8 @@ COLUMNS = (
     ("policy", "Beleid"),
 )
 POLICY_WORDS = {"priority": "prioritair", "regular": "regulier"}
+# The sheet's Flemish words as a Netherlands plan says them (read back either way).
+NETHERLANDS_SHEET_WORDS = {"Diensten": "Afdelingen", "prioritair": "speerpunt"}
 # A cell starting with one of these is a formula to a spreadsheet program: written as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIELD_LABELS = {
@@ -72,7 +75,8 @@ def plan_rows(plan: Plan) -> list[list]:
         .order_by("path")
     )
     code_by_path = {}
-    rows = [[heading for _key, heading in COLUMNS]]
+    word = _sheet_words(plan)
+    rows = [[word(heading) for _key, heading in COLUMNS]]
     for item in items:
         code_by_path[item.path] = item.code
         rows.append(
@@ -89,10 +93,17 @@ def plan_rows(plan: Plan) -> list[list]:
                 item.timing,
                 item.status.name if item.status else "",
                 "" if item.progress is None else item.progress,
-                POLICY_WORDS.get(item.policy, item.policy),
+                word(POLICY_WORDS.get(item.policy, item.policy)),
             ]
         )
     return rows
+
+
+def _sheet_words(plan: Plan):
+    """The sheet's words in the Dutch of the plan's preset."""
+    if dutch_of(plan.terminology_preset) == "nl-nl":
+        return lambda word: NETHERLANDS_SHEET_WORDS.get(word, word)
+    return lambda word: word
 
 
 def plan_csv(plan: Plan) -> bytes:
@@ -186,6 +197,7 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
     }
     by_code = {item.code: item for item in items.values() if item.code}
     parent_codes = _parent_codes(items.values())
+    word = _sheet_words(plan)
     lookups = _Lookups(plan)
     seen: set[int] = set()
     new_codes: set[str] = set()
@@ -245,7 +257,7 @@ def sheet_changes(plan: Plan, content: bytes, filename: str) -> SheetChanges:
             if _shown(name, value) != _shown(name, old):
                 change.values[name] = value
                 change.differences.append(
-                    (FIELD_LABELS.get(name, name), _shown(name, old), _shown(name, value))
+                    (word(FIELD_LABELS.get(name, name)), _shown(name, old), _shown(name, value))
                 )
         if "parent_code" in mapping and cell("parent_code") != parent_codes.get(item.pk, ""):
             target = cell("parent_code")
