@@ -7,7 +7,13 @@ from koers.accounts.actor import attribute
 from koers.accounts.locking import VersionedForm, claim_version
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
-from koers.portal.contrast import HEX, WHITE, accessible_shade, contrast_ratio, is_readable_with_white
+from koers.portal.contrast import (
+    HEX,
+    WHITE,
+    accessible_shade,
+    contrast_ratio,
+    is_readable_with_white,
+)
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 512 * 1024
