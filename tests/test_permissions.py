@@ -33,9 +33,11 @@ CHANGE = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
 ADMIN = {"admin": 200, "coordinator": 403, "editor": 403, "reader": 403}
 POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
 UNSEEN_BY_READERS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 404}
+REDIRECT = {"admin": 302, "coordinator": 302, "editor": 302, "reader": 302}
 
 # url name -> (object kind in the URL, expected GET status per role on the editor's own item)
 PAGES = {
+    "organisation_home": (None, REDIRECT),  # to the plans, or an action owner's updates
     "plan_list": (None, VIEW),
     "plan_create": (None, MANAGE),
     "plan_import": (None, MANAGE),
@@ -77,6 +79,7 @@ PAGES = {
     "followup:inbox": (None, VIEW),
     "followup:update": ("update", UNSEEN_BY_READERS),
     "followup:autosave": ("update", POST_ONLY),
+    "followup:withdraw": ("update", POST_ONLY),
     "followup:attachment_add": ("update", POST_ONLY),
     "followup:attachment": ("attachment", UNSEEN_BY_READERS),
     "followup:attachment_remove": ("attachment", POST_ONLY),
@@ -95,6 +98,7 @@ READ_BUT_POST_GUARDED = [
     "followup:round",
     "followup:update",
     "followup:autosave",
+    "followup:withdraw",
     "followup:attachment_add",
     "followup:attachment_remove",
 ]

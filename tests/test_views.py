@@ -27,7 +27,8 @@ def test_login_and_choose_organisation(demo, client):
     response = client.post(
         reverse("login"), {"username": "editor@voorbeeld.be", "password": "demo"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("plans:plan_list", kwargs={"org": "voorbeeld"})
+    # an action owner lands on their own updates (tests/test_owner_work.py: the other roles)
+    assert response.redirect_chain[-1][0] == reverse("followup:inbox", kwargs={"org": "voorbeeld"})
 
 
 def test_tree_uses_the_plans_own_words(demo, login):

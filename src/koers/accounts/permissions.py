@@ -52,6 +52,15 @@ def can(membership: Membership | None, capability: str, item=None) -> bool:
     return not (item is not None and item.plan.organisation_id != membership.organisation_id)
 
 
+def writes_updates(membership: Membership | None) -> bool:
+    """An action owner: changes their own items but does not manage plans. Their work is
+    writing progress updates, so the app opens on those (others open on the plans)."""
+    if membership is None:
+        return False
+    held = ROLE_CAPABILITIES[membership.role]
+    return CHANGE_ITEM in held and MANAGE_PLANS not in held
+
+
 def editor_covers(membership: Membership, item) -> bool:
     if item.plan.organisation_id != membership.organisation_id:
         return False

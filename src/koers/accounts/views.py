@@ -17,14 +17,15 @@ from koers.plans.templatetags.koers import person
 
 @login_required
 def home(request):
-    """Choose an organisation; with one membership go straight to its plans."""
+    """Choose an organisation; with one membership go straight to it (its plans, or an
+    action owner's own updates)."""
     memberships = list(
         Membership.objects.filter(user=request.user)
         .select_related("organisation")
         .order_by("organisation__name")
     )
     if len(memberships) == 1:
-        return redirect("plans:plan_list", org=memberships[0].organisation.slug)
+        return redirect("plans:organisation_home", org=memberships[0].organisation.slug)
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 

@@ -181,10 +181,45 @@ def may_read(membership, update: ProgressUpdate) -> bool:
 
 
 def may_write(membership, update: ProgressUpdate) -> bool:
-    """Owners write while the round is open; afterwards only the coordinator corrects."""
+    """Owners write drafts and returned updates while the round is open (a submitted one
+    is read-only until its owner withdraws it or the coordinator returns it); after the
+    round, only the coordinator corrects."""
     if update.round.state == Round.State.OPEN:
-        return can(membership, CHANGE_ITEM, update.item) and update.state != State.APPROVED
+        return can(membership, CHANGE_ITEM, update.item) and update.state in (
+            State.DRAFT,
+            State.RETURNED,
+        )
     return can(membership, MANAGE_PLANS)
+
+
+def may_withdraw(membership, update: ProgressUpdate) -> bool:
+    """The owners of a submitted update take it back while the round is open."""
+    return (
+        update.round.state == Round.State.OPEN
+        and update.state == State.SUBMITTED
+        and can(membership, CHANGE_ITEM, update.item)
+    )
+
+
+class UpdateSubmitted(ValidationError):
+    """The update is submitted: it is read-only until it is withdrawn or returned."""
+
+    def __init__(self):
+        super().__init__(
+            _("This update has been submitted: withdraw it first to change it."),
+            code="submitted",
+        )
+
+
+def _locked(update: ProgressUpdate) -> ProgressUpdate:
+    """The update as it is stored now, locked until the transaction ends."""
+    current = (
+        ProgressUpdate.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .get(pk=update.pk)
+    )
+    current.item = update.item  # who owns it does not change with the update
+    return current
 
 
 @transaction.atomic
@@ -202,9 +237,11 @@ def save_update(
 
     Versions that this same open form (``form_id``) saved by itself since ``version``
     are no conflict: they hold this form's own typing. Another tab is another form."""
-    if not may_write(actor.membership, update):
+    current = _locked(update)
+    if may_withdraw(actor.membership, current):  # submitted: read-only for its owners
+        raise UpdateSubmitted
+    if not may_write(actor.membership, current):
         raise PermissionDenied
-    current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
     if current.version != version and not _own_autosaves_since(current, version, form_id, actor):
         raise UpdateConflict(current)
     percent = values.get("percent")
@@ -228,9 +265,30 @@ def save_update(
         current.state = State.SUBMITTED
         current.submitted_at = timezone.now()
         reason = _("Submitted")
-    elif current.state == State.SUBMITTED:
-        current.state = State.DRAFT
     attribute(current, actor, reason)
+    current.save()
+    return current
+
+
+@transaction.atomic
+def withdraw(update: ProgressUpdate, *, version: int, actor: Actor) -> ProgressUpdate:
+    """The owner takes a submitted update back to draft to change it, before it is reviewed;
+    refused when the update changed since ``version`` (reviewed or withdrawn meanwhile)."""
+    current = _locked(update)
+    if not can(actor.membership, CHANGE_ITEM, current.item):
+        raise PermissionDenied
+    if current.version != version:
+        raise UpdateConflict(current)
+    if current.round.state != Round.State.OPEN:
+        raise ValidationError(_("The round is closed."))
+    if current.state != State.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be withdrawn."))
+    current.state = State.DRAFT
+    current.submitted_at = None
+    current.version += 1
+    current.updated_by = actor.user
+    current.saved_by_form = ""
+    attribute(current, actor, _("Withdrawn to change it"))
     current.save()
     return current
 
@@ -388,6 +446,90 @@ def inbox(membership):
         ProgressUpdate.objects.filter(id__in=ids)
         .select_related("round", "round__plan", "item", "status")
         .order_by("round__deadline", "item__path")
+    )
+
+
+# What an owner's update asks of them, in the order the filters show them: "to write" is a
+# draft nobody saved in this round yet, "draft" one that has been saved.
+TO_WRITE = "to_write"
+WORK_STATES = (TO_WRITE, State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED)
+
+
+def work_state(update: ProgressUpdate) -> str:
+    if update.state == State.DRAFT and update.version == 1:
+        return TO_WRITE
+    return update.state
+
+
+def days_late(update: ProgressUpdate, today: date) -> int:
+    """Days past the round's deadline of an update still to be submitted; 0 when not late."""
+    if update.state in (State.SUBMITTED, State.APPROVED):
+        return 0
+    return max((today - update.round.deadline).days, 0)
+
+
+@dataclass
+class WorkGroup:
+    """The owner's updates of one round (and so of one plan)."""
+
+    round: ReportingRound
+    updates: list
+    late: int = 0  # of these, how many are past the deadline
+
+
+@dataclass
+class OwnerWork:
+    """An action owner's updates in open rounds, grouped by round, due first."""
+
+    groups: list[WorkGroup]
+    counts: dict[str, int]  # per work state, within the chosen round and plan
+    rounds: list[ReportingRound]  # to filter on
+    plans: list[Plan]
+    total: int  # all the owner's updates in open rounds
+    done: int  # of these, submitted or approved
+
+    @property
+    def shown(self) -> int:
+        return sum(len(group.updates) for group in self.groups)
+
+
+def owner_work(membership, *, round_id=None, plan_id=None, state="") -> OwnerWork:
+    """The member's updates in open rounds (as :func:`inbox`), filtered on round, plan and
+    work state, grouped by round: the earliest deadline first, then the plan's order.
+
+    Two queries whatever the number of updates: the member's departments and the updates;
+    the filters, counts and groups are worked out from that one list."""
+    updates = list(inbox(membership).order_by("round__deadline", "round_id", "item__path"))
+    today = timezone.localdate()
+    rounds = {update.round_id: update.round for update in updates}
+    plans = {update.round.plan_id: update.round.plan for update in updates}
+    done = sum(1 for update in updates if update.is_done)
+    total = len(updates)
+    if round_id is not None:
+        updates = [update for update in updates if update.round_id == round_id]
+    if plan_id is not None:
+        updates = [update for update in updates if update.round.plan_id == plan_id]
+    counts = dict.fromkeys(WORK_STATES, 0)
+    for update in updates:
+        update.work_state = work_state(update)
+        update.days_late = days_late(update, today)
+        counts[update.work_state] += 1
+    if state:
+        updates = [update for update in updates if update.work_state == state]
+    groups: dict[int, WorkGroup] = {}
+    for update in updates:
+        group = groups.get(update.round_id)
+        if group is None:
+            group = groups[update.round_id] = WorkGroup(update.round, [])
+        group.updates.append(update)
+        group.late += 1 if update.days_late else 0
+    return OwnerWork(
+        groups=list(groups.values()),
+        counts=counts,
+        rounds=list(rounds.values()),
+        plans=sorted(plans.values(), key=lambda plan: plan.title),
+        total=total,
+        done=done,
     )
 
 

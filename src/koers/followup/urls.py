@@ -9,6 +9,7 @@ urlpatterns = [
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("my-updates/", views.inbox, name="inbox"),
     path("updates/<int:pk>/", views.update_edit, name="update"),
+    path("updates/<int:pk>/withdraw/", views.update_withdraw, name="withdraw"),
     path("updates/<int:pk>/autosave/", views.update_autosave, name="autosave"),
     path("updates/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -7,8 +7,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
@@ -188,19 +189,51 @@ def _round_action(request, round_):
     return redirect("followup:round", org=request.organisation.slug, pk=round_.pk)
 
 
+def _number(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
 @member_view
 def inbox(request):
-    updates = list(services.inbox(request.membership))
-    done = sum(1 for update in updates if update.is_done)
-    return render(
-        request, "followup/inbox.html", {"updates": updates, "done": done, "total": len(updates)}
-    )
+    """Mijn rapportering: the owner's updates in open rounds, grouped by round, due first."""
+    round_id = _number(request.GET.get("round", ""))
+    plan_id = _number(request.GET.get("plan", ""))
+    state = request.GET.get("state", "")
+    state = state if state in services.WORK_STATES else ""
+    work = services.owner_work(request.membership, round_id=round_id, plan_id=plan_id, state=state)
+    labels = dict(WORK_STATE_LABELS)
+    for group in work.groups:
+        for update in group.updates:
+            update.work_label = labels[update.work_state]
+    context = {
+        "work": work,
+        "done": work.done,
+        "total": work.total,
+        "chosen_round": round_id,
+        "chosen_plan": plan_id,
+        "chosen_state": state,
+        "filtered": bool(round_id or plan_id or state),
+        "state_counts": [(key, labels[key], work.counts[key]) for key in services.WORK_STATES],
+        "today": timezone.localdate(),
+    }
+    return render(request, "followup/inbox.html", context)
+
+
+WORK_STATE_LABELS = (
+    (services.TO_WRITE, gettext_lazy("to write")),
+    (ProgressUpdate.State.DRAFT, gettext_lazy("draft")),
+    (ProgressUpdate.State.SUBMITTED, gettext_lazy("submitted")),
+    (ProgressUpdate.State.RETURNED, gettext_lazy("returned")),
+    (ProgressUpdate.State.APPROVED, gettext_lazy("approved")),
+)
 
 
 def _get_update(request, pk) -> ProgressUpdate:
     update = get_for_organisation(
         request,
-        ProgressUpdate.objects.select_related("round", "round__plan", "item", "item__plan"),
+        ProgressUpdate.objects.select_related(
+            "round", "round__plan", "item", "item__plan", "updated_by"
+        ),
         "round__plan__organisation",
         pk=pk,
     )
@@ -238,11 +271,14 @@ def update_edit(request, pk):
     writable = services.may_write(request.membership, update)
     form = _update_form(update, request.POST or None)
     if request.method == "POST":
-        if not writable:
+        if not (writable or services.may_withdraw(request.membership, update)):
             actor(request).require(MANAGE_PLANS)  # 403
         if form.is_valid():
             try:
                 saved = _save(request, update, form, submit="submit" in request.POST)
+            except services.UpdateSubmitted as refused:
+                messages.error(request, refused.messages[0])
+                return redirect(_update_url(request, update))
             except services.UpdateConflict as conflict:
                 return render(
                     request,
@@ -265,6 +301,7 @@ def update_edit(request, pk):
         "update": update,
         "form": form,
         "writable": writable,
+        "withdrawable": services.may_withdraw(request.membership, update),
         "autosave": writable and services.autosaves(update),
         "previous": previous,
         "difference": text_difference(previous.narrative, update.narrative) if previous else [],
@@ -277,6 +314,34 @@ def update_edit(request, pk):
         "reported_spending": services.reported_spending(update),
     }
     return render(request, "followup/update.html", context, status=400 if form.errors else 200)
+
+
+def _update_url(request, update) -> str:
+    return reverse("followup:update", kwargs={"org": request.organisation.slug, "pk": update.pk})
+
+
+@member_view
+@require_POST
+def update_withdraw(request, pk):
+    """The owner takes their submitted update back to draft, to change it."""
+    update = _get_update(request, pk)
+    try:
+        services.withdraw(
+            update, version=_number(request.POST.get("version", "")) or 0, actor=actor(request)
+        )
+    except services.UpdateConflict:
+        messages.error(
+            request,
+            _("The update changed meanwhile (reviewed or withdrawn): this is how it is now."),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Your update is a draft again: change it and submit it once more.")
+        )
+    return redirect(_update_url(request, update))
 
 
 @member_view

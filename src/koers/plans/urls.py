@@ -4,7 +4,9 @@ from koers.plans.views import imports, items, money_and_milestones, plans
 
 app_name = "plans"
 urlpatterns = [
-    path("", plans.plan_list, name="plan_list"),
+    # Opening the organisation: action owners land on their updates, the others on the plans.
+    path("", plans.organisation_home, name="organisation_home"),
+    path("plans/", plans.plan_list, name="plan_list"),
     path("plans/new/", plans.plan_create, name="plan_create"),
     path("plans/import/", imports.plan_import, name="plan_import"),
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, member_view, save_with
 from koers.accounts.conflicts import compare, conflict_page, form_for, retry_data, save_or_conflict
 from koers.accounts.locking import EditConflict
-from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can
+from koers.accounts.permissions import EXPORT, MANAGE_PLANS, VIEW, can, writes_updates
 from koers.plans.content import cached
 from koers.plans.document.export import export_plan
 from koers.plans.document.validation import PlanDocumentError
@@ -36,6 +36,14 @@ from koers.plans.views.common import (
 
 def _require(request, capability, item=None):
     actor(request).require(capability, item)
+
+
+@member_view
+def organisation_home(request):
+    """Where the organisation opens: an action owner's own updates, everyone else's plans."""
+    if writes_updates(request.membership):
+        return redirect("followup:inbox", org=request.organisation.slug)
+    return redirect("plans:plan_list", org=request.organisation.slug)
 
 
 @member_view
