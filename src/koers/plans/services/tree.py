@@ -38,6 +38,10 @@ class Money:
     def remaining(self) -> Decimal:
         return self.current - self.actual
 
+    @property
+    def is_zero(self) -> bool:
+        return not (self.initial or self.current or self.actual)
+
 
 @dataclass
 class MoneyByYear:
@@ -65,6 +69,20 @@ class MoneyByYear:
     @property
     def is_empty(self) -> bool:
         return not self.expense and not self.receipt
+
+    def rows(self) -> list[tuple[int, Money, Money]]:
+        """(year, expenses, receipts) of the years with an amount, in order: a year of
+        budget lines that are all zero is left out, as are years without lines."""
+        rows = []
+        for year in self.years:
+            expense, receipt = self.expense_for(year), self.receipt_for(year)
+            if not (expense.is_zero and receipt.is_zero):
+                rows.append((year, expense, receipt))
+        return rows
+
+    @property
+    def has_receipts(self) -> bool:
+        return any(not money.is_zero for money in self.receipt.values())
 
 
 def _total(by_year: dict[int, Money], year: int | None) -> Money:

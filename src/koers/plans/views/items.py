@@ -42,7 +42,6 @@ def item_detail(request, pk):
         path__in=[item.path[:n] for n in range(PlanItem.steplen, len(item.path), PlanItem.steplen)],
     ).order_by("depth")
     money = this_row.money
-    years = sorted(set(plan.years) | set(money.years))
     # Follow-up and notifications build on plans; plans only shows what they add.
     from koers.followup.services import latest_approved, timeline
     from koers.notifications.services import is_following
@@ -63,11 +62,10 @@ def item_detail(request, pk):
             "sdg_targets": item.sdg_targets.select_related("goal"),
             "milestones": item.milestones.all(),
             "budget_lines": item.budget_lines.all(),
-            "money_years": [
-                (year, money.expense_for(year), money.receipt_for(year)) for year in years
-            ],
+            # only the years with an amount; none at all: the page says so
+            "money_years": money.rows(),
             "money_total": (money.expense_for(None), money.receipt_for(None)),
-            "has_receipts": bool(money.receipt),
+            "has_receipts": money.has_receipts,
             "can_add_below": item.level < len(plan.terminology.levels),
             "history": item_history(item, limit=15),
             "can_change": can(request.membership, CHANGE_ITEM, item),
