@@ -17,10 +17,11 @@ from koers.plans.models import Plan, PlanItem
 @dataclass(frozen=True)
 class Readiness:
     items: int  # items below the plan's root
+    lowest: int  # items without items below them (the actions)
     without_owner: int
     without_department: int
-    without_status: int
-    without_timing: int  # neither years nor dates
+    without_status: int  # of the lowest items: a goal's status comes from below
+    without_timing: int  # lowest items with neither years nor dates
     has_round: bool
     is_published: bool
 
@@ -46,12 +47,13 @@ def compute_readiness(plan: Plan) -> Readiness:
     linked = PlanItem.departments.through.objects.filter(planitem_id=OuterRef("pk"))
     counts = items.annotate(linked=Exists(linked)).aggregate(
         items=Count("pk"),
+        lowest=Count("pk", filter=Q(numchild=0)),
         without_owner=Count("pk", filter=Q(owner__isnull=True)),
         without_department=Count("pk", filter=Q(linked=False)),
-        without_status=Count("pk", filter=Q(status__isnull=True)),
+        without_status=Count("pk", filter=Q(numchild=0, status__isnull=True)),
         without_timing=Count(
             "pk",
-            filter=Q(start_year__isnull=True, end_year__isnull=True)
+            filter=Q(numchild=0, start_year__isnull=True, end_year__isnull=True)
             & Q(planned_start__isnull=True, planned_end__isnull=True),
         ),
     )
