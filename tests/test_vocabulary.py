@@ -190,3 +190,21 @@ def test_a_netherlands_plans_sheet_says_afdelingen_and_reads_back_unchanged(demo
     changes = sheet_changes(plan, plan_xlsx(plan), "plan.xlsx")
     assert changes.problems == [] and changes.changed == [] and changes.new == []
     assert "Diensten" in plan_rows(demo.plan)[0]  # a Flemish plan keeps its word
+
+
+def test_an_administrator_chooses_the_organisations_words(demo, login):
+    from tests.form_data import version_of
+
+    admin = login("admin@voorbeeld.be")
+    url = reverse("accounts:portal_branding", kwargs={"org": "voorbeeld"})
+    departments = reverse("accounts:departments", kwargs={"org": "voorbeeld"})
+    values = {"name": "Gemeente Voorbeeld", "colour": "#1d4f91", **version_of(demo.voorbeeld)}
+    assert admin.post(url, {**values, "terminology_preset": "dutch_pc"}).status_code == 302
+    assert "<h1>Afdelingen</h1>" in admin.get(departments).content.decode()
+    # left out of the form, it stays as it is
+    values = {"name": "Gemeente Voorbeeld", "colour": "#1d4f91", **version_of(demo.voorbeeld)}
+    assert admin.post(url, values).status_code == 302
+    assert demo.voorbeeld.terminology_preset == "dutch_pc"
+    # the plans keep their own preset: the Flemish plan still speaks Flemish
+    rounds = reverse("followup:rounds", kwargs={"org": "voorbeeld", "pk": demo.plan.pk})
+    assert "<h1>Rapporteringsrondes</h1>" in admin.get(rounds).content.decode()

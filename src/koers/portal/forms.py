@@ -52,7 +52,7 @@ class BrandingForm(VersionedForm, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["name", "colour", "contact_email"]
+        fields = ["name", "colour", "contact_email", "terminology_preset"]
         widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
         help_texts = {
             "colour": gettext_lazy(
@@ -62,7 +62,18 @@ class BrandingForm(VersionedForm, forms.ModelForm):
             "contact_email": gettext_lazy(
                 "Named in the portal's accessibility statement: where people report a problem."
             ),
+            "terminology_preset": gettext_lazy(
+                "Flemish or Dutch words (dienst or afdeling, rapporteringsronde or "
+                "rapportageronde) on the pages outside a plan; a new plan starts from them."
+            ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["terminology_preset"].required = False  # left out: stays as it is
+
+    def clean_terminology_preset(self):
+        return self.cleaned_data.get("terminology_preset") or self.instance.terminology_preset
 
     def clean_colour(self):
         colour = self.cleaned_data["colour"].lower()
