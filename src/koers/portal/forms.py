@@ -63,8 +63,8 @@ class BrandingForm(VersionedForm, forms.ModelForm):
                 "Named in the portal's accessibility statement: where people report a problem."
             ),
             "terminology_preset": gettext_lazy(
-                "Flemish or Dutch words (dienst or afdeling, rapporteringsronde or "
-                "rapportageronde) on the pages outside a plan; a new plan starts from them."
+                "The words of Flemish BBC or of Dutch planning & control on the pages outside "
+                "a plan; a new plan starts from them."
             ),
         }
 
