@@ -133,6 +133,14 @@ def test_headings_labels_and_short_tables_stay_with_what_follows(demo, word):
             assert kept[:3] == [True, True, True] and kept[-2:] == [True, False]
 
 
+def test_chapters_start_a_page_with_their_heading_not_with_an_empty_page_break(demo, word):
+    document = Document(word)
+    starts = [p.text for p in document.paragraphs if p.paragraph_format.page_break_before]
+    assert starts == ["Inhoud", "Samenvatting", "Het plan, onderdeel per onderdeel"]
+    body = _part(word, "word/document.xml").find(f"{W}body")
+    assert [br for br in body.iter(f"{W}br") if br.get(f"{W}type") == "page"] == []
+
+
 def _tables(path):
     body = _part(path, "word/document.xml").find(f"{W}body")
     return list(body.iter(f"{W}tbl"))
@@ -162,7 +170,7 @@ def test_every_table_fits_the_page_and_amounts_never_wrap(demo, word):
                 assert cell.find(f"{W}p/{W}pPr/{W}jc").get(f"{W}val") == "right"
                 for line in lines:  # a no-break space after the euro sign, fits one line
                     assert re.fullmatch(r"€\u00a0-?\d{1,3}(\.\d{3})*", line), line
-                    assert text_twips(line) + CELL_PADDING <= width
+                    assert text_twips(line, bold=True) + CELL_PADDING <= width
     assert amounts > 500
 
 
@@ -198,16 +206,17 @@ def test_column_widths_follow_the_kind_of_column():
     rows = [["2026", "kort", "7", euro(Decimal("123456789012"))], ["Totaal", "x", "12", "–"]]
     widths = column_widths(columns, rows, TEXT_WIDTH)
     year, text, number, amount = widths
-    assert amount == text_twips("€\u00a0123.456.789.012") + CELL_PADDING + 40
-    assert number == max(text_twips("12"), text_twips("Aantal", bold=True)) + CELL_PADDING + 40
-    assert year == text_twips("Totaal") + CELL_PADDING + 40
+    # (measured in bold: a total row is bold)
+    assert amount == text_twips("€\u00a0123.456.789.012", bold=True) + CELL_PADDING + 40
+    assert number == text_twips("Aantal", bold=True) + CELL_PADDING + 40
+    assert year == text_twips("Totaal", bold=True) + CELL_PADDING + 40
     assert text == Cm(3).twips + CELL_PADDING + 40  # short texts: no wider than needed
     long_text = ["een heel lange omschrijving " * 20] * 2
     widths = column_widths(columns, [[*rows[0][:1], long_text[0], *rows[0][2:]]], TEXT_WIDTH)
     assert TEXT_WIDTH - len(columns) < sum(widths) <= TEXT_WIDTH  # running text takes the rest
     # Even the smallest amount column holds € 12.345.678 on one line.
     small = column_widths([Column("B", AMOUNT)], [["€\u00a01"]], TEXT_WIDTH)
-    assert small == [text_twips("€\u00a012.345.678") + CELL_PADDING + 40]
+    assert small == [text_twips("€\u00a012.345.678", bold=True) + CELL_PADDING + 40]
 
 
 def test_a_template_keeps_its_own_page(demo, tmp_path, settings):

@@ -81,6 +81,9 @@ def test_libreoffice_shows_the_word_report_on_a4_with_its_contents_and_headings(
     for page in reader.pages:  # A4, not US Letter
         box = page.mediabox
         assert (round(float(box.width), 1), round(float(box.height), 1)) == A4_POINTS
+    running = f"{report.organisation} · {report.title}"  # the header, and "pagina N" below
+    for number, page in enumerate(reader.pages, start=1):  # no page without contents
+        assert _words(page.extract_text()).replace(running, "").replace(f"pagina {number}", "")
     # The document's language and title reach the PDF.
     assert reader.trailer["/Root"]["/Lang"] == "nl-BE"
     assert reader.metadata.title == report.title

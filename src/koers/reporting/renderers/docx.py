@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.blkcntnr import BlockItemContainer
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, Twips
@@ -90,20 +90,22 @@ def column_widths(columns: list[Column], rows: list[list], total: int) -> list[i
     """Twips per column: numbers and amounts as wide as their widest value (never
     wrapped), short texts as wide as their longest (up to SHORT_MAX), and the columns of
     running text share what is left, in proportion to their longest text. The sum is
-    never more than ``total`` (the text width)."""
+    never more than ``total`` (the text width). Values of the narrow kinds are measured in
+    bold, as a total row shows them."""
 
-    def longest(index: int) -> int:
-        return max((text_twips(line) for row in rows for line in _lines(row[index])), default=0)
+    def longest(index: int, bold: bool = True) -> int:
+        lines = (line for row in rows for line in _lines(row[index]))
+        return max((text_twips(line, bold) for line in lines), default=0)
 
     def longest_word(index: int) -> int:
         words = [word for row in rows for line in _lines(row[index]) for word in line.split()]
-        return max((text_twips(word) for word in words), default=0)
+        return max((text_twips(word, bold=True) for word in words), default=0)
 
     widths: list[int | None] = []
     for index, column in enumerate(columns):
         header = max((text_twips(word, bold=True) for word in column.header.split()), default=0)
         if column.kind == AMOUNT:
-            width = max(longest(index), text_twips(euro(WIDEST_AMOUNT)), header)
+            width = max(longest(index), text_twips(euro(WIDEST_AMOUNT), bold=True), header)
         elif column.kind == NUMBER:
             width = max(longest(index), header)
         elif column.kind == SHORT:
@@ -115,7 +117,7 @@ def column_widths(columns: list[Column], rows: list[list], total: int) -> list[i
     fixed = sum(width for width in widths if width is not None)
     texts = [index for index, width in enumerate(widths) if width is None]
     if texts:
-        wanted = {index: max(longest(index), TEXT_MIN) for index in texts}
+        wanted = {index: max(longest(index, bold=False), TEXT_MIN) for index in texts}
         left = max(total - fixed, TEXT_MIN * len(texts))
         if sum(wanted.values()) + CELL_PADDING * len(texts) <= left:
             for index in texts:  # all on one line: no wider than that
@@ -366,11 +368,13 @@ class Builder:
             paragraph.paragraph_format.keep_with_next = True
         return paragraph
 
-    def heading(self, container, text: str, level: int):
+    def heading(self, container, text: str, level: int, new_page: bool = False):
         """A paragraph in Word's heading style of ``level`` (0: the title), kept with what
         follows; listed in the table of contents up to TOC_LEVELS."""
         paragraph = self.paragraph(container, text, "Title" if level == 0 else f"Heading {level}")
         paragraph.paragraph_format.keep_with_next = True
+        if new_page:
+            paragraph.paragraph_format.page_break_before = True
         paragraph.paragraph_format.keep_together = True
         if 1 <= level <= TOC_LEVELS:
             self.headings.append((level, text))
@@ -411,13 +415,13 @@ class Builder:
         self.paragraph(
             body, _("made on %(when)s") % {"when": date_format(report.generated_at, "j F Y")}
         )
-        self.paragraph(body).add_run().add_break(WD_BREAK.PAGE)
-        self.paragraph(body, _("Contents"), "TOC Heading")
+        # New pages start with a heading ("page break before"), not with an empty paragraph
+        # holding a page break, which makes an empty page when it falls on a page's end.
+        toc = self.paragraph(body, _("Contents"), "TOC Heading")
+        toc.paragraph_format.page_break_before = True
         contents = self.paragraph(body)._p  # replaced by the table of contents at the end
-        self.paragraph(body).add_run().add_break(WD_BREAK.PAGE)
         self.summary(body)
-        self.paragraph(body).add_run().add_break(WD_BREAK.PAGE)
-        self.heading(body, _("The plan, item by item"), 1)
+        self.heading(body, _("The plan, item by item"), 1, new_page=True)
         self.flush(body)
         for number, item in enumerate(report.items):
             block = self.container()
@@ -445,7 +449,7 @@ class Builder:
 
     def summary(self, body) -> None:
         report, summary = self.report, self.report.summary
-        self.heading(body, _("Summary"), 1)
+        self.heading(body, _("Summary"), 1, new_page=True)
         rows = [[name, count] for name, _colour, count in summary.status_counts]
         rows.append([_("Total"), summary.items_counted])
         _table(self, body, [Column(_("Status")), Column(_("Items"), NUMBER)], rows, True)
