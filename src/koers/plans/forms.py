@@ -105,7 +105,47 @@ class PlanForm(VersionedForm, forms.ModelForm):
         return data
 
 
-class ItemForm(VersionedForm, forms.ModelForm):
+class SectionedForm:
+    """A long form shown in sections (a <fieldset> with a <legend> each, see
+    plans/_form_fields.html). ``sections``: (id, legend, field names); a field that no
+    section names comes in the last one, a section without fields is left out."""
+
+    sections: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    def section_list(self) -> list[tuple[str, str, list]]:
+        named = {name for _id, _legend, names in self.sections for name in names}
+        rest = [name for name in self.fields if name not in named]
+        result = []
+        for number, (key, legend, names) in enumerate(self.sections, start=1):
+            names = [*names, *rest] if number == len(self.sections) else names
+            fields = [self[name] for name in names if name in self.fields]
+            fields = [field for field in fields if not field.is_hidden]
+            if fields:
+                result.append((key, legend, fields))
+        return result
+
+
+class ItemForm(SectionedForm, VersionedForm, forms.ModelForm):
+    sections = (
+        (
+            "section-general",
+            _("General"),
+            ("code", "title", "policy", "status", "progress", "weight", "is_public"),
+        ),
+        ("section-people", _("People responsible"), ("owner", "departments")),
+        (
+            "section-timing",
+            _("Timing"),
+            ("start_year", "end_year", "planned_start", "planned_end", "timing"),
+        ),
+        (
+            "section-text",
+            _("Text"),
+            ("description", "intended_result", "progress_note", "cost_note"),
+        ),
+        ("section-sdgs", _("SDGs"), ("sdg_goals", "sdg_targets")),
+    )
+
     class Meta:
         model = PlanItem
         fields = [
