@@ -48,7 +48,7 @@ def test_portal_pages_are_accessible_and_work_with_the_keyboard_alone(
     page.keyboard.type("fietspaden")
     page.keyboard.press("Enter")
     page.wait_for_url("**q=fietspaden**")
-    results = page.locator("#results + p + table tbody a")
+    results = page.locator("#results ~ .table-scroll tbody a")
     expect(results.first).to_be_visible()
     assert_accessible(page, "search results")
     screenshot("portal-search")
