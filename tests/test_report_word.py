@@ -186,6 +186,7 @@ def test_the_budget_per_goal_and_year_is_split_into_tables_that_fit(demo, word):
     assert len(parts) == 2
     assert [header[0] for header in parts] == ["Doelstelling", "Doelstelling"]
     assert [column for header in parts for column in header[1:]] == [*years, "Totaal"]
+    assert [len(header) for header in parts] == [5, 4]  # as many years in each table
     goal = build_report(demo.plan, _round(demo)).summary.goals[0]
     last = next(
         table
@@ -204,9 +205,8 @@ def test_column_widths_follow_the_kind_of_column():
         Column("Budget", AMOUNT),
     ]
     rows = [["2026", "kort", "7", euro(Decimal("123456789012"))], ["Totaal", "x", "12", "–"]]
-    widths = column_widths(columns, rows, TEXT_WIDTH)
+    widths = column_widths(columns, rows, TEXT_WIDTH, bold=True)  # (as a total row shows it)
     year, text, number, amount = widths
-    # (measured in bold: a total row is bold)
     assert amount == text_twips("€\u00a0123.456.789.012", bold=True) + CELL_PADDING + 40
     assert number == text_twips("Aantal", bold=True) + CELL_PADDING + 40
     assert year == text_twips("Totaal", bold=True) + CELL_PADDING + 40
@@ -216,7 +216,9 @@ def test_column_widths_follow_the_kind_of_column():
     assert TEXT_WIDTH - len(columns) < sum(widths) <= TEXT_WIDTH  # running text takes the rest
     # Even the smallest amount column holds € 12.345.678 on one line.
     small = column_widths([Column("B", AMOUNT)], [["€\u00a01"]], TEXT_WIDTH)
-    assert small == [text_twips("€\u00a012.345.678", bold=True) + CELL_PADDING + 40]
+    assert small == [text_twips("€\u00a012.345.678") + CELL_PADDING + 40]
+    bold = column_widths([Column("B", AMOUNT)], [["€\u00a01"]], TEXT_WIDTH, bold=True)
+    assert bold == [text_twips("€\u00a012.345.678", bold=True) + CELL_PADDING + 40]
 
 
 def test_a_template_keeps_its_own_page(demo, tmp_path, settings):
@@ -226,3 +228,11 @@ def test_a_template_keeps_its_own_page(demo, tmp_path, settings):
     document = Document(make_report(demo.plan, None, "docx", tmp_path / "r.docx"))
     assert document.sections[0].page_width == template.sections[0].page_width
     assert document.core_properties.language == "nl-BE"
+
+
+def test_four_years_and_the_total_fit_in_one_table(demo, tmp_path):
+    document = Document(make_report(demo.dutch_plan, None, "docx", tmp_path / "r.docx"))
+    years = [str(year) for year in build_report(demo.dutch_plan).summary.years]
+    assert len(years) == 4
+    headers = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert [header[1:] for header in headers if header[1:2] == years[:1]] == [[*years, "Totaal"]]

@@ -86,26 +86,28 @@ def _lines(value) -> list[str]:
     return [str(value)]
 
 
-def column_widths(columns: list[Column], rows: list[list], total: int) -> list[int]:
+def column_widths(
+    columns: list[Column], rows: list[list], total: int, bold: bool = False
+) -> list[int]:
     """Twips per column: numbers and amounts as wide as their widest value (never
     wrapped), short texts as wide as their longest (up to SHORT_MAX), and the columns of
     running text share what is left, in proportion to their longest text. The sum is
-    never more than ``total`` (the text width). Values of the narrow kinds are measured in
-    bold, as a total row shows them."""
+    never more than ``total`` (the text width). ``bold``: values of the narrow kinds are
+    measured in bold, as a table with a total row shows them."""
 
-    def longest(index: int, bold: bool = True) -> int:
+    def longest(index: int, bold: bool = bold) -> int:
         lines = (line for row in rows for line in _lines(row[index]))
         return max((text_twips(line, bold) for line in lines), default=0)
 
     def longest_word(index: int) -> int:
         words = [word for row in rows for line in _lines(row[index]) for word in line.split()]
-        return max((text_twips(word, bold=True) for word in words), default=0)
+        return max((text_twips(word, bold) for word in words), default=0)
 
     widths: list[int | None] = []
     for index, column in enumerate(columns):
         header = max((text_twips(word, bold=True) for word in column.header.split()), default=0)
         if column.kind == AMOUNT:
-            width = max(longest(index), text_twips(euro(WIDEST_AMOUNT), bold=True), header)
+            width = max(longest(index), text_twips(euro(WIDEST_AMOUNT), bold), header)
         elif column.kind == NUMBER:
             width = max(longest(index), header)
         elif column.kind == SHORT:
@@ -198,7 +200,7 @@ def _table(
     keeps its header with its first rows and its last row (a total) with the one before.
     Written as XML in one go: python-docx's cell by cell API is slow for thousands of
     cells. ``total_row``: the last row is a total, in bold."""
-    widths = column_widths(columns, rows, builder.width.twips)
+    widths = column_widths(columns, rows, builder.width.twips, bold=total_row)
     last = len(rows) - 1
 
     def kept(number: int) -> bool:  # this row's paragraphs keep with the next row
@@ -486,8 +488,9 @@ class Builder:
         columns = [Column(str(year), AMOUNT) for year in summary.years]
         columns.append(Column(_("Total"), AMOUNT))
         widths = column_widths(columns, [row[1:] for row in rows], 10**9)
-        room = self.width.twips - Cm(4).twips  # the goal column keeps 4 cm at least
-        per_table = max(1, room // max(widths))
+        room = self.width.twips - TEXT_MIN  # the goal column keeps its least width
+        tables = math.ceil(len(columns) / max(1, room // max(widths)))
+        per_table = math.ceil(len(columns) / tables)  # as many columns in each table
         for start in range(0, len(columns), per_table):
             part = range(start, min(start + per_table, len(columns)))
             _table(
