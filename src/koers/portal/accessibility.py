@@ -15,9 +15,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
 CHECK_FILE = Path(__file__).resolve().parent / "data" / "accessibility-check.json"
 
 FULL, PARTIAL, UNCHECKED = "full", "partial", "unchecked"
+
+# The kinds of page the browser test checks, as the statement names them.
+PAGE_NAMES = {
+    "home": _("Home page"),
+    "plan": _("Plan with its goals, filters and items"),
+    "goal": _("Goal or action plan with its charts"),
+    "item": _("Item with its progress, milestones and budget"),
+    "search": _("Search results"),
+    "not-found": _("Page not found"),
+    "accessibility-statement": _("Accessibility statement"),
+}
 
 
 @dataclass
@@ -26,6 +39,10 @@ class CheckedPage:
     width: int  # viewport width in CSS pixels
     rules: int  # axe rules that applied
     violations: list[dict] = field(default_factory=list)  # {"id", "impact", "help", "nodes"}
+
+    @property
+    def label(self) -> str:
+        return str(PAGE_NAMES.get(self.name, self.name))
 
 
 @dataclass
@@ -69,7 +86,7 @@ def statement(organisation, check: dict | None = None) -> Statement:
                     "pages": [],
                 },
             )
-            found["pages"].append(f"{page.name} ({page.width} px)")
+            found["pages"].append(f"{page.label} ({page.width} px)")
     return Statement(
         status=PARTIAL if exceptions else FULL,
         checked_on=date.fromisoformat(check["checked_on"]),
