@@ -476,7 +476,8 @@ class Builder:
         """Per goal and year the current budget with the actual below it, and the total;
         in as many tables, each with the goals, as the years need to fit the page."""
         summary = self.report.summary
-        self.paragraph(body, _("In each cell: the current budget, with the actual below it."))
+        legend = _("In each cell: the current budget, with the actual below it.")
+        self.paragraph(body, legend, keep=True)
         rows = []
         for goal in summary.goals:
             row = [goal.heading]
