@@ -342,7 +342,9 @@ def test_a_report_of_a_dutch_plan_shows_costs_per_programme(demo, tmp_path):
     )
     out = make_report(plan, round_, "pdf", tmp_path / "nl.pdf")
     text = _words(" ".join(page.extract_text() for page in PdfReader(out).pages))
-    assert "Wat hebben we gerealiseerd?" in text
+    # a round's report accounts for the plan: the W-questions of the jaarstukken
+    assert "Wat hebben we bereikt?" in text and "Wat heeft het gekost?" in text
+    assert "Wat willen we bereiken?" not in text
     assert plan.items.filter(depth=2).first().title.split()[0] in text
 
 

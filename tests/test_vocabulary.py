@@ -171,7 +171,7 @@ def test_reminders_speak_the_dutch_of_the_plan(demo):
     assert send_reminders(today=round_.deadline - timedelta(days=1)) == 1
     message = mail.outbox[-1]
     assert message.subject.startswith("Herinnering: uw voortgangsrapportage")
-    assert "Inleverdatum: 15-07-2026" in message.body
+    assert "Inleverdatum: 15 jul 2026" in message.body
     assert _flemish_in(message.subject + message.body) == []
 
 

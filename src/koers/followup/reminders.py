@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Department
@@ -104,7 +105,7 @@ def _escalation_body(round_, updates) -> str:
             "The deadline of %(round)s (%(date)s) has passed. These items of your department "
             "still have no submitted update:"
         )
-        % {"round": round_.name, "date": round_.deadline.strftime("%d-%m-%Y")},
+        % {"round": round_.name, "date": date_format(round_.deadline)},
         "",
     ]
     for update in updates:
@@ -147,7 +148,7 @@ def _subject(round_, today) -> str:
         return _("Overdue: your updates for %(round)s") % {"round": round_.name}
     return _("Reminder: your updates for %(round)s are due on %(date)s") % {
         "round": round_.name,
-        "date": round_.deadline.strftime("%d-%m-%Y"),
+        "date": date_format(round_.deadline),
     }
 
 
@@ -159,5 +160,5 @@ def _body(round_, updates) -> str:
     ]
     for update in updates:
         lines.append(f"- {update.item.code} {update.item.title}: {_link(round_, update)}")
-    lines += ["", _("Deadline: %(date)s") % {"date": round_.deadline.strftime("%d-%m-%Y")}]
+    lines += ["", _("Deadline: %(date)s") % {"date": date_format(round_.deadline)}]
     return "\n".join(lines)

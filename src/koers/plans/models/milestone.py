@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -47,9 +48,9 @@ class Milestone(models.Model):
                 31,
             ):
                 return str(start.year)
-            return f"{start:%d-%m-%Y} – {end:%d-%m-%Y}"
+            return f"{date_format(start)} – {date_format(end)}"
         if end:
-            return f"≤ {end:%d-%m-%Y}"
+            return f"≤ {date_format(end)}"
         if start:
-            return f"≥ {start:%d-%m-%Y}"
+            return f"≥ {date_format(start)}"
         return ""

@@ -143,7 +143,7 @@ def _display(value, lookup: dict, names: dict) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, date):
-        return date_format(value, "d-m-Y")
+        return date_format(value)
     if isinstance(value, list):  # many-to-many: list of through-row dicts
         parts = [
             names.get(key, {}).get(ref, str(ref))
