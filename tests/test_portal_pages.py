@@ -376,3 +376,22 @@ def test_the_statement_page_reads_the_committed_check(world, client):
     failing = any(page["violations"] for page in check["pages"])
     assert ("voldoet gedeeltelijk" in html) == failing
     assert ("voldoet volledig" in html) == (not failing)
+
+
+def test_the_home_search_box_searches_every_plan_when_there_are_several(world, client):
+    from tests.factories import make_item, make_plan
+
+    other = make_plan(world.organisation, title="Programma fietsen")
+    make_item(other, None, title="Fietsenstalling aan de Markt", code="F1")
+    make_item(other, None, title="Speelpleinen", code="F2")
+    other.is_published = True
+    other.save()
+    html = _html(client, world.url("search") + "?q=fiets")
+    found = re.findall(r'<h2 class="utrecht-heading-2" id="results-\d+">([^<]*)</h2>', html)
+    assert found == [
+        "Meerjarenplan 2026-2031: 1 onderdeel gevonden",
+        "Programma fietsen: 1 onderdeel gevonden",
+    ]
+    assert '<span class="code">BD1-01-01</span> <mark>Fietspad</mark> Kerkstraat' in html
+    assert '<span class="code">F1</span> <mark>Fietsenstalling</mark> aan de Markt' in html
+    assert "Speelpleinen" not in html
