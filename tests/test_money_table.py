@@ -50,10 +50,11 @@ def test_the_item_page_hides_empty_years_and_says_when_there_are_no_amounts(demo
     BudgetLine.objects.create(item=item, year=2028)  # all zero: no row
     page = _page(client, item)
     assert _years(page) == ["2027"] and "Geen bedragen" not in page
-    assert "Ontvangsten (huidig)" not in page  # no receipts, no receipt columns
+    assert "Ontvangsten" not in page  # no receipts, no receipt columns
     assert "€\u00a01.200" in page
 
     BudgetLine.objects.create(item=item, year=2029, direction="receipt", current=Decimal("300"))
     page = _page(client, item)
     assert _years(page) == ["2027", "2029"]
-    assert "Ontvangsten (huidig)" in page and 'data-label="Ontvangsten (gerealiseerd)"' in page
+    assert '<span class="visually-hidden">Ontvangsten: </span>Huidig</th>' in page
+    assert 'data-label="Ontvangsten (gerealiseerd)"' in page

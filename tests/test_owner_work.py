@@ -83,12 +83,16 @@ def test_updates_are_grouped_by_round_with_the_earliest_deadline_first_and_late_
         == services.inbox(demo.membership(EDITOR)).filter(round=early).count()
     )
     assert current.late == 0 and all(update.days_late == 0 for update in current.updates)
+    assert (late_group.days_left, current.days_left) == (-92, 64)  # 18 December
+    # within a round: what asks for work first, submitted and approved last
+    ranks = [services.WORK_ORDER.index(update.work_state) for update in current.updates]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1]
     paths = [update.item.path for update in late_group.updates]
     assert paths == sorted(paths)
 
     page = login(EDITOR).get(INBOX).content.decode()
     assert page.index("Tussentijds") < page.index("Opvolging voorjaar 2026")
-    assert "te laat: 92 dagen" in page
+    assert "te laat: 92 dagen" in page and "(nog 64 dagen)" in page
     assert page.count("te laat: 92 dagen") == len(late_group.updates)
 
 

@@ -40,12 +40,14 @@ def _pages(role: str) -> list[tuple[str, str]]:
     round_ = ReportingRound.objects.filter(plan=plan).order_by("-pk").first()
     app = "/app/voorbeeld"
     pages = [
-        ("plans", f"{app}/"),
+        ("home", f"{app}/"),  # an action owner lands on Mijn rapportering, others on the plans
+        ("plans", f"{app}/plans/"),
         ("tree", f"{app}/plans/{plan.pk}/"),
         ("item", f"{app}/items/{item.pk}/"),
         ("rounds", f"{app}/plans/{plan.pk}/rounds/"),
         ("round", f"{app}/rounds/{round_.pk}/"),
         ("inbox", f"{app}/my-updates/"),
+        ("inbox-filtered", f"{app}/my-updates/?state=submitted"),
         ("reports", f"{app}/plans/{plan.pk}/reports/"),
         ("notifications", f"{app}/notifications/"),
         ("account", "/app/account/"),
@@ -56,6 +58,10 @@ def _pages(role: str) -> list[tuple[str, str]]:
         mine = ProgressUpdate.objects.filter(item__owner__email=ROLES["editor"]).first()
         pages.append(("item-edit", f"{app}/items/{mine.item_id}/edit/"))
         pages.append(("update", f"{app}/updates/{mine.pk}/"))
+        submitted = ProgressUpdate.objects.filter(
+            item__owner__email=ROLES["editor"], state="submitted"
+        ).first()
+        pages.append(("update-submitted", f"{app}/updates/{submitted.pk}/"))
     if role == "admin":
         pages += [
             ("members", f"{app}/members/"),

@@ -453,6 +453,7 @@ def inbox(membership):
 # draft nobody saved in this round yet, "draft" one that has been saved.
 TO_WRITE = "to_write"
 WORK_STATES = (TO_WRITE, State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED)
+WORK_ORDER = (State.RETURNED, State.DRAFT, TO_WRITE, State.SUBMITTED, State.APPROVED)
 
 
 def work_state(update: ProgressUpdate) -> str:
@@ -475,6 +476,7 @@ class WorkGroup:
     round: ReportingRound
     updates: list
     late: int = 0  # of these, how many are past the deadline
+    days_left: int = 0  # until the deadline (negative: past it)
 
 
 @dataclass
@@ -495,7 +497,8 @@ class OwnerWork:
 
 def owner_work(membership, *, round_id=None, plan_id=None, state="") -> OwnerWork:
     """The member's updates in open rounds (as :func:`inbox`), filtered on round, plan and
-    work state, grouped by round: the earliest deadline first, then the plan's order.
+    work state, grouped by round: the earliest deadline first; in a round, what asks for
+    work first (returned, draft, to write, then submitted and approved), in the plan's order.
 
     Two queries whatever the number of updates: the member's departments and the updates;
     the filters, counts and groups are worked out from that one list."""
@@ -520,9 +523,12 @@ def owner_work(membership, *, round_id=None, plan_id=None, state="") -> OwnerWor
     for update in updates:
         group = groups.get(update.round_id)
         if group is None:
-            group = groups[update.round_id] = WorkGroup(update.round, [])
+            days_left = (update.round.deadline - today).days
+            group = groups[update.round_id] = WorkGroup(update.round, [], days_left=days_left)
         group.updates.append(update)
         group.late += 1 if update.days_late else 0
+    for group in groups.values():  # stable: the plan's order within each state
+        group.updates.sort(key=lambda update: WORK_ORDER.index(update.work_state))
     return OwnerWork(
         groups=list(groups.values()),
         counts=counts,
