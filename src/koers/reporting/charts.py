@@ -121,6 +121,11 @@ def budget_chart(summary: Summary) -> Chart | None:
     axes.set_yticks(list(positions), [as_label(text) for text in labels])
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(lambda value, _pos: _euro(value))
+    # Amounts of millions are long labels: fewer of them, slanted, so they never touch.
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    axes.tick_params(axis="x", labelrotation=30)
+    for label in axes.get_xticklabels():
+        label.set_horizontalalignment("right")
     axes.legend(loc="lower right", frameon=False, prop=FONT)
     text = "; ".join(
         _("%(goal)s: budget %(budget)s, actual %(actual)s")

@@ -1,15 +1,17 @@
-"""The report as PDF (ReportLab), fast and untagged: title page, table of contents, running
-header, page numbers "page X of Y", bookmarks for every heading, and tables that repeat
-their header. The tagged, accessible PDF (PDF/UA) is ``pdfua.py``: ReportLab cannot tag
-a PDF, and WeasyPrint, which can, takes ten times longer for a large plan.
+"""The report as PDF (ReportLab), fast and untagged: title page, table of contents,
+running header, page numbers "page X of Y", bookmarks for every heading (pointing at its
+page), and tables that repeat their header. The tagged, accessible PDF (PDF/UA) is
+``pdfua.py``: ReportLab cannot tag a PDF, and WeasyPrint, which can, takes ten times
+longer for a large plan.
 
 The document is laid out once. The table of contents has one line per heading, known
-before the layout, with room for its page number at the right; the numbers are written
-onto its pages when the last page is done (as "page X of Y" is), from the pages the
-headings landed on. (ReportLab's own table of contents lays the document out two or
-three times to settle its page numbers: 17–20 s instead of 6–7 s for 1,000 actions.)
-Headings, the labels of an item's sections and the line under a heading keep with what
-follows; a table's total row stays with the row above it; column headers wrap.
+before the layout, with room for its page number at the right; the numbers (and "page X
+of Y") are small forms that the pages show and that are written when the last page is
+done, from the pages the headings landed on. (ReportLab's own table of contents lays the
+document out two or three times to settle its page numbers: 17–20 s instead of 6–7 s
+for 1,000 actions.) Headings, the labels of an item's sections and the line under a
+heading keep with what follows; a table's total row stays with the row above it; column
+headers wrap.
 
 ReportLab reads paragraphs as markup: every text of the report goes through
 ``_text`` (escaped by ``richtext.markup``) and rich text is rebuilt from ``richtext.rich_blocks``
@@ -21,7 +23,6 @@ import functools
 import io
 import re
 import threading
-from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -182,9 +183,8 @@ class ContentsEntry(Flowable):
     def drawOn(self, canvas, x, y, _sW=0):
         # The page number sits on the baseline of the entry's last line.
         baseline = y + self.style.leading - self.style.fontSize
-        canvas._doctemplate.contents_numbers.append(
-            (canvas.getPageNumber(), x + self.number_x, baseline, self.key)
-        )
+        canvas._doctemplate.contents_numbers[self.key] = (x + self.number_x, baseline)
+        canvas.doForm(f"koers-contents-{self.key}")  # written when the document is done
         self.paragraph.drawOn(canvas, x, y, _sW)
 
     def draw(self):  # drawOn does the work
@@ -206,8 +206,8 @@ class ReportDocument(BaseDocTemplate):
         )
         self.report, self.progress, self.total, self.done = report, progress, total, 0
         self.heading_pages: dict[str, int] = {}  # heading key -> page number
-        # Where the table of contents wants a page number: (page, right x, baseline, key).
-        self.contents_numbers: list[tuple[int, float, float, str]] = []
+        # Where the table of contents wants a heading's page number: key -> right x, baseline.
+        self.contents_numbers: dict[str, tuple[float, float]] = {}
         width = A4[0] - 2 * MARGIN  # the running header, cut to fit one line
         self.header_right = _fitting(report.subtitle, width / 3)
         left = f"{report.organisation} · {report.title}"
@@ -260,38 +260,37 @@ def _fitting(text: str, width: float) -> str:
 
 
 def numbered_canvas(label: str, document: "ReportDocument"):
-    """A canvas that writes 'page X of Y' once it knows Y (after the last page), and the
-    page numbers of the table of contents once every heading has its page."""
+    """A canvas that writes 'page X of Y' and the page numbers of the table of contents
+    once it knows them (after the last page): each is a small form (a PDF XObject) that
+    the page shows where the number goes and that is written at the end. The pages
+    themselves are written as they are done, so bookmarks and links point at them."""
     from reportlab.pdfgen.canvas import Canvas
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._pages = []
             self._doctemplate = document
 
         def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
+            if self._pageNumber > 1:
+                self.doForm(f"koers-page-{self._pageNumber}")
+            super().showPage()
 
         def save(self):
-            total = len(self._pages)
-            numbers = defaultdict(list)
-            for page, x, y, key in document.contents_numbers:
-                numbers[page].append((x, y, document.heading_pages.get(key)))
-            for state in self._pages:
-                self.__dict__.update(state)
-                for x, y, page in numbers.get(self._pageNumber, ()):
-                    if page is not None:
-                        self.setFont(FONT, 8.5)
-                        self.setFillColor(colors.black)
-                        self.drawRightString(x, y, str(page))
-                if self._pageNumber > 1:
-                    self.setFont(FONT, 8)
-                    self.setFillColor(colors.grey)
-                    text = label % {"page": self._pageNumber, "pages": total}
-                    self.drawRightString(A4[0] - MARGIN, MARGIN - 8 * mm, text)
-                super().showPage()
+            total = self._pageNumber - 1  # it stands on the page after the last one
+            for number in range(2, total + 1):
+                self.beginForm(f"koers-page-{number}")
+                self.setFont(FONT, 8)
+                self.setFillColor(colors.grey)
+                text = label % {"page": number, "pages": total}
+                self.drawRightString(A4[0] - MARGIN, MARGIN - 8 * mm, text)
+                self.endForm()
+            for key, (x, y) in document.contents_numbers.items():
+                self.beginForm(f"koers-contents-{key}")
+                self.setFont(FONT, 8.5)
+                self.setFillColor(colors.black)
+                self.drawRightString(x, y, str(document.heading_pages.get(key, "")))
+                self.endForm()
             super().save()
 
     return NumberedCanvas
@@ -497,7 +496,8 @@ class Builder:
                 [
                     self.cell(item.heading),
                     self.cell(item.status or "–"),
-                    self.cell(percent, "Number"),
+                    # "60 % (own estimate) · 33 % (calculated ...)" wraps in its column.
+                    Paragraph(_text(percent), self.styles["Number"]),
                 ]
             )
         self.story.append(_table(rows, [110 * mm, 35 * mm, 25 * mm], text_columns=(1,)))

@@ -25,3 +25,22 @@ def rich(html) -> str:
 def colour(value) -> str:
     """A '#rrggbb' colour for inside a style attribute or sheet; grey for anything else."""
     return value if isinstance(value, str) and COLOUR.fullmatch(value) else GREY
+
+
+RICH_HEADING = re.compile(r"<(/?)h[34]>")  # nh3 writes them without attributes
+
+
+@register.filter
+def print_rich(html) -> str:
+    """Rich text for the PDF: sanitised as above, then without links (a printed page
+    leads nowhere; the text stays) and with its headings as bold paragraphs, so that the
+    document's headings (and bookmarks) are the report's own."""
+    import nh3
+
+    from koers.plans.richtext import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+    kept = nh3.clean(
+        sanitise(plain(html)), tags=ALLOWED_TAGS - {"a"}, attributes=ALLOWED_ATTRIBUTES
+    )
+    kept = RICH_HEADING.sub(lambda match: "</p>" if match[1] else '<p class="rich-heading">', kept)
+    return mark_safe(kept)  # nh3 output, and a fixed tag in place of another
