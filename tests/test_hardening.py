@@ -86,7 +86,8 @@ def test_policy_on_the_public_portal(demo, client):
     _assert_policy(response, nonce=False)  # the portal has no rich-text editor
     page = response.content.decode()
     assert ' style="' not in page and "<style" not in page and "<script>" not in page
-    assert f'data-brand="{demo.voorbeeld.colour}"' in page
+    # the organisation's colour comes from a stylesheet of Koers itself, not an inline style
+    assert '<link rel="stylesheet" href="/voorbeeld/theme.css?v=1d4f91">' in page
 
 
 def _settings_of_child(tmp_path, names, **env):
