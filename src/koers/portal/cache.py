@@ -300,11 +300,13 @@ def public_json(plan: Plan, organisation: Organisation, build) -> bytes:
 
 def published_changes(plan: Plan, public: PublicPlan) -> list["publication.Change"]:
     """The public items whose status or percentage changed in the plan's latest
-    publication (``publication.snapshot_changes``), once per content version."""
+    publication (``publication.snapshot_changes``), in the order of the tree, once per
+    content version."""
 
     def compute():
         changes = publication.snapshot_changes(plan, public.publication)
-        return [change for change in changes if change.item_id in public.position]
+        shown = [change for change in changes if change.item_id in public.position]
+        return sorted(shown, key=lambda change: public.position[change.item_id])  # tree order
 
     return cached(plan, "portal-changes", compute)
 
