@@ -211,7 +211,9 @@ def test_a_post_over_a_submitted_update_changes_nothing(demo, submitted, login):
     data = {"version": submitted.version, "narrative": "Toch anders", "save": "1"}
     response = client.post(_update_url(submitted), data, follow=True)
     assert response.redirect_chain[-1][0] == _update_url(submitted)
-    assert "Deze rapportering is ingediend: trek ze eerst terug" in response.content.decode()
+    assert (
+        "Deze rapportering is ingediend: ze kan pas gewijzigd worden" in response.content.decode()
+    )
     submitted.refresh_from_db()
     assert (submitted.state, submitted.version) == ("submitted", 2)
     assert "Toch anders" not in submitted.narrative
@@ -273,3 +275,20 @@ def test_a_withdraw_after_the_round_closed_is_refused(demo, submitted):
     with pytest.raises(ValidationError):
         services.withdraw(submitted, version=submitted.version, actor=_actor(demo, EDITOR))
     assert ProgressUpdate.objects.get(pk=submitted.pk).state == "submitted"
+
+
+def test_the_coordinator_returns_a_submitted_update_instead_of_withdrawing_it(
+    demo, submitted, login
+):
+    coordinator = _actor(demo, COORDINATOR)
+    assert not services.may_withdraw(demo.membership(COORDINATOR), submitted)
+    with pytest.raises(PermissionDenied):
+        services.withdraw(submitted, version=submitted.version, actor=coordinator)
+    client = login(COORDINATOR)
+    page = client.get(_update_url(submitted)).content.decode()
+    assert "Terugtrekken" not in page and "Beoordelen op de pagina van de ronde" in page
+    data = {"version": submitted.version, "narrative": "Van de coördinator", "save": "1"}
+    response = client.post(_update_url(submitted), data, follow=True)
+    assert "kan pas gewijzigd worden" in response.content.decode()
+    returned = services.return_update(submitted, "Graag een cijfer", actor=coordinator)
+    assert services.may_write(demo.membership(EDITOR), returned)

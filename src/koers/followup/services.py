@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.locking import EditConflict, claim_version
-from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can
+from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can, editor_covers
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
@@ -192,12 +192,18 @@ def may_write(membership, update: ProgressUpdate) -> bool:
     return can(membership, MANAGE_PLANS)
 
 
+def is_submitted(update: ProgressUpdate) -> bool:
+    """Submitted in an open round: waiting for the review, read-only for everyone."""
+    return update.round.state == Round.State.OPEN and update.state == State.SUBMITTED
+
+
 def may_withdraw(membership, update: ProgressUpdate) -> bool:
-    """The owners of a submitted update take it back while the round is open."""
+    """The owners of a submitted update (the item's owner, its departments' members) take
+    it back while the round is open; a coordinator returns it instead."""
     return (
-        update.round.state == Round.State.OPEN
-        and update.state == State.SUBMITTED
+        is_submitted(update)
         and can(membership, CHANGE_ITEM, update.item)
+        and editor_covers(membership, update.item)
     )
 
 
@@ -206,7 +212,10 @@ class UpdateSubmitted(ValidationError):
 
     def __init__(self):
         super().__init__(
-            _("This update has been submitted: withdraw it first to change it."),
+            _(
+                "This update has been submitted: it can be changed once its owner withdraws "
+                "it or the coordinator returns it."
+            ),
             code="submitted",
         )
 
@@ -238,8 +247,10 @@ def save_update(
     Versions that this same open form (``form_id``) saved by itself since ``version``
     are no conflict: they hold this form's own typing. Another tab is another form."""
     current = _locked(update)
-    if may_withdraw(actor.membership, current):  # submitted: read-only for its owners
-        raise UpdateSubmitted
+    if is_submitted(current):
+        if not can(actor.membership, CHANGE_ITEM, current.item):
+            raise PermissionDenied
+        raise UpdateSubmitted  # read-only until withdrawn or returned
     if not may_write(actor.membership, current):
         raise PermissionDenied
     if current.version != version and not _own_autosaves_since(current, version, form_id, actor):
@@ -275,7 +286,10 @@ def withdraw(update: ProgressUpdate, *, version: int, actor: Actor) -> ProgressU
     """The owner takes a submitted update back to draft to change it, before it is reviewed;
     refused when the update changed since ``version`` (reviewed or withdrawn meanwhile)."""
     current = _locked(update)
-    if not can(actor.membership, CHANGE_ITEM, current.item):
+    if not (
+        can(actor.membership, CHANGE_ITEM, current.item)
+        and editor_covers(actor.membership, current.item)
+    ):
         raise PermissionDenied
     if current.version != version:
         raise UpdateConflict(current)

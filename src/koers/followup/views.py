@@ -271,7 +271,8 @@ def update_edit(request, pk):
     writable = services.may_write(request.membership, update)
     form = _update_form(update, request.POST or None)
     if request.method == "POST":
-        if not (writable or services.may_withdraw(request.membership, update)):
+        submitted = services.is_submitted(update)  # the service refuses, with a message
+        if not (writable or submitted):
             actor(request).require(MANAGE_PLANS)  # 403
         if form.is_valid():
             try:
@@ -302,6 +303,7 @@ def update_edit(request, pk):
         "form": form,
         "writable": writable,
         "withdrawable": services.may_withdraw(request.membership, update),
+        "can_review": can(request.membership, MANAGE_PLANS),
         "autosave": writable and services.autosaves(update),
         "previous": previous,
         "difference": text_difference(previous.narrative, update.narrative) if previous else [],
