@@ -114,6 +114,9 @@ def test_the_colour_check_names_the_ratio_and_a_darker_shade():
 def test_the_branding_form_refuses_a_colour_white_text_cannot_be_read_on(demo, login):
     url = reverse("accounts:portal_branding", kwargs={"org": "voorbeeld"})
     admin = login("admin@voorbeeld.be")
+    form = admin.get(url).content.decode()
+    assert 'type="email" name="contact_email"' in form
+    assert "Witte tekst erop heeft een contrast van minstens 4,5:1 nodig." in form
     refused = admin.post(
         url, {"name": "Gemeente Voorbeeld", "colour": "#ffcc00", **version_of(demo.voorbeeld)}
     )
