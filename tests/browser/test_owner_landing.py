@@ -110,6 +110,13 @@ def test_owner_lands_filters_submits_withdraws_and_writes_again(log_in, live_ser
     page.get_by_role("button", name="Terugtrekken").click()
     expect(page.locator(".messages")).to_contain_text("opnieuw een concept")
     expect(page.locator("#update-form")).to_be_visible()
+    expect(page.locator("#report-progress > legend")).to_have_text("Stand van zaken")
+    for width_name, width in WIDTHS.items():  # the form in its sections
+        page.set_viewport_size({"width": width, "height": 900})
+        _shoot(page, f"update-form-{width_name}")
+        problems += _problems(page, f"update form {width_name}")
+    assert not problems, "\n".join(problems)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.locator("trix-editor").click()
     page.keyboard.press("End")
     page.keyboard.type(" Volgende stap: een tweede vergadering.")
