@@ -40,7 +40,8 @@ def secrets(demo):
     followup.save_update(
         draft, {"narrative": DRAFT_TEXT}, version=draft.version, submit=False, actor=coordinator
     )
-    submitted = spring.updates.filter(state="submitted").first()
+    # a second draft, submitted and approved (a submitted update is its owners' to change)
+    submitted = spring.updates.filter(state="draft").exclude(pk=draft.pk).first()
     submitted = followup.save_update(
         submitted,
         {"narrative": UNPUBLISHED_TEXT},
