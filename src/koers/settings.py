@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "koers.sdgs",
     "koers.plans",
     "koers.followup",
+    "koers.indicators",
     "koers.notifications",
     "koers.reporting",
     "koers.portal",

@@ -20,6 +20,7 @@ MANAGE_PLANS = "manage_plans"  # create, configure, import, delete plans
 MANAGE_STRUCTURE = "manage_structure"  # create, move, delete items
 CHANGE_ITEM = "change_item"  # edit an item, its milestones and budget lines
 MANAGE_ORGANISATION = "manage_organisation"
+MANAGE_INDICATORS = "manage_indicators"  # the indicator catalogue, targets, values, imports
 
 CAPABILITY_LABELS = {
     VIEW: _("read plans"),
@@ -28,11 +29,14 @@ CAPABILITY_LABELS = {
     MANAGE_STRUCTURE: _("create, move and delete items"),
     CHANGE_ITEM: _("edit items, milestones and budget lines"),
     MANAGE_ORGANISATION: _("manage departments and members"),
+    MANAGE_INDICATORS: _("manage indicators, their targets and values"),
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(CAPABILITY_LABELS),
-    Role.COORDINATOR: frozenset({VIEW, EXPORT, MANAGE_PLANS, MANAGE_STRUCTURE, CHANGE_ITEM}),
+    Role.COORDINATOR: frozenset(
+        {VIEW, EXPORT, MANAGE_PLANS, MANAGE_STRUCTURE, CHANGE_ITEM, MANAGE_INDICATORS}
+    ),
     Role.EDITOR: frozenset({VIEW, EXPORT, CHANGE_ITEM}),
     Role.READER: frozenset({VIEW, EXPORT}),
 }
