@@ -8,6 +8,7 @@ import itertools
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -231,3 +232,28 @@ def test_charts_that_count_items_count_in_whole_numbers(demo):
     assert list(ticks) == [int(tick) for tick in ticks]
     assert 1 in list(ticks) and 0.5 not in list(ticks)
     chart.close()
+
+
+def test_an_accessible_pdf_too_large_for_memory_is_refused_with_the_reason(
+    demo, settings, tmp_path
+):
+    from koers.reporting import jobs
+    from koers.reporting.models import ReportJob
+
+    settings.KOERS_REPORT_PDFUA_MAX_ITEMS = 10
+    settings.KOERS_REPORT_DIR = tmp_path
+    items = len(build_report(demo.plan).items)
+    with pytest.raises(ValidationError) as refused:
+        make_report(demo.plan, None, "pdfua", tmp_path / "big.pdf")
+    assert refused.value.messages == [
+        f"Het toegankelijke PDF-bestand bevat ten hoogste 10 onderdelen en dit rapport heeft "
+        f"er {items}. Kies een deel van het plan, of de website of de snelle PDF."
+    ]
+    assert not (tmp_path / "big.pdf").exists()
+    job = ReportJob.objects.create(plan=demo.plan, format="pdfua")
+    jobs.run_job(job.pk)
+    job.refresh_from_db()
+    assert job.state == ReportJob.State.FAILED
+    assert job.error.endswith(refused.value.messages[0])  # the message, not its list
+    settings.KOERS_REPORT_PDFUA_MAX_ITEMS = items  # a report of the limit is made
+    assert make_report(demo.plan, None, "pdfua", tmp_path / "fits.pdf").exists()

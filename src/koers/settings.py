@@ -288,6 +288,9 @@ KOERS_REPORT_DIR = Path(env_str("REPORT_DIR", str(DATA_DIR / "reports")))
 # A Word file (.docx) whose styles, headers and first pages every Word report of this
 # installation starts from (one for all organisations of the installation).
 KOERS_REPORT_DOCX_TEMPLATE = env_str("REPORT_DOCX_TEMPLATE", "")
+# The accessible PDF's largest report (items): WeasyPrint keeps every page in memory
+# (about 2 GB and 2 minutes of CPU for 1,120 items). 0: no limit.
+KOERS_REPORT_PDFUA_MAX_ITEMS = env_int("REPORT_PDFUA_MAX_ITEMS", 2000)
 
 # Files owners attach to their updates: where they are kept, how large, which kinds.
 KOERS_ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +65,8 @@ def run_job(job_id: int) -> bool:
         ReportJob.objects.filter(pk=job_id).update(
             state=ReportJob.State.FAILED,
             finished_at=timezone.now(),
-            error=_("The report could not be made: %(error)s") % {"error": error},
+            error=_("The report could not be made: %(error)s")
+            % {"error": " ".join(error.messages) if isinstance(error, ValidationError) else error},
         )
         return True
     # Only if this run still owns the job (it was not given up as interrupted meanwhile).

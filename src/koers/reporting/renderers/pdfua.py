@@ -19,7 +19,9 @@ text). Fonts: DejaVu Sans, installed on the machine (Debian ``fonts-dejavu-core`
 import base64
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
 from django.template.loader import get_template, render_to_string
 from django.utils.translation import gettext as _
 
@@ -145,9 +147,24 @@ class _NoFetching:
         return URLFetcher(allowed_protocols=("data",), timeout=1, allow_redirects=False)
 
 
+def check_size(report: Report) -> None:
+    """Refuse a report larger than ``KOERS_REPORT_PDFUA_MAX_ITEMS`` before any work:
+    WeasyPrint keeps every page in memory (about 2 GB for 1,120 items)."""
+    limit = settings.KOERS_REPORT_PDFUA_MAX_ITEMS
+    if limit and len(report.items) > limit:
+        raise ValidationError(
+            _(
+                "The accessible PDF holds at most %(limit)s items and this report has "
+                "%(count)s. Choose one part of the plan, or the website or the fast PDF."
+            )
+            % {"limit": limit, "count": len(report.items)}
+        )
+
+
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
     from weasyprint import HTML
 
+    check_size(report)
     out = Path(out)
     html = print_html(report, charts, progress)
     document = HTML(string=html, base_url="about:blank", url_fetcher=_NoFetching())
