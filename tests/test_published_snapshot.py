@@ -317,7 +317,7 @@ def test_a_milestone_ticked_or_an_actual_typed_after_publication_waits_for_the_n
     assert after["a2"] == {
         "status": "lopend",
         "percent": 90,
-        "milestones": [("Zebrapaden geschilderd", "ja (1 aug 2026)")],
+        "milestones": [("Zebrapaden geschilderd", "ja (1 aug. 2026)")],
         "spent": [
             (
                 year,

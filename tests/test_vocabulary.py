@@ -20,7 +20,7 @@ from tests.factories import open_round
 
 LOCALE = Path(__file__).parents[1] / "src" / "koers" / "locale"
 FLEMISH = re.compile(
-    r"\bdienst(en)?\b|diensthoofd|rapportering|uiterste datum|initie|huidig budget|prioritair"
+    r"\bdienst(en)?\b|diensthoofd|rapportering|uiterste datum|\binitie|huidig budget|prioritair"
     r"|regulier beleid|meerjarenplan|\benkel\b|opvolgingsrapport",
     re.IGNORECASE,
 )
@@ -171,7 +171,7 @@ def test_reminders_speak_the_dutch_of_the_plan(demo):
     assert send_reminders(today=round_.deadline - timedelta(days=1)) == 1
     message = mail.outbox[-1]
     assert message.subject.startswith("Herinnering: uw voortgangsrapportage")
-    assert "Inleverdatum: 15 jul 2026" in message.body
+    assert "Inleverdatum: 15 jul. 2026" in message.body
     assert _flemish_in(message.subject + message.body) == []
 
 

@@ -168,7 +168,7 @@ KOERS_SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
 # gettext would read "nl" as "nl_NL".
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
-# Dates as readers of each language expect them ({{ value|date }}: "18 dec 2026").
+# Dates as readers of each language expect them ({{ value|date }}: "18 dec. 2026").
 FORMAT_MODULE_PATH = ["koers.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
