@@ -199,3 +199,27 @@ class ItemIndicator(models.Model):
 
     def __str__(self):
         return f"{self.item_id} → {self.indicator_id} ({self.role})"
+
+
+class ValueImport(models.Model):
+    """An uploaded file of indicator values waiting for its preview to be confirmed.
+
+    The bytes are kept so that confirming reads the same file again; loading it or
+    discarding it deletes the record."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="indicator_value_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"))
+
+    class Meta:
+        verbose_name = _("import of indicator values")
+        verbose_name_plural = _("imports of indicator values")
+
+    def __str__(self):
+        return self.filename
