@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from koers.followup.models import ProgressUpdate, ReportingRound
@@ -321,8 +322,7 @@ def build_report(
         variant=variant_of(plan),
         round_name=round_.name
         if round_
-        else _("Situation on %(date)s")
-        % {"date": (today or timezone.localdate()).strftime("%d-%m-%Y")},
+        else _("Situation on %(date)s") % {"date": date_format(today or timezone.localdate())},
         period=(round_.period_start, round_.period_end) if round_ else None,
         generated_at=timezone.now(),
         filters=filters.describe(),

@@ -566,7 +566,7 @@ class Builder:
             for milestone in item.milestones:
                 done = _("yes") if milestone.done else _("no")
                 if milestone.done and milestone.done_on:
-                    done += ", " + milestone.done_on.strftime("%d-%m-%Y")
+                    done += ", " + date_format(milestone.done_on)
                 rows.append([milestone.title, milestone.planned or "–", done])
             if rows:
                 columns = [
