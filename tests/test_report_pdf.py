@@ -6,6 +6,7 @@ fit, headings and total rows kept with what follows; charts that count in whole 
 import io
 import itertools
 import re
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -257,3 +258,35 @@ def test_an_accessible_pdf_too_large_for_memory_is_refused_with_the_reason(
     assert job.error.endswith(refused.value.messages[0])  # the message, not its list
     settings.KOERS_REPORT_PDFUA_MAX_ITEMS = items  # a report of the limit is made
     assert make_report(demo.plan, None, "pdfua", tmp_path / "fits.pdf").exists()
+
+
+def _page_of(document, word: str) -> int:
+    def holds(box) -> bool:
+        text = getattr(box, "text", None)
+        return bool(text and word in text) or any(holds(c) for c in getattr(box, "children", []))
+
+    return next(n for n, page in enumerate(document.pages) if holds(page._page_box))
+
+
+def test_the_accessible_pdf_keeps_headings_and_total_rows_with_what_belongs_to_them():
+    from django.contrib.staticfiles import finders
+    from weasyprint import HTML
+
+    css = Path(finders.find(pdfua.STYLE)).read_text(encoding="utf-8")
+    rows = "".join(f"<tr><th scope=row>{year}</th><td class=num>1</td></tr>" for year in range(10))
+    seen = set()
+    # Push a heading, its line and a table with a total row down the page, 2 mm at a time.
+    for space in range(150, 250, 2):
+        document = HTML(
+            string=f"""<html lang="nl-BE"><head><title>t</title><style>{css}</style></head>
+            <body><div style="height: {space}mm"></div><h2>Kop</h2><p class="facts">Feiten</p>
+            <table class="money"><thead><tr><th>Jaar</th><th class="num">Bedrag</th></tr>
+            </thead><tbody>{rows}<tr class="total"><th scope="row">Totaal</th>
+            <td class="num">10</td></tr></tbody></table></body></html>"""
+        ).render()
+        heading, facts = _page_of(document, "Kop"), _page_of(document, "Feiten")
+        header, last, total = (_page_of(document, word) for word in ("Jaar", "9", "Totaal"))
+        assert heading == facts == header, space  # a heading never alone at a page's foot
+        assert last == total, space  # nor a total row alone at a page's head
+        seen.add((heading, total))
+    assert seen == {(0, 0), (0, 1), (1, 1)}  # whole, broken, moved on with its heading
