@@ -10,7 +10,7 @@ process and prints the time (and the CPU time, which a busy machine does not str
 that process's peak memory and the output's size, one row per plan size.
 
 ``pdf`` is the fast PDF (ReportLab, laid out once, untagged), ``pdfua`` the tagged,
-accessible one (WeasyPrint), made only up to ``--slow-max`` actions (it takes about 0.1 s
+accessible one (WeasyPrint), made only up to ``--slow-max`` actions (it takes about 0.25 s
 of CPU per page). ``--actions N`` is ``--sizes N``.
 """
 
