@@ -20,6 +20,7 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.followup.urls")),
     path("app/<slug:org>/", include("koers.notifications.urls")),
     path("app/<slug:org>/", include("koers.reporting.urls")),
+    path("app/<slug:org>/", include("koers.indicators.urls")),
     path("api/", include("koers.api.urls")),
     # The public portal takes every other first path segment: keep it last.
     path("<slug:org>/", include("koers.portal.urls")),

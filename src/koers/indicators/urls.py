@@ -1,0 +1,22 @@
+from django.urls import path
+
+from koers.indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("indicators/", views.indicator_list, name="list"),
+    path("indicators/new/", views.indicator_create, name="create"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="detail"),
+    path("indicators/<int:pk>/edit/", views.indicator_edit, name="edit"),
+    path("indicators/<int:pk>/export.<str:fmt>", views.indicator_export, name="export"),
+    path("indicators/<int:pk>/targets/new/", views.target_edit, name="target_create"),
+    path("indicators/<int:pk>/targets/<int:target_pk>/", views.target_edit, name="target_edit"),
+    path("indicators/<int:pk>/values/new/", views.value_edit, name="value_create"),
+    path("indicators/<int:pk>/values/<int:value_pk>/", views.value_edit, name="value_edit"),
+    path("indicators/import/", views.import_upload, name="import"),
+    path("indicators/import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("indicators/import/<int:pk>/discard/", views.import_discard, name="import_discard"),
+    path("items/<int:item_pk>/indicators/link/", views.item_link, name="item_link"),
+    path("indicator-links/<int:link_pk>/unlink/", views.item_unlink, name="item_unlink"),
+]

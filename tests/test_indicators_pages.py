@@ -1,0 +1,428 @@
+"""The cijferdatabank pages: catalogue, indicator page, forms, downloads, imports, links;
+who may see and do what; and query counts that do not grow with the data."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from koers.accounts.actor import Actor
+from koers.indicators import services
+from koers.indicators.models import Indicator, IndicatorValue, ItemIndicator, ValueImport
+from tests.factories import DepartmentFactory, MembershipFactory, make_item, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(client):
+    coordinator = MembershipFactory(coordinator=True)
+    organisation = coordinator.organisation
+    members = {
+        "coordinator": coordinator,
+        "editor": MembershipFactory(editor=True, organisation=organisation),
+        "reader": MembershipFactory(organisation=organisation),
+        "stranger": MembershipFactory(admin=True),
+    }
+    actor = Actor.member(coordinator)
+    department = DepartmentFactory(organisation=organisation, name="Welzijn")
+    indicator = services.create_indicator(
+        organisation,
+        {
+            "code": "TEV",
+            "name": "Tevreden inwoners",
+            "unit": "percent",
+            "decimals": 1,
+            "theme": "Samenleven",
+            "department": department,
+            "tolerance": Decimal(2),
+            "owner": members["editor"].user,
+        },
+        actor=actor,
+    )
+    for year, value in ((2021, "40"), (2022, "42,5"), (2023, "44")):
+        services.save_value(indicator, {"period": str(year), "value": value}, actor=actor)
+    services.save_value(
+        indicator, {"period": "2023", "value": "41", "breakdown": "Noord"}, actor=actor
+    )
+    services.save_value(
+        indicator, {"period": "2023", "value": "47", "series": "Vlaams Gewest"}, actor=actor
+    )
+    services.save_target(indicator, 2023, Decimal(45), actor=actor)
+    plan = make_plan(organisation)
+    goal = make_item(plan, title="Een warme gemeente")
+    services.link_indicator(goal, indicator, "effect", actor=actor)
+    return {
+        **members,
+        "organisation": organisation,
+        "indicator": indicator,
+        "goal": goal,
+        "client": client,
+        "department": department,
+    }
+
+
+def as_member(world, role):
+    client = world["client"]
+    client.force_login(world[role].user)
+    return client
+
+
+def url(world, name, **kwargs):
+    return reverse(f"indicators:{name}", kwargs={"org": world["organisation"].slug, **kwargs})
+
+
+def test_the_catalogue_shows_last_value_target_traffic_light_and_sparkline(world):
+    response = as_member(world, "reader").get(url(world, "list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cijferdatabank" in html
+    assert 'data-indicator="TEV"' in html
+    assert "44,0 %" in html and "45,0 %" in html  # last value (2023) and its target
+    assert "k-indicator-status--orange" in html  # 1 point short, tolerance 2
+    assert 'class="k-spark"' in html
+    assert "Verloop: 2021: 40,0 %; 2022: 42,5 %; 2023: 44,0 %" in html
+    assert "style=" not in html.split("<main", 1)[1]
+    assert "Nieuwe indicator" not in html  # readers do not keep the catalogue
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({"q": "tevreden"}, True),
+        ({"q": "fietspaden"}, False),
+        ({"theme": "Samenleven"}, True),
+        ({"theme": "Mobiliteit"}, False),
+        ({"status": "off"}, True),
+        ({"status": "on"}, False),
+    ],
+)
+def test_the_catalogue_filters(world, query, found):
+    response = as_member(world, "reader").get(url(world, "list"), query)
+    assert ('data-indicator="TEV"' in response.content.decode()) is found
+
+
+def test_the_catalogue_filters_on_department_and_goal(world):
+    client = as_member(world, "reader")
+    other = DepartmentFactory(organisation=world["organisation"])
+    assert (
+        'data-indicator="TEV"'
+        in client.get(url(world, "list"), {"department": world["department"].pk}).content.decode()
+    )
+    assert (
+        'data-indicator="TEV"'
+        not in client.get(url(world, "list"), {"department": other.pk}).content.decode()
+    )
+    assert (
+        'data-indicator="TEV"'
+        in client.get(url(world, "list"), {"goal": world["goal"].pk}).content.decode()
+    )
+    other_goal = make_item(world["goal"].plan, title="Ander doel")
+    assert (
+        'data-indicator="TEV"'
+        not in client.get(url(world, "list"), {"goal": other_goal.pk}).content.decode()
+    )
+
+
+def _queries(client, address) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(address).status_code == 200
+    return len(queries)
+
+
+def _more_indicators(world, count, values):
+    actor = Actor.member(world["coordinator"])
+    for n in range(count):
+        indicator = services.create_indicator(
+            world["organisation"],
+            {"code": f"X{n}", "name": f"Extra {n}", "department": world["department"]},
+            actor=actor,
+        )
+        for year in range(2010, 2010 + values):
+            services.save_value(indicator, {"period": str(year), "value": str(n)}, actor=actor)
+        services.save_target(indicator, 2020, Decimal(3), actor=actor)
+        services.link_indicator(world["goal"], indicator, "output", actor=actor)
+
+
+def test_catalogue_queries_do_not_grow_with_indicators_or_values(world):
+    client = as_member(world, "reader")
+    _more_indicators(world, 2, 2)
+    few = _queries(client, url(world, "list"))
+    Indicator.objects.filter(code__startswith="X").delete()
+    _more_indicators(world, 12, 8)
+    many = _queries(client, url(world, "list"))
+    assert many == few
+
+
+def test_indicator_page_queries_do_not_grow_with_values(world):
+    client = as_member(world, "reader")
+    indicator = world["indicator"]
+    few = _queries(client, url(world, "detail", pk=indicator.pk))
+    actor = Actor.member(world["coordinator"])
+    for year in range(2000, 2020):
+        for breakdown in ("", "Noord", "Zuid"):
+            services.save_value(
+                indicator, {"period": str(year), "value": "30", "breakdown": breakdown}, actor=actor
+            )
+        services.save_value(
+            indicator, {"period": str(year), "value": "31", "series": "Nederland"}, actor=actor
+        )
+        services.save_target(indicator, year, Decimal(35), actor=actor)
+    assert _queries(client, url(world, "detail", pk=indicator.pk)) == few
+
+
+def test_the_indicator_page_shows_series_chart_benchmarks_and_targets(world):
+    response = as_member(world, "reader").get(url(world, "detail", pk=world["indicator"].pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="indicator-chart"' in html and 'role="img"' in html
+    assert "k-indicator-chart__line--target" in html
+    assert "k-indicator-chart__line--benchmark-1" in html
+    assert "Waarden: totaal" in html and "Waarden: Noord" in html
+    assert 'id="benchmark-table"' in html and "Vlaams Gewest" in html and "47,0 %" in html
+    assert 'id="targets-table"' in html
+    assert "Een warme gemeente" in html
+    assert '<th scope="row">2023</th>' in html
+    assert "Een waarde toevoegen" not in html  # a reader does not type values
+
+
+def test_downloads_are_formula_guarded_and_read_back(world):
+    actor = Actor.member(world["coordinator"])
+    services.save_value(
+        world["indicator"],
+        {"period": "2023", "value": "1", "breakdown": "=HYPERLINK(1)"},
+        actor=actor,
+    )
+    client = as_member(world, "reader")
+    response = client.get(url(world, "export", pk=world["indicator"].pk, fmt="csv"))
+    assert response["Content-Disposition"] == 'attachment; filename="indicator-tev.csv"'
+    text = response.content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "Indicator;Naam;Periode;Opsplitsing;Reeks;Waarde;Eenheid;Bron;Ingevoerd op"
+    assert "TEV;Tevreden inwoners;2022;;;42,5;percent;typed;2026-10-15" in lines
+    assert any(";'=HYPERLINK(1);" in line for line in lines)
+    response = client.get(url(world, "export", pk=world["indicator"].pk, fmt="xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "=HYPERLINK(1)" in cells
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert client.get(url(world, "export", pk=world["indicator"].pk, fmt="pdf")).status_code == 404
+
+
+def test_the_coordinator_creates_and_edits_an_indicator(world):
+    client = as_member(world, "coordinator")
+    response = client.post(
+        url(world, "create"),
+        {
+            "code": "FIETS",
+            "name": "Km fietspad",
+            "unit": "number",
+            "decimals": "0",
+            "direction": "higher",
+            "frequency": "year",
+        },
+    )
+    indicator = Indicator.objects.get(code="FIETS")
+    assert response.status_code == 302 and response["Location"] == url(
+        world, "detail", pk=indicator.pk
+    )
+    data = {
+        "code": "FIETS",
+        "name": "Kilometer fietspad",
+        "unit": "number",
+        "decimals": "0",
+        "direction": "higher",
+        "frequency": "year",
+        "version": "1",
+    }
+    assert client.post(url(world, "edit", pk=indicator.pk), data).status_code == 302
+    stale = client.post(url(world, "edit", pk=indicator.pk), {**data, "name": "Oud"})
+    assert stale.status_code == 409
+    indicator.refresh_from_db()
+    assert (indicator.name, indicator.version) == ("Kilometer fietspad", 2)
+
+
+def test_forms_show_dutch_errors(world):
+    client = as_member(world, "coordinator")
+    response = client.post(
+        url(world, "value_create", pk=world["indicator"].pk), {"period": "2023-Q1", "value": "€ 3"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is een kwartaal, maar TEV wordt jaarlijks gemeten." in html
+    assert "is een bedrag in euro, maar deze indicator telt in percentages." in html
+
+
+def test_the_owner_types_a_value_and_a_stale_form_gets_the_conflict_page(world):
+    client = as_member(world, "editor")  # the indicator's owner
+    indicator = world["indicator"]
+    response = client.post(
+        url(world, "value_create", pk=indicator.pk), {"period": "2024", "value": "46,2"}
+    )
+    assert response.status_code == 302
+    value = IndicatorValue.objects.get(indicator=indicator, period="2024", breakdown="", series="")
+    assert (value.value, value.entered_by) == (Decimal("46.2"), world["editor"].user)
+    edit = url(world, "value_edit", pk=indicator.pk, value_pk=value.pk)
+    assert client.post(edit, {"period": "2024", "value": "47", "version": "1"}).status_code == 302
+    conflict = client.post(edit, {"period": "2024", "value": "48", "version": "1"})
+    assert conflict.status_code == 409
+    value.refresh_from_db()
+    assert value.value == Decimal(47)
+
+
+def test_who_may_open_the_management_pages(world):
+    indicator = world["indicator"]
+    target = indicator.targets.get()
+    value = indicator.values.first()
+    manage = [
+        url(world, "create"),
+        url(world, "edit", pk=indicator.pk),
+        url(world, "target_create", pk=indicator.pk),
+        url(world, "target_edit", pk=indicator.pk, target_pk=target.pk),
+        url(world, "import"),
+    ]
+    enter = [
+        url(world, "value_create", pk=indicator.pk),
+        url(world, "value_edit", pk=indicator.pk, value_pk=value.pk),
+    ]
+    reader = as_member(world, "reader")
+    for address in manage + enter:
+        assert reader.get(address).status_code == 403, address
+    editor = as_member(world, "editor")  # owns the indicator: may type its values only
+    for address in manage:
+        assert editor.get(address).status_code == 403, address
+    for address in enter:
+        assert editor.get(address).status_code == 200, address
+    coordinator = as_member(world, "coordinator")
+    for address in manage + enter:
+        assert coordinator.get(address).status_code == 200, address
+
+
+def test_another_organisation_gets_404_on_every_page(world):
+    indicator = world["indicator"]
+    target = indicator.targets.get()
+    value = indicator.values.first()
+    link = ItemIndicator.objects.get()
+    draft = ValueImport.objects.create(
+        organisation=world["organisation"], filename="x.csv", content=b"Indicator;2024\nTEV;1"
+    )
+    pages = [
+        url(world, "list"),
+        url(world, "create"),
+        url(world, "detail", pk=indicator.pk),
+        url(world, "edit", pk=indicator.pk),
+        url(world, "export", pk=indicator.pk, fmt="csv"),
+        url(world, "target_create", pk=indicator.pk),
+        url(world, "target_edit", pk=indicator.pk, target_pk=target.pk),
+        url(world, "value_create", pk=indicator.pk),
+        url(world, "value_edit", pk=indicator.pk, value_pk=value.pk),
+        url(world, "import"),
+        url(world, "import_preview", pk=draft.pk),
+    ]
+    posts = [
+        url(world, "import_discard", pk=draft.pk),
+        url(world, "item_link", item_pk=world["goal"].pk),
+        url(world, "item_unlink", link_pk=link.pk),
+    ]
+    client = as_member(world, "stranger")
+    for address in pages:
+        assert client.get(address).status_code == 404, address
+    for address in posts:
+        assert client.post(address).status_code == 404, address
+    # Through the stranger's own organisation's address, the records are not found either.
+    own = world["stranger"].organisation.slug
+
+    def theirs(name, **kwargs):
+        return reverse(f"indicators:{name}", kwargs={"org": own, **kwargs})
+
+    for address in [
+        theirs("detail", pk=indicator.pk),
+        theirs("edit", pk=indicator.pk),
+        theirs("export", pk=indicator.pk, fmt="xlsx"),
+        theirs("target_edit", pk=indicator.pk, target_pk=target.pk),
+        theirs("value_edit", pk=indicator.pk, value_pk=value.pk),
+        theirs("import_preview", pk=draft.pk),
+    ]:
+        assert client.get(address).status_code == 404, address
+    for address in [
+        theirs("import_discard", pk=draft.pk),
+        theirs("item_link", item_pk=world["goal"].pk),
+        theirs("item_unlink", link_pk=link.pk),
+    ]:
+        assert client.post(address).status_code == 404, address
+    assert ValueImport.objects.filter(pk=draft.pk).exists()
+    assert ItemIndicator.objects.filter(pk=link.pk).exists()
+
+
+def test_import_pages_preview_then_load(world):
+    client = as_member(world, "coordinator")
+    upload = SimpleUploadedFile(
+        "cijfers.csv", b"Indicator;2023;2024\nTEV;44;46\nTevreden inwoners;;", "text/csv"
+    )
+    response = client.post(url(world, "import"), {"file": upload})
+    draft = ValueImport.objects.get()
+    assert response["Location"] == url(world, "import_preview", pk=draft.pk)
+    preview = client.get(response["Location"]).content.decode()
+    assert "1 nieuwe waarden, 0 gewijzigde waarden" in preview
+    assert IndicatorValue.objects.filter(period="2024").count() == 0
+    loaded = client.post(url(world, "import_preview", pk=draft.pk), {"confirm": "1"})
+    assert loaded.status_code == 302
+    assert not ValueImport.objects.exists()
+    value = IndicatorValue.objects.get(period="2024", breakdown="", series="")
+    assert (value.value, value.source_kind, value.source_detail) == (
+        Decimal(46),
+        "imported",
+        "cijfers.csv",
+    )
+
+
+def test_a_bad_file_shows_its_rows_and_stores_nothing(world):
+    client = as_member(world, "coordinator")
+    before = IndicatorValue.objects.count()
+    upload = SimpleUploadedFile("fout.csv", b"Indicator;Periode;Waarde\nTEV;2025;50\nTEV;2026;veel")
+    response = client.post(url(world, "import"), {"file": upload})
+    draft = ValueImport.objects.get()
+    preview = client.get(response["Location"]).content.decode()
+    assert "Rij 3: &#x27;veel&#x27; is geen getal." in preview
+    assert "Deze waarden laden" not in preview
+    assert (
+        client.post(url(world, "import_preview", pk=draft.pk), {"confirm": "1"}).status_code == 400
+    )
+    assert IndicatorValue.objects.count() == before
+    client.post(url(world, "import_discard", pk=draft.pk))
+    assert not ValueImport.objects.exists()
+
+
+def test_linking_an_indicator_to_an_item(world):
+    client = as_member(world, "coordinator")
+    other = services.create_indicator(
+        world["organisation"],
+        {"code": "B", "name": "Bezoekers"},
+        actor=Actor.member(world["coordinator"]),
+    )
+    item = make_item(world["goal"].plan, title="Actie")
+    response = client.post(
+        url(world, "item_link", item_pk=item.pk), {"indicator": other.pk, "role": "output"}
+    )
+    assert response.status_code == 302
+    assert ItemIndicator.objects.filter(item=item, indicator=other, role="output").exists()
+    foreign = services.create_indicator(
+        world["stranger"].organisation,
+        {"code": "V", "name": "Vreemd"},
+        actor=Actor.member(world["stranger"]),
+    )
+    client.post(
+        url(world, "item_link", item_pk=item.pk), {"indicator": foreign.pk, "role": "output"}
+    )
+    assert not ItemIndicator.objects.filter(indicator=foreign).exists()
+    assert (
+        as_member(world, "editor")
+        .post(url(world, "item_link", item_pk=item.pk), {"indicator": other.pk, "role": "effect"})
+        .status_code
+        == 403
+    )
