@@ -426,3 +426,23 @@ def test_linking_an_indicator_to_an_item(world):
         .status_code
         == 403
     )
+
+
+def test_the_item_page_lists_its_indicators_and_offers_to_link_one(world):
+    address = reverse(
+        "plans:item_detail", kwargs={"org": world["organisation"].slug, "pk": world["goal"].pk}
+    )
+    html = as_member(world, "coordinator").get(address).content.decode()
+    section = html.split('id="item-indicators"', 1)[1].split("</section>", 1)[0]
+    assert "Tevreden inwoners" in section and "(effectindicator)" in section
+    assert "44,0 %" in section and "k-indicator-status--orange" in section
+    assert 'id="indicator-link-form"' in section
+    reader = as_member(world, "reader").get(address).content.decode()
+    section = reader.split('id="item-indicators"', 1)[1].split("</section>", 1)[0]
+    assert "Tevreden inwoners" in section
+    assert 'id="indicator-link-form"' not in section and "Ontkoppelen" not in section
+
+
+def test_the_menu_leads_to_the_cijferdatabank(world):
+    html = as_member(world, "reader").get(url(world, "list")).content.decode()
+    assert f'<a href="{url(world, "list")}">Cijferdatabank</a>' in html
