@@ -446,3 +446,17 @@ def test_the_item_page_lists_its_indicators_and_offers_to_link_one(world):
 def test_the_menu_leads_to_the_cijferdatabank(world):
     html = as_member(world, "reader").get(url(world, "list")).content.decode()
     assert f'<a href="{url(world, "list")}">Cijferdatabank</a>' in html
+
+
+def test_a_downloaded_sheet_reads_back_unchanged(world):
+    from koers.indicators.importing import read_values
+
+    actor = Actor.member(world["coordinator"])
+    services.save_value(world["indicator"], {"period": "2020", "value": "1,234"}, actor=actor)
+    client = as_member(world, "reader")
+    for fmt in ("csv", "xlsx"):
+        content = client.get(url(world, "export", pk=world["indicator"].pk, fmt=fmt)).content
+        sheet = read_values(world["organisation"], content, f"terug.{fmt}")
+        assert sheet.problems == []
+        assert (sheet.new, sheet.changed, sheet.unchanged) == (0, 0, 6)
+        assert sheet.ignored_columns == ["Eenheid", "Bron", "Ingevoerd op"]

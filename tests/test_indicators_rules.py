@@ -183,3 +183,10 @@ def test_values_are_shown_in_dutch():
 )
 def test_traffic_light(value, kwargs, expected):
     assert judge(value, **kwargs) == expected
+
+
+def test_a_single_point_is_a_decimal_point_in_excel_number_cells():
+    assert read_number("1.234") == D("1234")
+    assert read_number("1.234", point_is_decimal=True) == D("1.234")
+    assert read_figure("number", "1.234", point_is_decimal=True) == (D("1.234"), "")
+    assert read_number("1.234.567", point_is_decimal=True) == D("1234567")

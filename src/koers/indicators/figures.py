@@ -3,9 +3,10 @@
 Numbers are read the Dutch way first: a comma is the decimal sign ('12,5'), points
 between groups of three digits separate thousands ('1.250.000'); a single point before
 other than three digits is a decimal point ('12.5', '0.125', as spreadsheets write
-numbers). A unit written in the cell must match the indicator's: '12 %' is refused for
-a euro indicator and '€ 5' for a percentage. Yes/no indicators read ja/nee, yes/no,
-waar/onwaar and 1/0, stored as 1 and 0.
+numbers); in an Excel file a single point is always a decimal point, since
+its number cells are read that way. A unit written in the cell must match the
+indicator's: '12 %' is refused for a euro indicator and '€ 5' for a percentage.
+Yes/no indicators read ja/nee, yes/no, waar/onwaar and 1/0, stored as 1 and 0.
 """
 
 import re
@@ -27,8 +28,10 @@ class FigureError(ValueError):
     """A value that does not fit the indicator; the message is for the person."""
 
 
-def read_number(text: str) -> Decimal | None:
-    """'1.250,5' → 1250.5, '12.5' → 12.5, '1 250' → 1250, '-3' → -3; None if no number."""
+def read_number(text: str, point_is_decimal: bool = False) -> Decimal | None:
+    """'1.250,5' → 1250.5, '12.5' → 12.5, '1 250' → 1250, '-3' → -3; None if no number.
+    ``point_is_decimal``: a single point is always a decimal point ('1.234' → 1.234), as in
+    the number cells of an Excel file."""
     text = text.strip().replace("−", "-").replace("–", "-").replace("\u00a0", " ")
     negative = text.startswith("-")
     text = text.lstrip("+-").strip().replace(" ", "").replace("\u202f", "")
@@ -42,7 +45,9 @@ def read_number(text: str) -> Decimal | None:
         if text.count(",") > 1:
             return None
         text = text.replace(",", ".")
-    elif text.count(".") > 1 or (THOUSANDS.match(text) and not text.startswith("0")):
+    elif text.count(".") > 1 or (
+        THOUSANDS.match(text) and not text.startswith("0") and not point_is_decimal
+    ):
         if not THOUSANDS.match(text):
             return None
         text = text.replace(".", "")
@@ -55,9 +60,10 @@ def read_number(text: str) -> Decimal | None:
     return -value if negative else value
 
 
-def read_figure(unit: str, written) -> tuple[Decimal | None, str]:
+def read_figure(unit: str, written, point_is_decimal: bool = False) -> tuple[Decimal | None, str]:
     """``(value, text)`` of what was written for an indicator of ``unit``; FigureError if
-    it does not fit. A text indicator keeps the text and has no value."""
+    it does not fit. A text indicator keeps the text and has no value. For
+    ``point_is_decimal`` see :func:`read_number`."""
     raw = " ".join(str(written if written is not None else "").split())
     if unit == TEXT:
         return None, raw
@@ -83,7 +89,7 @@ def read_figure(unit: str, written) -> tuple[Decimal | None, str]:
             % {"value": raw, "unit": unit_word(unit)}
         )
     bare = EURO_SIGN.sub(" ", PERCENT_SIGN.sub(" ", raw))
-    number = read_number(bare)
+    number = read_number(bare, point_is_decimal)
     if number is None:
         raise FigureError(_("'%(value)s' is not a number.") % {"value": raw})
     return number, ""

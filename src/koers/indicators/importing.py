@@ -201,7 +201,14 @@ def read_values(organisation: Organisation, content: bytes, filename: str) -> Va
             if not value_written and not required:
                 continue
             _read_one(
-                sheet, seen, number, indicator, period_written, value_written, breakdown, series
+                sheet,
+                seen,
+                number,
+                indicator,
+                period_written,
+                (value_written, _format == "xlsx"),
+                breakdown,
+                series,
             )
     if sheet.hidden_problems:
         sheet.problems.append(
@@ -214,7 +221,8 @@ def read_values(organisation: Organisation, content: bytes, filename: str) -> Va
     return sheet
 
 
-def _read_one(sheet, seen, number, indicator, period_written, value_written, breakdown, series):
+def _read_one(sheet, seen, number, indicator, period_written, written, breakdown, series):
+    value_written, point_is_decimal = written
     problems = []
     period = None
     try:
@@ -222,7 +230,7 @@ def _read_one(sheet, seen, number, indicator, period_written, value_written, bre
     except PeriodError as error:
         problems.append(str(error))
     try:
-        value, text = read_figure(indicator.unit, value_written)
+        value, text = read_figure(indicator.unit, value_written, point_is_decimal)
     except FigureError as error:
         problems.append(str(error))
     if problems:
