@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from koers.accounts.actor import Actor, short_reason
 from koers.accounts.models import Organisation
@@ -82,6 +82,7 @@ class ValueSheet:
     unchanged: int = 0
     per_indicator: list[tuple[Indicator, int]] = field(default_factory=list)
     hidden_problems: int = 0
+    periods: dict = field(default_factory=dict, repr=False)
 
     def problem(self, row: int | None, text: str) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -226,7 +227,7 @@ def _read_one(sheet, seen, number, indicator, period_written, written, breakdown
     problems = []
     period = None
     try:
-        period = parse_period(check_period(indicator, period_written))
+        period = _period(sheet, indicator, period_written)
     except PeriodError as error:
         problems.append(str(error))
     try:
@@ -251,6 +252,23 @@ def _read_one(sheet, seen, number, indicator, period_written, written, breakdown
             number, indicator, period.key, period.start, period.end, breakdown, series, value, text
         )
     )
+
+
+def _period(sheet: "ValueSheet", indicator: Indicator, written: str):
+    """The period written, read once per distinct text (a wide sheet repeats its columns'
+    periods on every row)."""
+    found = sheet.periods.get(written)
+    if found is None:
+        try:
+            found = parse_period(written)
+        except PeriodError as error:
+            found = error
+        sheet.periods[written] = found
+    if isinstance(found, PeriodError):
+        raise found
+    if found.frequency != indicator.frequency:
+        check_period(indicator, written)  # raises the message that names the frequency
+    return found
 
 
 class _Indicators:
@@ -362,23 +380,23 @@ def load_values(
 
 
 def _update(records: list[IndicatorValue], actor: Actor, reason: str, now) -> None:
-    versions = dict(
-        IndicatorValue.objects.filter(pk__in=[r.pk for r in records]).values_list("pk", "version")
-    )
+    """Replace the stored rows of ``records`` (same primary keys, version + 1) and record
+    the change in their history. A delete and a bulk insert in the caller's transaction:
+    Django's ``bulk_update`` builds one CASE expression per row and field, which takes
+    seconds per thousand rows."""
+    ids = [r.pk for r in records]
+    versions = {}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        versions.update(IndicatorValue.objects.filter(pk__in=chunk).values_list("pk", "version"))
+        rows = IndicatorValue.objects.filter(pk__in=chunk)
+        rows._raw_delete(rows.db)  # no signals: the history gets its "~" records below
     for record in records:
         record.version = versions[record.pk] + 1
-    bulk_update_with_history(
+    IndicatorValue.objects.bulk_create(records, batch_size=BATCH)
+    IndicatorValue.history.bulk_history_create(
         records,
-        IndicatorValue,
-        fields=[
-            "value",
-            "text",
-            "source_kind",
-            "source_detail",
-            "entered_by",
-            "entered_at",
-            "version",
-        ],
+        update=True,
         batch_size=BATCH,
         default_user=actor.user,
         default_change_reason=reason,
