@@ -31,7 +31,8 @@ def test_demo_voorbeeld_is_a_flemish_plan_of_the_promised_size(demo):
 def test_demo_proefdorp_is_a_dutch_programme_plan(demo):
     plan = demo.dutch_plan
     assert plan.terminology.levels == ("Programma", "Doel", "Activiteit")
-    assert plan.terminology.section("intent") == "Wat wilden we bereiken?"
+    assert plan.terminology.section("intent") == "Wat willen we bereiken?"  # the begroting
+    assert plan.organisation.terminology_preset == "dutch_pc"
     assert PlanItem.objects.filter(plan=plan, depth=2).count() >= 3
 
 

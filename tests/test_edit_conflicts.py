@@ -39,7 +39,7 @@ def admin(demo):
 def rows(page: str) -> list[tuple[str, str, str]]:
     """(field, stored, yours) of the fields that differ on a conflict page, as text."""
     found = re.findall(
-        r'<tr class="differs"><th scope="row">(.*?)</th><td class="stored">(.*?)</td>'
+        r'<tr class="k-differs"><th scope="row">(.*?)</th><td class="stored">(.*?)</td>'
         r'<td class="yours">(.*?)</td></tr>',
         page,
         re.S,

@@ -36,7 +36,7 @@ def _rows(draft):
 
 
 def _steps(page: str) -> list[str]:
-    section = re.search(r'<section class="card next-steps".*?</section>', page, re.S)
+    section = re.search(r'<section class="k-card next-steps".*?</section>', page, re.S)
     if section is None:
         return []
     items = re.findall(r"<li>(.*?)</li>", section.group(0), re.S)

@@ -56,5 +56,5 @@ def test_the_item_page_hides_empty_years_and_says_when_there_are_no_amounts(demo
     BudgetLine.objects.create(item=item, year=2029, direction="receipt", current=Decimal("300"))
     page = _page(client, item)
     assert _years(page) == ["2027", "2029"]
-    assert '<span class="visually-hidden">Ontvangsten: </span>Huidig</th>' in page
+    assert '<span class="k-visually-hidden">Ontvangsten: </span>Huidig</th>' in page
     assert 'data-label="Ontvangsten (gerealiseerd)"' in page

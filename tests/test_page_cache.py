@@ -77,12 +77,12 @@ def world(db, client):
 
 
 TREE_ROW = re.compile(
-    r'<span class="code">(?P<code>[^<]*)</span> <a href="[^"]*">(?P<title>[^<]*)</a>'
+    r'<span class="k-code">(?P<code>[^<]*)</span> <a href="[^"]*">(?P<title>[^<]*)</a>'
     r"(?:<span[^>]*>[^<]*</span>| )*</span><span>(?P<owner>[^<]*)</span><span>"
-    r'(?:<span class="badge"[^>]*>(?P<status>[^<]*)</span>)?</span><span>'
+    r'(?:<span class="k-badge"[^>]*>(?P<status>[^<]*)</span>)?</span><span>'
     r"(?:<span[^>]*><span[^>]*></span></span> (?P<progress>\d+)&nbsp;%)?</span>"
     r"<span>(?:(?P<done>\d+)/(?P<total>\d+))?</span>"
-    r'<span class="num">(?P<current>[^<]*)</span><span class="num">(?P<actual>[^<]*)</span>'
+    r'<span class="k-num">(?P<current>[^<]*)</span><span class="k-num">(?P<actual>[^<]*)</span>'
 )
 
 

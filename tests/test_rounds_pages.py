@@ -46,8 +46,8 @@ def test_the_round_list_shows_how_far_each_round_got(demo, login):
     done = updates.filter(state__in=["submitted", "approved"]).count()
     approved = updates.filter(state="approved").count()
     page = client.get(_rounds_url(demo)).content.decode()
-    assert f'<td class="num">{done} van {updates.count()}</td>' in page
-    assert f'<td class="num">{approved}</td>' in page
+    assert f'<td class="k-num">{done} van {updates.count()}</td>' in page
+    assert f'<td class="k-num">{approved}</td>' in page
     reader = login("reader@voorbeeld.be").get(_rounds_url(demo)).content.decode()
     assert "Ingediend of goedgekeurd" not in reader
 

@@ -85,8 +85,8 @@ def test_tree_page_shows_rollups(small_plan, client):
     # The goal's row: budget 150 + 10, actual 40.50, remaining 119.50 (all years; rounded
     # half to even).
     assert (
-        '<span class="num">€\u00a0160</span><span class="num">€\u00a040</span>'
-        '<span class="num">€\u00a0120</span>'
+        '<span class="k-num">€\u00a0160</span><span class="k-num">€\u00a040</span>'
+        '<span class="k-num">€\u00a0120</span>'
     ) in page
 
 

@@ -22,7 +22,8 @@ WIDEST = """() => {
   const width = document.documentElement.clientWidth;
   for (const el of document.querySelectorAll("main *, header *")) {
     const box = el.getBoundingClientRect();
-    if (box.right > width + 1 && !(el.parentElement && el.parentElement.closest(".table-scroll"))) {
+    const scrolls = el.parentElement && el.parentElement.closest(".k-table-scroll");
+    if (box.right > width + 1 && !scrolls) {
       return el.tagName.toLowerCase() + "." + el.className + " right=" + Math.round(box.right);
     }
   }

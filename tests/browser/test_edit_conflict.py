@@ -32,8 +32,8 @@ def test_second_of_two_editors_sees_the_conflict_with_their_typing(
     second.get_by_role("button", name="Opslaan").click()
 
     expect(second.locator("h1")).to_have_text("Iemand anders heeft dit intussen gewijzigd")
-    expect(second.locator(".conflict-note")).to_contain_text("Cor Coördinator")
-    changed = second.locator("#comparison tr.differs", has_text="Titel")
+    expect(second.locator(".k-conflict-note")).to_contain_text("Cor Coördinator")
+    changed = second.locator("#comparison tr.k-differs", has_text="Titel")
     expect(changed.locator("td.stored")).to_have_text("Buurtwerking in elke wijk")
     expect(changed.locator("td.yours")).to_have_text("Buurtwerking met de buurtcomités")
     expect(second.locator("#yours #id_title")).to_have_value("Buurtwerking met de buurtcomités")
@@ -70,11 +70,11 @@ def test_a_stale_tick_in_place_shows_the_stored_state(log_in, live_server):
 
     second.locator(f"#milestone-{milestone.pk}").get_by_role("button", name=name).click()
     row = second.locator(f"#milestone-{milestone.pk}")
-    expect(row.locator(".conflict-note")).to_contain_text(
+    expect(row.locator(".k-conflict-note")).to_contain_text(
         "Iemand anders heeft dit intussen gewijzigd"
     )
-    expect(row.locator(".conflict-note")).to_contain_text("Cor Coördinator")
-    expect(row.locator(".conflict-note")).to_contain_text("Dat is wat u wilde")
+    expect(row.locator(".k-conflict-note")).to_contain_text("Cor Coördinator")
+    expect(row.locator(".k-conflict-note")).to_contain_text("Dat is wat u wilde")
     expect(row).to_contain_text("☑")
     milestone.refresh_from_db()
     assert milestone.done

@@ -18,10 +18,10 @@ def test_coordinator_imports_a_word_report(log_in, live_server, screenshot, tmp_
 
     expect(page.locator("h1")).to_contain_text("voortgangsrapport.docx")
     expect(page.locator("#import-counts")).to_contain_text("6 onderdelen")
-    expect(page.locator("table.import-preview")).to_contain_text("VB1-01")
-    expect(page.locator("table.import-preview")).to_contain_text("alinea")
-    page.locator("details.found").first.locator("summary").click()
-    expect(page.locator("details.found").first).to_contain_text("2024")
+    expect(page.locator("table.k-import-preview")).to_contain_text("VB1-01")
+    expect(page.locator("table.k-import-preview")).to_contain_text("alinea")
+    page.locator("details.k-found").first.locator("summary").click()
+    expect(page.locator("details.k-found").first).to_contain_text("2024")
     screenshot("import-preview")
 
     page.get_by_label("Laden: Samen beslissen").uncheck()
@@ -29,8 +29,8 @@ def test_coordinator_imports_a_word_report(log_in, live_server, screenshot, tmp_
     page.fill("#id_title", "Voortgang uit Word")
     page.get_by_role("button", name="Laden als nieuw plan").click()
 
-    expect(page.locator(".tree")).to_contain_text("Meer bomen in elke wijk")
-    expect(page.locator(".tree")).not_to_contain_text("Samen beslissen")
+    expect(page.locator(".k-tree")).to_contain_text("Meer bomen in elke wijk")
+    expect(page.locator(".k-tree")).not_to_contain_text("Samen beslissen")
     screenshot("import-loaded")
     plan = Plan.objects.get(title="Voortgang uit Word")
     assert PlanItem.objects.get(plan=plan, code="VB2-01").depth == 2

@@ -61,7 +61,7 @@ def test_owner_lands_filters_submits_withdraws_and_writes_again(log_in, live_ser
     page.keyboard.type("De eerste buurtvergadering vond plaats.")
     page.fill("#id_percent", "30")
     page.get_by_role("button", name="Indienen").click()
-    expect(page.locator(".messages")).to_contain_text("ingediend")
+    expect(page.locator(".k-messages")).to_contain_text("ingediend")
 
     # read-only now, with who and when, and a way back
     page.goto(live_server.url + update_url)
@@ -108,7 +108,7 @@ def test_owner_lands_filters_submits_withdraws_and_writes_again(log_in, live_ser
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + update_url)
     page.get_by_role("button", name="Terugtrekken").click()
-    expect(page.locator(".messages")).to_contain_text("opnieuw een concept")
+    expect(page.locator(".k-messages")).to_contain_text("opnieuw een concept")
     expect(page.locator("#update-form")).to_be_visible()
     expect(page.locator("#report-progress > legend")).to_have_text("Stand van zaken")
     for width_name, width in WIDTHS.items():  # the form in its sections
@@ -121,7 +121,7 @@ def test_owner_lands_filters_submits_withdraws_and_writes_again(log_in, live_ser
     page.keyboard.press("End")
     page.keyboard.type(" Volgende stap: een tweede vergadering.")
     page.get_by_role("button", name="Concept opslaan").click()
-    expect(page.locator(".messages")).to_contain_text("Uw concept is opgeslagen.")
+    expect(page.locator(".k-messages")).to_contain_text("Uw concept is opgeslagen.")
     update.refresh_from_db()
     assert update.state == "draft" and "tweede vergadering" in update.narrative
     assert update.history.filter(history_change_reason="Teruggetrokken om aan te passen").exists()

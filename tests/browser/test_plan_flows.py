@@ -16,14 +16,14 @@ def test_coordinator_browses_folds_and_edits(log_in, live_server, screenshot):
     page = log_in("coordinator@voorbeeld.be")
     expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")
     page.get_by_role("link", name=re.compile("Meerjarenplan")).first.click()
-    expect(page.locator(".tree")).to_contain_text("BD1-01-01")
+    expect(page.locator(".k-tree")).to_contain_text("BD1-01-01")
     screenshot("plan-tree")
 
     action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
     expect(action).to_be_visible()
-    page.locator(f"#item-{item_by_code('BD1').pk} > .tree-row .tree-toggle").click()
+    page.locator(f"#item-{item_by_code('BD1').pk} > .k-tree-row .k-tree-toggle").click()
     expect(action).to_be_hidden()
-    page.locator(f"#item-{item_by_code('BD1').pk} > .tree-row .tree-toggle").click()
+    page.locator(f"#item-{item_by_code('BD1').pk} > .k-tree-row .k-tree-toggle").click()
     expect(action).to_be_visible()
 
     action.get_by_role("link").first.click()
@@ -81,12 +81,12 @@ def test_form_error_keeps_typing_and_scripts_never_run(log_in, live_server, scre
     )
     page.fill("#id_code", "BD1-01-01")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.locator(".richtext").first).to_contain_text("Tekst")
+    expect(page.locator(".k-richtext").first).to_contain_text("Tekst")
     page.reload(wait_until="load")
-    expect(page.locator(".richtext").first).to_contain_text("Tekst")
+    expect(page.locator(".k-richtext").first).to_contain_text("Tekst")
     # The page has loaded with the text: a script or an image's onerror would have run.
     assert dialogs == []
-    assert page.locator(".richtext script, .richtext img").count() == 0
+    assert page.locator(".k-richtext script, .k-richtext img").count() == 0
 
 
 def test_delete_with_confirmation_and_undo(log_in, live_server):
@@ -97,7 +97,7 @@ def test_delete_with_confirmation_and_undo(log_in, live_server):
     page.get_by_role("link", name="Verwijderen").click()
     expect(page.locator("main")).to_contain_text("onderliggende")
     page.get_by_role("button", name="Ja, verwijderen").click()
-    expect(page.locator(".messages")).to_contain_text("verwijderd")
+    expect(page.locator(".k-messages")).to_contain_text("verwijderd")
     assert PlanItem.objects.filter(plan=goal.plan).count() < before
     page.get_by_role("button", name="Ongedaan maken").click()
     expect(page.locator("h1")).to_contain_text("BD3")
@@ -112,5 +112,5 @@ def test_large_plan_loads_a_branch_when_it_is_opened(log_in, live_server, settin
     expect(page.locator("main")).to_contain_text("lagere niveaus")
     action = page.locator(f"#item-{item_by_code('BD1-01-01').pk}")
     expect(action).to_have_count(0)
-    page.locator(f"#item-{item_by_code('BD1-01').pk} > .tree-row .tree-toggle").click()
+    page.locator(f"#item-{item_by_code('BD1-01').pk} > .k-tree-row .k-tree-toggle").click()
     expect(action).to_be_visible()

@@ -20,20 +20,21 @@ def test_colours_bars_editor_and_language_menu_work_under_the_policy(log_in, liv
     organisation = Organisation.objects.get(slug="voorbeeld")
     plan = Plan.objects.get(organisation=organisation)
     page.goto(f"{live_server.url}/app/voorbeeld/plans/{plan.pk}/")
-    expect(page.locator(".tree")).to_be_visible()
+    expect(page.locator(".k-tree")).to_be_visible()
 
     brand = page.evaluate(
         "getComputedStyle(document.documentElement).getPropertyValue('--brand').trim()"
     )
     assert brand == organisation.colour
-    badge = page.locator(".tree .badge[data-colour]").first
+    badge = page.locator(".k-tree .k-badge[data-colour]").first
     colour = badge.get_attribute("data-colour")
     expect(badge).to_have_css("background-color", _rgb(colour))
-    bar = page.locator(".tree .progress > span[class^='pct-']").first
+    bar = page.locator(".k-tree .k-progress > span[class^='pct-']").first
     percent = int(bar.get_attribute("class").removeprefix("pct-"))
     widths = bar.evaluate("e => [e.getBoundingClientRect().width, e.parentElement.clientWidth]")
     assert abs(widths[0] - widths[1] * percent / 100) < 1
-    indent = page.locator(".tree .title.l-3").first.evaluate("e => getComputedStyle(e).paddingLeft")
+    third_level = page.locator(".k-tree .k-title.k-l-3").first
+    indent = third_level.evaluate("e => getComputedStyle(e).paddingLeft")
     assert indent == "44.8px"  # 2.8rem
 
     item = PlanItem.objects.get(plan=plan, code="BD1-01-01")

@@ -22,7 +22,7 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
     them (``aria-expanded``, ``koers.js``; without JavaScript they stay shown); a lazy row
     fetches its branch (``…/branch/``) the first time it is opened."""
     regular_label = gettext("regular")  # outside the f-string, so makemessages finds it
-    regular = f' <span class="tag">{escape(regular_label)}</span>'
+    regular = f' <span class="k-tag">{escape(regular_label)}</span>'
     loading = gettext("Loading…")
     base = escape(item_base)
     parts = []
@@ -40,44 +40,44 @@ def tree_rows(rows, item_base: str, branch_query: str = ""):
                 else ""
             )
             toggle = (
-                f'<button type="button" class="tree-toggle" aria-controls="below-{item.pk}"'
+                f'<button type="button" class="k-tree-toggle" aria-controls="below-{item.pk}"'
                 f' aria-expanded="{"false" if row.lazy else "true"}" aria-label="{label}"{fetch}>'
                 "</button>"
             )
         else:
-            toggle = '<span class="tree-toggle-space"></span>'
+            toggle = '<span class="k-tree-toggle-space"></span>'
         parts.append(
-            f'<li class="level-{row.level}" id="item-{item.pk}">'
-            '<div class="tree-row">'
-            f'<span class="title l-{min(row.level, 12)}">{toggle}'
-            f'<span class="code">{code}</span> '
+            f'<li class="k-level-{row.level}" id="item-{item.pk}">'
+            '<div class="k-tree-row">'
+            f'<span class="k-title k-l-{min(row.level, 12)}">{toggle}'
+            f'<span class="k-code">{code}</span> '
             f'<a href="{base}{item.pk}/">{escape(item.title)}</a>'
             + (regular if item.policy == "regular" else "")
             + "</span><span>"
             + escape(item.owner_name)
             + "</span><span>"
             + (
-                f'<span class="badge" data-colour="{escape(status.colour)}">'
+                f'<span class="k-badge" data-colour="{escape(status.colour)}">'
                 f"{escape(status.name)}</span>"
                 if status
                 else ""
             )
             + "</span><span>"
             + (
-                f'<span class="progress" aria-hidden="true"><span class="pct-{progress}">'
+                f'<span class="k-progress" aria-hidden="true"><span class="pct-{progress}">'
                 f"</span></span> {progress}&nbsp;%"
                 if progress is not None
                 else ""
             )
             + "</span><span>"
             + (f"{row.milestones_done}/{row.milestones_total}" if row.milestones_total else "")
-            + f'</span><span class="num">{euro(expense.current)}</span>'
-            f'<span class="num">{euro(expense.actual)}</span>'
-            f'<span class="num{" negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
+            + f'</span><span class="k-num">{euro(expense.current)}</span>'
+            f'<span class="k-num">{euro(expense.actual)}</span>'
+            f'<span class="k-num{" k-negative" if remaining < 0 else ""}">{euro(remaining)}</span>'
             "</div>"
             + (
                 f'<ul id="below-{item.pk}" hidden>'
-                f'<li class="muted">{escape(loading)}</li></ul></li>'
+                f'<li class="k-muted">{escape(loading)}</li></ul></li>'
                 if row.lazy
                 else f'<ul id="below-{item.pk}">'
                 if row.has_children

@@ -36,7 +36,7 @@
   // The plan tree: a row's button shows or hides the items below it (they are shown
   // without JavaScript); htmx fetches a lazy branch on the first click.
   document.addEventListener("click", function (event) {
-    var toggle = event.target.closest && event.target.closest("button.tree-toggle");
+    var toggle = event.target.closest && event.target.closest("button.k-tree-toggle");
     if (!toggle) {
       return;
     }
@@ -86,7 +86,8 @@
     for (var i = 0; i < coloured.length; i++) {
       var colour = coloured[i].getAttribute("data-colour");
       if (hex.test(colour)) {
-        var text = coloured[i].classList.contains("badge");
+        // A status pill (the app's k-badge, the portal's badge) is text on a tint of the colour.
+        var text = coloured[i].classList.contains("k-badge") || coloured[i].classList.contains("badge");
         coloured[i].style.setProperty("--colour", text ? readableOnWhiteText(colour) : colour);
       }
     }
