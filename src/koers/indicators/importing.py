@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from koers.accounts.actor import Actor, short_reason
 from koers.accounts.models import Organisation
@@ -288,9 +287,11 @@ class _Indicators:
 def _stored(values: list[SheetValue]) -> dict[tuple, tuple]:
     ids = {v.indicator.pk for v in values}
     rows = IndicatorValue.objects.filter(indicator_id__in=ids).values_list(
-        "indicator_id", "period", "breakdown", "series", "pk", "value", "text"
+        "indicator_id", "period", "breakdown", "series", "pk", "value", "text", "version"
     )
-    return {(i, p, b, s): (pk, value, text) for i, p, b, s, pk, value, text in rows}
+    return {
+        (i, p, b, s): (pk, value, text, version) for i, p, b, s, pk, value, text, version in rows
+    }
 
 
 def _compare(sheet: ValueSheet) -> None:
@@ -314,7 +315,7 @@ def _compare(sheet: ValueSheet) -> None:
 
 
 def _same(before: tuple, value: SheetValue) -> bool:
-    _pk, number, text = before
+    _pk, number, text, _version = before
     return number == value.value and text == value.text
 
 
@@ -337,41 +338,15 @@ def load_values(
     new, changed, unchanged = [], [], 0
     for value in sheet.values:
         before = stored.get((value.indicator.pk, value.period, value.breakdown, value.series))
-        if before is not None and _same(before, value):
-            unchanged += 1
-            continue
-        record = IndicatorValue(
-            indicator=value.indicator,
-            period=value.period,
-            period_start=value.start,
-            period_end=value.end,
-            breakdown=value.breakdown,
-            series=value.series,
-            value=value.value,
-            text=value.text,
-            source_kind=IndicatorValue.SourceKind.IMPORTED,
-            source_detail=filename[:300],
-            entered_by=actor.user,
-            entered_at=now,
-        )
         if before is None:
-            new.append(record)
+            new.append(value)
+        elif _same(before, value):
+            unchanged += 1
         else:
-            record.pk = before[0]
-            changed.append(record)
+            changed.append((value, before[0], before[3] + 1))
     try:
         with transaction.atomic():
-            if new:
-                bulk_create_with_history(
-                    new,
-                    IndicatorValue,
-                    batch_size=BATCH,
-                    default_user=actor.user,
-                    default_change_reason=reason,
-                    default_date=now,
-                )
-            if changed:
-                _update(changed, actor, reason, now)
+            _write(new, changed, source=filename[:300], actor=actor, reason=reason, now=now)
     except IntegrityError:
         raise ValidationError(
             _("Values were saved meanwhile for the same periods; nothing was loaded. Try again.")
@@ -379,26 +354,107 @@ def load_values(
     return {"new": len(new), "changed": len(changed), "unchanged": unchanged}
 
 
-def _update(records: list[IndicatorValue], actor: Actor, reason: str, now) -> None:
-    """Replace the stored rows of ``records`` (same primary keys, version + 1) and record
-    the change in their history. A delete and a bulk insert in the caller's transaction:
-    Django's ``bulk_update`` builds one CASE expression per row and field, which takes
-    seconds per thousand rows."""
-    ids = [r.pk for r in records]
-    versions = {}
+VALUE_COLUMNS = (
+    "indicator_id",
+    "period",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "series",
+    "value",
+    "text",
+    "source_kind",
+    "source_detail",
+    "entered_by_id",
+    "entered_at",
+    "version",
+)
+HISTORY_COLUMNS = (
+    "id",
+    *VALUE_COLUMNS,
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+)
+
+
+def _write(new: list, changed: list, *, source: str, actor: Actor, reason: str, now) -> None:
+    """Insert the new values, replace the changed ones (same primary key, version + 1) and
+    write a history record for each, in plain multi-row statements: building a model
+    instance and a historical instance per value costs more than the database does.
+    A changed value is deleted and inserted again with its primary key, since Django's
+    ``bulk_update`` builds a CASE expression per row and field."""
+    ops = connection.ops
+    when = ops.adapt_datetimefield_value(now)
+    user = actor.user.pk if actor.user is not None else None
+    imported = IndicatorValue.SourceKind.IMPORTED
+
+    def row(value: SheetValue, version: int) -> tuple:
+        number = value.value
+        return (
+            value.indicator.pk,
+            value.period,
+            ops.adapt_datefield_value(value.start),
+            ops.adapt_datefield_value(value.end),
+            value.breakdown,
+            value.series,
+            ops.adapt_decimalfield_value(number, 20, 6) if number is not None else None,
+            value.text,
+            imported,
+            source,
+            user,
+            when,
+            version,
+        )
+
+    table = IndicatorValue._meta.db_table
+    history = IndicatorValue.history.model._meta.db_table
+    ids = [pk for _value, pk, _version in changed]
     for start in range(0, len(ids), BATCH):
-        chunk = ids[start : start + BATCH]
-        versions.update(IndicatorValue.objects.filter(pk__in=chunk).values_list("pk", "version"))
-        rows = IndicatorValue.objects.filter(pk__in=chunk)
+        rows = IndicatorValue.objects.filter(pk__in=ids[start : start + BATCH])
         rows._raw_delete(rows.db)  # no signals: the history gets its "~" records below
-    for record in records:
-        record.version = versions[record.pk] + 1
-    IndicatorValue.objects.bulk_create(records, batch_size=BATCH)
-    IndicatorValue.history.bulk_history_create(
-        records,
-        update=True,
-        batch_size=BATCH,
-        default_user=actor.user,
-        default_change_reason=reason,
-        default_date=now,
+    inserted = [(pk, *row(value, version)) for value, pk, version in changed]
+    _insert_many(table, ("id", *VALUE_COLUMNS), inserted)
+    _insert_many(table, VALUE_COLUMNS, [row(value, 1) for value in new])
+    new_ids = _ids_of(new)
+    records = [(*values, when, reason, "~", user) for values in inserted]
+    records += [
+        (
+            new_ids[(v.indicator.pk, v.period, v.breakdown, v.series)],
+            *row(v, 1),
+            when,
+            reason,
+            "+",
+            user,
+        )
+        for v in new
+    ]
+    _insert_many(history, HISTORY_COLUMNS, records)
+
+
+def _insert_many(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    # Multi-row VALUES, within SQLite's limit of 32,766 parameters per statement.
+    size = max(1, min(BATCH, 30_000 // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES " + ", ".join(
+                [per_row] * len(chunk)
+            )
+            cursor.execute(sql, [cell for r in chunk for cell in r])
+
+
+def _ids_of(values: list[SheetValue]) -> dict[tuple, int]:
+    if not values:
+        return {}
+    indicators = {v.indicator.pk for v in values}
+    rows = IndicatorValue.objects.filter(indicator_id__in=indicators).values_list(
+        "pk", "indicator_id", "period", "breakdown", "series"
     )
+    return {(i, p, b, s): pk for pk, i, p, b, s in rows}
