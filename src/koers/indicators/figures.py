@@ -105,8 +105,20 @@ def unit_word(unit: str) -> str:
     }[unit]
 
 
-def show_figure(value: Decimal | None, unit: str, decimals: int = 0, text: str = "") -> str:
-    """A value as a person reads it, in the active language: '12,5 %', '€ 1.250', 'ja'."""
+def separators() -> tuple[str, str]:
+    """The active language's decimal sign and thousands separator."""
+    return formats.get_format("DECIMAL_SEPARATOR"), formats.get_format("THOUSAND_SEPARATOR")
+
+
+def show_figure(
+    value: Decimal | None,
+    unit: str,
+    decimals: int = 0,
+    text: str = "",
+    signs: tuple[str, str] | None = None,
+) -> str:
+    """A value as a person reads it, in the active language: '12,5 %', '€ 1.250', 'ja'.
+    ``signs``: :func:`separators`, when the caller shows many figures."""
     if unit == TEXT:
         return text or "–"
     if value is None:
@@ -115,7 +127,11 @@ def show_figure(value: Decimal | None, unit: str, decimals: int = 0, text: str =
         return _("yes") if value else _("no")
     quantum = Decimal(1).scaleb(-decimals)
     rounded = value.quantize(quantum, rounding=ROUND_HALF_UP)
-    shown = formats.number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # The language's separators, applied to Python's own grouping: number_format does the
+    # same in many more steps, and the cijferdatabank shows thousands of figures.
+    decimal_sign, thousands = signs or separators()
+    shown = f"{rounded:,.{decimals}f}".translate({44: "\0", 46: decimal_sign})
+    shown = shown.replace("\0", thousands)
     if unit == PERCENT:
         return f"{shown} %"
     if unit == EURO:

@@ -5,11 +5,12 @@ whatever the number of indicators or values."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from koers.indicators.figures import show_figure
+from koers.indicators.figures import separators, show_figure
 from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
 from koers.indicators.status import GREEN, ORANGE, RED, UNKNOWN, judge
 
@@ -57,7 +58,7 @@ class CatalogueRow:
     def last(self) -> Point | None:
         return self.points[-1] if self.points else None
 
-    @property
+    @cached_property
     def last_shown(self) -> str:
         last = self.last
         if last is None:
@@ -65,12 +66,12 @@ class CatalogueRow:
         i = self.indicator
         return show_figure(last.value, i.unit, i.decimals, last.text)
 
-    @property
+    @cached_property
     def target(self) -> Decimal | None:
         last = self.last
         return self.targets.get(int(last.period[:4])) if last else None
 
-    @property
+    @cached_property
     def target_shown(self) -> str:
         i = self.indicator
         if i.direction == Indicator.Direction.BAND:
@@ -82,18 +83,18 @@ class CatalogueRow:
             return "–"
         return show_figure(target, i.unit, i.decimals)
 
-    @property
+    @cached_property
     def status(self) -> str:
         last = self.last
         if last is None:
             return UNKNOWN
         return judge_value(self.indicator, last.value, self.targets, int(last.period[:4]))
 
-    @property
+    @cached_property
     def status_label(self) -> str:
         return status_label(self.status)
 
-    @property
+    @cached_property
     def spark(self) -> dict | None:
         return sparkline(self.points[-SPARK_POINTS:], self.indicator)
 
@@ -112,8 +113,9 @@ def sparkline(points: list[Point], indicator: Indicator, width=100, height=24) -
         x = 2 + step * n
         y = Decimal(height - 3) - (value - low) / span * Decimal(height - 6)
         coordinates.append(f"{x:.1f},{y:.1f}")
+    signs = separators()
     words = "; ".join(
-        f"{period}: {show_figure(value, indicator.unit, indicator.decimals)}"
+        f"{period}: {show_figure(value, indicator.unit, indicator.decimals, signs=signs)}"
         for period, value in numbers
     )
     last_x, last_y = coordinates[-1].split(",")
