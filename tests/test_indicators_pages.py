@@ -460,3 +460,20 @@ def test_a_downloaded_sheet_reads_back_unchanged(world):
         assert sheet.problems == []
         assert (sheet.new, sheet.changed, sheet.unchanged) == (0, 0, 6)
         assert sheet.ignored_columns == ["Eenheid", "Bron", "Ingevoerd op"]
+
+
+def test_deleting_an_indicator_asks_first_and_checks_the_version(world):
+    indicator = world["indicator"]
+    address = url(world, "delete", pk=indicator.pk)
+    assert as_member(world, "reader").post(address, {"version": "1"}).status_code == 403
+    assert as_member(world, "stranger").post(address, {"version": "1"}).status_code == 404
+    client = as_member(world, "coordinator")
+    page = client.get(address).content.decode()
+    assert "Zijn streefwaarden, 5 waarden en zijn koppelingen" in page
+    stale = client.post(address, {"version": "0"})
+    assert stale["Location"] == url(world, "detail", pk=indicator.pk)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    done = client.post(address, {"version": str(indicator.version)})
+    assert done["Location"] == url(world, "list")
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    assert not IndicatorValue.objects.exists() and not ItemIndicator.objects.exists()

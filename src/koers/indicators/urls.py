@@ -9,6 +9,7 @@ urlpatterns = [
     path("indicators/new/", views.indicator_create, name="create"),
     path("indicators/<int:pk>/", views.indicator_detail, name="detail"),
     path("indicators/<int:pk>/edit/", views.indicator_edit, name="edit"),
+    path("indicators/<int:pk>/delete/", views.indicator_delete, name="delete"),
     path("indicators/<int:pk>/export.<str:fmt>", views.indicator_export, name="export"),
     path("indicators/<int:pk>/targets/new/", views.target_edit, name="target_create"),
     path("indicators/<int:pk>/targets/<int:target_pk>/", views.target_edit, name="target_edit"),

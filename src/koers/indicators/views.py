@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
 from koers.accounts.conflicts import form_for, save_or_conflict
+from koers.accounts.locking import EditConflict
 from koers.indicators import exports, reading, services
 from koers.indicators.forms import IndicatorForm, LinkForm, TargetForm, UploadForm, ValueForm
 from koers.indicators.importing import load_values, read_values
@@ -143,6 +144,29 @@ def indicator_edit(request, pk):
         _("Edit %(indicator)s") % {"indicator": indicator},
         _detail_url(request, indicator),
     )
+
+
+@member_view
+def indicator_delete(request, pk):
+    """Ask, then delete an indicator with its targets, values and links."""
+    _require_manage(request)
+    indicator = _indicator(request, pk)
+    if request.method == "POST":
+        version = _number(request.POST.get("version", ""))
+        try:
+            services.delete_indicator(indicator, actor=actor(request), expected_version=version)
+        except EditConflict:
+            messages.error(
+                request,
+                _("Someone changed the indicator after you opened this page; look again."),
+            )
+            return redirect(_detail_url(request, indicator))
+        messages.success(
+            request, _("The indicator %(code)s has been deleted.") % {"code": indicator.code}
+        )
+        return redirect(_list_url(request))
+    counts = {"values": indicator.values.count(), "links": indicator.item_links.count()}
+    return render(request, "indicators/delete.html", {"indicator": indicator, **counts})
 
 
 @member_view
