@@ -37,14 +37,6 @@ from koers.reporting.renderers.html import site_words
 from koers.reporting.richtext import cleaned
 
 STYLE = "reporting/print.css"
-LANGUAGES = {FLEMISH: "nl-BE"}  # every other variant (Dutch): nl-NL
-
-
-def document_language(report: Report) -> str:
-    """The language of the document: Flemish Dutch for a Flemish plan, else Dutch."""
-    return LANGUAGES.get(report.variant, "nl-NL")
-
-
 def css_string(text: str) -> str:
     """A CSS string literal holding ``text`` as it reads."""
     escaped = "".join(
@@ -127,7 +119,7 @@ def print_html(report: Report, charts: list[Chart], progress=None) -> str:
         "reporting/print/report.html",
         {
             "report": report,
-            "language": document_language(report),
+            "language": report.language,  # nl-BE or nl-NL, by the plan's preset
             "css": css,
             "toc": toc_entries(report),
             "figures": [(chart, chart_source(chart)) for chart in charts],
