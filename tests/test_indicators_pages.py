@@ -1,6 +1,7 @@
 """The cijferdatabank pages: catalogue, indicator page, forms, downloads, imports, links;
 who may see and do what; and query counts that do not grow with the data."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -477,3 +478,19 @@ def test_deleting_an_indicator_asks_first_and_checks_the_version(world):
     assert done["Location"] == url(world, "list")
     assert not Indicator.objects.filter(pk=indicator.pk).exists()
     assert not IndicatorValue.objects.exists() and not ItemIndicator.objects.exists()
+
+
+def test_uploads_left_for_a_week_are_deleted_at_the_next_upload(world, frozen_clock):
+    client = as_member(world, "coordinator")
+    client.post(url(world, "import"), {"file": SimpleUploadedFile("oud.csv", b"Indicator;2024")})
+    other = ValueImport.objects.create(
+        organisation=world["stranger"].organisation, filename="ander.csv", content=b"x"
+    )
+    frozen_clock.shift(datetime.timedelta(days=8))
+    client = as_member(world, "coordinator")  # a new session: the old one has run out
+    client.post(url(world, "import"), {"file": SimpleUploadedFile("nieuw.csv", b"Indicator;2024")})
+    assert sorted(ValueImport.objects.values_list("filename", flat=True)) == [
+        "ander.csv",  # another organisation's upload is left to its own uploads
+        "nieuw.csv",
+    ]
+    assert ValueImport.objects.filter(pk=other.pk).exists()

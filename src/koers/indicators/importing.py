@@ -18,6 +18,7 @@ with problems is refused whole.
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -29,7 +30,7 @@ from koers.accounts.actor import Actor, short_reason
 from koers.accounts.models import Organisation
 from koers.importers import DocumentError, read_document_isolated
 from koers.indicators.figures import FigureError, read_figure
-from koers.indicators.models import Indicator, IndicatorValue
+from koers.indicators.models import Indicator, IndicatorValue, ValueImport
 from koers.indicators.periods import PeriodError, parse_period
 from koers.indicators.services import check_period, require_manage
 
@@ -52,6 +53,7 @@ HEADINGS = {
     "series": ("reeks", "series", "benchmark", "vergelijking"),
 }
 MAX_PROBLEMS = 200
+KEEP_UPLOADS = timedelta(days=7)
 BATCH = 2_000
 
 
@@ -91,6 +93,17 @@ class ValueSheet:
             self.problems.append(text)
         else:
             self.problems.append(_("Row %(row)s: %(problem)s") % {"row": row, "problem": text})
+
+
+def keep_upload(organisation: Organisation, user, filename: str, content: bytes) -> ValueImport:
+    """Keep an uploaded file until its preview is confirmed or discarded; uploads of the
+    organisation left alone for a week are deleted here."""
+    ValueImport.objects.filter(
+        organisation=organisation, created_at__lt=timezone.now() - KEEP_UPLOADS
+    ).delete()
+    return ValueImport.objects.create(
+        organisation=organisation, created_by=user, filename=filename[:255], content=content
+    )
 
 
 def _key(heading: str) -> str:

@@ -13,7 +13,7 @@ from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.locking import EditConflict
 from koers.indicators import exports, reading, services
 from koers.indicators.forms import IndicatorForm, LinkForm, TargetForm, UploadForm, ValueForm
-from koers.indicators.importing import load_values, read_values
+from koers.indicators.importing import keep_upload, load_values, read_values
 from koers.indicators.models import (
     Indicator,
     IndicatorTarget,
@@ -282,12 +282,7 @@ def import_upload(request):
                 },
             )
         else:
-            draft = ValueImport.objects.create(
-                organisation=request.organisation,
-                created_by=request.user,
-                filename=upload.name[:255],
-                content=upload.read(),
-            )
+            draft = keep_upload(request.organisation, request.user, upload.name, upload.read())
             return redirect("indicators:import_preview", org=request.organisation.slug, pk=draft.pk)
     return render(
         request,
