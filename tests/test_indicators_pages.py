@@ -494,3 +494,21 @@ def test_uploads_left_for_a_week_are_deleted_at_the_next_upload(world, frozen_cl
         "nieuw.csv",
     ]
     assert ValueImport.objects.filter(pk=other.pk).exists()
+
+
+def test_the_owner_deletes_a_value_from_its_form(world):
+    indicator = world["indicator"]
+    value = indicator.values.get(period="2021", breakdown="", series="")
+    edit = url(world, "value_edit", pk=indicator.pk, value_pk=value.pk)
+    delete = url(world, "value_delete", pk=indicator.pk, value_pk=value.pk)
+    client = as_member(world, "editor")  # the owner
+    assert f'action="{delete}"' in client.get(edit).content.decode()
+    assert as_member(world, "reader").post(delete, {"version": "1"}).status_code == 403
+    assert as_member(world, "stranger").post(delete, {"version": "1"}).status_code == 404
+    client = as_member(world, "editor")
+    client.post(delete, {"version": "0"})  # opened before someone else's save
+    assert IndicatorValue.objects.filter(pk=value.pk).exists()
+    response = client.post(delete, {"version": "1"})
+    assert response["Location"] == url(world, "detail", pk=indicator.pk)
+    assert not IndicatorValue.objects.filter(pk=value.pk).exists()
+    assert IndicatorValue.history.filter(id=value.pk, history_type="-").exists()

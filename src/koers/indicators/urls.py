@@ -15,6 +15,11 @@ urlpatterns = [
     path("indicators/<int:pk>/targets/<int:target_pk>/", views.target_edit, name="target_edit"),
     path("indicators/<int:pk>/values/new/", views.value_edit, name="value_create"),
     path("indicators/<int:pk>/values/<int:value_pk>/", views.value_edit, name="value_edit"),
+    path(
+        "indicators/<int:pk>/values/<int:value_pk>/delete/",
+        views.value_delete,
+        name="value_delete",
+    ),
     path("indicators/import/", views.import_upload, name="import"),
     path("indicators/import/<int:pk>/", views.import_preview, name="import_preview"),
     path("indicators/import/<int:pk>/discard/", views.import_discard, name="import_discard"),

@@ -87,11 +87,17 @@ def indicator_detail(request, pk):
     )
 
 
-def _form_page(request, form, title, cancel_url):
+def _form_page(request, form, title, cancel_url, delete_url=""):
     return render(
         request,
         "indicators/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url},
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "delete_url": delete_url,
+            "version": getattr(form.record, "version", None),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -242,7 +248,38 @@ def value_edit(request, pk, value_pk=None):
         messages.success(request, _("The value has been saved."))
         return redirect(_detail_url(request, indicator))
     title = _("Value of %(indicator)s") % {"indicator": indicator}
-    return _form_page(request, form, title, _detail_url(request, indicator))
+    delete_url = ""
+    if record is not None:
+        delete_url = reverse(
+            "indicators:value_delete",
+            kwargs={"org": request.organisation.slug, "pk": indicator.pk, "value_pk": record.pk},
+        )
+    return _form_page(request, form, title, _detail_url(request, indicator), delete_url)
+
+
+@member_view
+@require_POST
+def value_delete(request, pk, value_pk):
+    indicator = _indicator(request, pk)
+    if not services.may_enter_values(request.membership, indicator):
+        raise PermissionDenied
+    record = get_for_organisation(
+        request,
+        IndicatorValue.objects.select_related("indicator"),
+        "indicator__organisation",
+        pk=value_pk,
+        indicator=indicator,
+    )
+    version = _number(request.POST.get("version", ""))
+    try:
+        services.delete_value(record, actor=actor(request), expected_version=version)
+    except EditConflict:
+        messages.error(
+            request, _("Someone changed this value after you opened the form; look again.")
+        )
+    else:
+        messages.success(request, _("The value has been deleted."))
+    return redirect(_detail_url(request, indicator))
 
 
 @member_view
