@@ -291,6 +291,12 @@ KOERS_REPORT_DOCX_TEMPLATE = env_str("REPORT_DOCX_TEMPLATE", "")
 # The accessible PDF's largest report (items): WeasyPrint keeps every page in memory
 # (about 2 GB and 2 minutes of CPU for 1,120 items). 0: no limit.
 KOERS_REPORT_PDFUA_MAX_ITEMS = env_int("REPORT_PDFUA_MAX_ITEMS", 2000)
+# Who prints the accessible PDF: "chromium" (fast), "weasyprint" (PDF/UA-1 with page numbers
+# in its contents, slow, limited by KOERS_REPORT_PDFUA_MAX_ITEMS) or "auto" (Chromium when
+# installed). KOERS_CHROMIUM: its path, if not on the PATH.
+KOERS_REPORT_PDF_ENGINE = env_str("REPORT_PDF_ENGINE", "auto")
+KOERS_CHROMIUM = env_str("CHROMIUM", "")
+KOERS_REPORT_PDF_SECONDS = env_int("REPORT_PDF_SECONDS", 600)
 
 # Files owners attach to their updates: where they are kept, how large, which kinds.
 KOERS_ATTACHMENT_DIR = Path(env_str("ATTACHMENT_DIR", str(DATA_DIR / "attachments")))

@@ -37,6 +37,8 @@ from koers.reporting.renderers.html import site_words
 from koers.reporting.richtext import cleaned
 
 STYLE = "reporting/print.css"
+
+
 def css_string(text: str) -> str:
     """A CSS string literal holding ``text`` as it reads."""
     escaped = "".join(
@@ -153,7 +155,28 @@ def check_size(report: Report) -> None:
         )
 
 
+def engine() -> str:
+    """``chromium`` (fast, tagged) where Chromium is installed, else ``weasyprint`` (tagged
+    PDF/UA-1 with page numbers in the contents, slow); ``KOERS_REPORT_PDF_ENGINE`` chooses."""
+    from koers.reporting.renderers.chromium import chromium_binary
+
+    chosen = settings.KOERS_REPORT_PDF_ENGINE
+    if chosen == "auto":
+        return "chromium" if chromium_binary() else "weasyprint"
+    return chosen
+
+
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:
+    out = Path(out)
+    if engine() == "chromium":
+        from koers.reporting.renderers.chromium import print_to_pdf
+
+        html = print_html(report, charts, progress)
+        return print_to_pdf(html, out)
+    return render_with_weasyprint(report, charts, out, progress)
+
+
+def render_with_weasyprint(report: Report, charts: list[Chart], out: Path, progress=None):
     from weasyprint import HTML
 
     check_size(report)
