@@ -11,8 +11,8 @@ numbers) and the PDF/UA identification in the metadata — which WeasyPrint does
 
 It runs as a child process of the job that makes the report, headless, without network
 (the page is a local file whose only outside parts are data URIs, with no script: every
-user text is escaped; background networking and extensions are off), in a throw-away profile, and it is stopped after
-``KOERS_REPORT_PDF_SECONDS``.
+user text is escaped; background networking and extensions are off), in a throw-away
+profile, and it is stopped after ``KOERS_REPORT_PDF_SECONDS``.
 """
 
 import shutil
