@@ -130,6 +130,14 @@ def test_the_catalogue_filters_on_department_and_goal(world):
     )
 
 
+def test_a_filter_that_is_not_a_plain_number_is_ignored(world):
+    client = as_member(world, "reader")
+    for odd in ("²", "abc", "-1", "١٢"):  # digits Python calls digits, but int() refuses some
+        response = client.get(url(world, "list"), {"department": odd, "goal": odd})
+        assert response.status_code == 200, odd
+        assert 'data-indicator="TEV"' in response.content.decode()
+
+
 def _queries(client, address) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(address).status_code == 200

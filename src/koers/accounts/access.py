@@ -34,6 +34,12 @@ def get_for_organisation(request, queryset, organisation_field: str, **lookup):
     return get_object_or_404(queryset, **{organisation_field: request.organisation}, **lookup)
 
 
+def whole_number(text: str) -> int | None:
+    """A number from the address or a posted field ("12"), or None for anything else
+    (empty, "abc", "-1", "²": digits that int() does not read)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def save_with(form, call) -> object | None:
     """Run a service call with a valid form; its ValidationErrors land on the form."""
     try:

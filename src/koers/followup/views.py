@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.access import (
+    actor,
+    get_for_organisation,
+    handle_form,
+    member_view,
+    whole_number,
+)
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.permissions import MANAGE_PLANS, can
 from koers.followup import attachments, services
@@ -189,15 +195,11 @@ def _round_action(request, round_):
     return redirect("followup:round", org=request.organisation.slug, pk=round_.pk)
 
 
-def _number(value: str) -> int | None:
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
 @member_view
 def inbox(request):
     """Mijn rapportering: the owner's updates in open rounds, grouped by round, due first."""
-    round_id = _number(request.GET.get("round", ""))
-    plan_id = _number(request.GET.get("plan", ""))
+    round_id = whole_number(request.GET.get("round", ""))
+    plan_id = whole_number(request.GET.get("plan", ""))
     state = request.GET.get("state", "")
     state = state if state in services.WORK_STATES else ""
     work = services.owner_work(request.membership, round_id=round_id, plan_id=plan_id, state=state)
@@ -329,7 +331,7 @@ def update_withdraw(request, pk):
     update = _get_update(request, pk)
     try:
         services.withdraw(
-            update, version=_number(request.POST.get("version", "")) or 0, actor=actor(request)
+            update, version=whole_number(request.POST.get("version", "")) or 0, actor=actor(request)
         )
     except services.UpdateConflict:
         messages.error(

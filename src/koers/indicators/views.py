@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from koers.accounts.access import actor, get_for_organisation, handle_form, member_view
+from koers.accounts.access import (
+    actor,
+    get_for_organisation,
+    handle_form,
+    member_view,
+    whole_number,
+)
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.locking import EditConflict
 from koers.indicators import exports, reading, services
@@ -29,6 +35,19 @@ def _indicator(request, pk) -> Indicator:
     return get_for_organisation(request, queryset, "organisation", pk=pk)
 
 
+def _row_of(request, model, indicator: Indicator, pk):
+    """A target or value of this indicator (404 for another's), or None for a new one."""
+    if pk is None:
+        return None
+    return get_for_organisation(
+        request,
+        model.objects.select_related("indicator"),
+        "indicator__organisation",
+        pk=pk,
+        indicator=indicator,
+    )
+
+
 def _require_manage(request) -> None:
     if not services.may_manage(request.membership):
         raise PermissionDenied
@@ -44,18 +63,14 @@ def _detail_url(request, indicator) -> str:
     )
 
 
-def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
-
-
 @member_view
 def indicator_list(request):
     get = request.GET
     filters = reading.Filters(
         q=get.get("q", "").strip()[:200],
         theme=get.get("theme", "")[:200],
-        department=_number(get.get("department", "")),
-        goal=_number(get.get("goal", "")),
+        department=whole_number(get.get("department", "")),
+        goal=whole_number(get.get("goal", "")),
         status=get.get("status", "") if get.get("status") in ("on", "off") else "",
     )
     rows = reading.catalogue(request.organisation, filters)
@@ -158,7 +173,7 @@ def indicator_delete(request, pk):
     _require_manage(request)
     indicator = _indicator(request, pk)
     if request.method == "POST":
-        version = _number(request.POST.get("version", ""))
+        version = whole_number(request.POST.get("version", ""))
         try:
             services.delete_indicator(indicator, actor=actor(request), expected_version=version)
         except EditConflict:
@@ -179,15 +194,7 @@ def indicator_delete(request, pk):
 def target_edit(request, pk, target_pk=None):
     _require_manage(request)
     indicator = _indicator(request, pk)
-    target = None
-    if target_pk is not None:
-        target = get_for_organisation(
-            request,
-            IndicatorTarget.objects.select_related("indicator"),
-            "indicator__organisation",
-            pk=target_pk,
-            indicator=indicator,
-        )
+    target = _row_of(request, IndicatorTarget, indicator, target_pk)
     form = TargetForm(request.POST or None, instance=target)
     saved, conflict = save_or_conflict(
         request,
@@ -218,15 +225,7 @@ def value_edit(request, pk, value_pk=None):
     indicator = _indicator(request, pk)
     if not services.may_enter_values(request.membership, indicator):
         raise PermissionDenied
-    record = None
-    if value_pk is not None:
-        record = get_for_organisation(
-            request,
-            IndicatorValue.objects.select_related("indicator"),
-            "indicator__organisation",
-            pk=value_pk,
-            indicator=indicator,
-        )
+    record = _row_of(request, IndicatorValue, indicator, value_pk)
     form = ValueForm(request.POST or None, record=record)
     saved, conflict = save_or_conflict(
         request,
@@ -263,14 +262,8 @@ def value_delete(request, pk, value_pk):
     indicator = _indicator(request, pk)
     if not services.may_enter_values(request.membership, indicator):
         raise PermissionDenied
-    record = get_for_organisation(
-        request,
-        IndicatorValue.objects.select_related("indicator"),
-        "indicator__organisation",
-        pk=value_pk,
-        indicator=indicator,
-    )
-    version = _number(request.POST.get("version", ""))
+    record = _row_of(request, IndicatorValue, indicator, value_pk)
+    version = whole_number(request.POST.get("version", ""))
     try:
         services.delete_value(record, actor=actor(request), expected_version=version)
     except EditConflict:
