@@ -73,7 +73,14 @@ def heading_level(item: ReportItem) -> int:
     return min(item.level + 1, 6)
 
 
+CONTENTS_DEPTH = 2  # goals (level 1) and action plans (level 2)
+
+
 def toc_entries(report: Report) -> list[dict]:
+    """The chapters, and the plan's goals and action plans (programmes and goals); every
+    item down to the last action has its bookmark. A contents page of every action would
+    run to 30 pages at 1,000 actions, and Chromium's printing slows down faster than the
+    plan grows with every link in it."""
     entries = [{"key": "summary", "text": _("Summary"), "level": 0}]
     if report.variant == FLEMISH:
         entries += [
@@ -91,8 +98,9 @@ def toc_entries(report: Report) -> list[dict]:
         entries.append({"key": "costs", "text": _("Costs per programme"), "level": 1})
     entries.append({"key": "items", "text": _("The plan, item by item"), "level": 0})
     entries += [
-        {"key": item.anchor, "text": item.heading, "level": min(item.level, 4)}
+        {"key": item.anchor, "text": item.heading, "level": item.level}
         for item in report.items
+        if item.level <= CONTENTS_DEPTH
     ]
     return entries
 
