@@ -84,6 +84,9 @@ class ProgressUpdate(models.Model):
     # {milestone id: "YYYY-MM-DD" it was reached} and {budget line id: "actual to date"}.
     milestones_reached = models.JSONField(_("milestones reached"), default=dict, blank=True)
     spending = models.JSONField(_("spent to date"), default=dict, blank=True)
+    # {indicator id: {"period": "2026", "value": "12.5" or "text": "…"}}: values of the
+    # item's indicators, written to the cijferdatabank when the update is approved.
+    indicator_values = models.JSONField(_("indicator values"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.DRAFT)
     review_comment = models.TextField(_("comment of the reviewer"), blank=True)
     version = models.PositiveIntegerField(default=1)

@@ -154,6 +154,16 @@ class IndicatorValue(models.Model):
         related_name="+",
     )
     entered_at = models.DateTimeField(_("entered at"))
+    # The reporting round whose approved progress update brought the value (typed values
+    # reach the portal only through a published round).
+    round = models.ForeignKey(
+        "followup.ReportingRound",
+        verbose_name=_("reporting round"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     version = version_field()
 
     history = HistoricalRecords()
