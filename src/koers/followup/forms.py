@@ -2,11 +2,14 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.locking import VersionedForm
 from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.indicators import rounds as indicator_rounds
+from koers.indicators.models import Indicator
 from koers.plans.forms import AmountField
 from koers.plans.models import PlanItem, PlanStatus
 from koers.plans.widgets import RichTextWidget
@@ -74,7 +77,7 @@ class UpdateForm(forms.ModelForm):
         fields = ["status", "percent", "narrative"]
         widgets = {"narrative": RichTextWidget}
 
-    def __init__(self, *args, plan, milestones=(), budget_lines=(), **kwargs):
+    def __init__(self, *args, plan, milestones=(), budget_lines=(), indicators=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].queryset = PlanStatus.objects.filter(plan=plan)
         self.fields["status"].empty_label = _("(no status)")
@@ -109,6 +112,72 @@ class UpdateForm(forms.ModelForm):
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
             )
 
+        self._add_indicator_fields(list(indicators))
+
+    def _add_indicator_fields(self, indicators) -> None:
+        """A value and its period per indicator of the item (``indicator_<id>``,
+        ``indicator_period_<id>``), the period preset to the round's."""
+        self.indicators = indicators
+        reported = self.instance.indicator_values
+        latest = indicator_rounds.last_values(indicators) if indicators else {}
+        for indicator in indicators:
+            entry = reported.get(str(indicator.pk))
+            unit = Indicator.Unit(indicator.unit).label
+            self.fields[indicator_rounds.value_field(indicator.pk)] = forms.CharField(
+                label=f"{indicator.name} ({unit})",
+                required=False,
+                max_length=2000 if indicator.unit == Indicator.Unit.TEXT else 40,
+                initial=indicator_rounds.as_typed(indicator, entry) if entry else "",
+                help_text=(
+                    _("Last value %(value)s") % {"value": latest[indicator.pk]}
+                    if indicator.pk in latest
+                    else _("No value yet.")
+                ),
+            )
+            self.fields[indicator_rounds.period_field(indicator.pk)] = forms.CharField(
+                label=_("Period"),
+                required=False,
+                max_length=20,
+                initial=(
+                    entry["period"]
+                    if entry
+                    else indicator_rounds.round_period(indicator, self.instance.round)
+                ),
+            )
+
+    def indicator_rows(self):
+        return [
+            (
+                indicator,
+                self[indicator_rounds.value_field(indicator.pk)],
+                self[indicator_rounds.period_field(indicator.pk)],
+            )
+            for indicator in self.indicators
+        ]
+
+    def _typed_indicator_values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            indicator.pk: {
+                "value": data.get(indicator_rounds.value_field(indicator.pk)) or "",
+                "period": data.get(indicator_rounds.period_field(indicator.pk)) or "",
+            }
+            for indicator in self.indicators
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.indicators:
+            by_id = {indicator.pk: indicator for indicator in self.indicators}
+            try:
+                indicator_rounds.read_reported(
+                    by_id, self._typed_indicator_values(), self.instance.round
+                )
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+        return cleaned
+
     def milestone_rows(self):
         return [
             (milestone, self[f"milestone_{milestone.pk}"], self[f"reached_{milestone.pk}"])
@@ -134,6 +203,7 @@ class UpdateForm(forms.ModelForm):
             for line in self.budget_lines
             if data.get(f"spent_{line.pk}") is not None and data[f"spent_{line.pk}"] != line.actual
         }
+        values["indicator_values"] = self._typed_indicator_values()
         return values
 
 

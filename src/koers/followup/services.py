@@ -18,6 +18,7 @@ from koers.accounts.actor import Actor, attribute
 from koers.accounts.locking import EditConflict, claim_version
 from koers.accounts.permissions import CHANGE_ITEM, MANAGE_PLANS, can, editor_covers
 from koers.followup.models import ProgressUpdate, ReportingRound
+from koers.indicators import rounds as indicator_rounds
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
 from koers.plans.models import Plan, PlanItem
 from koers.plans.richtext import sanitise
@@ -80,6 +81,7 @@ UPDATE_FIELDS = (
     "updated_at",
     "milestones_reached",
     "spending",
+    "indicator_values",
     "saved_by_form",
 )
 
@@ -107,6 +109,7 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
                 "",
                 1,
                 stamp,
+                nothing,
                 nothing,
                 nothing,
                 "",
@@ -266,6 +269,9 @@ def save_update(
     current.narrative = sanitise(values.get("narrative") or "")
     current.milestones_reached = _milestones_reached(current, values.get("milestones_reached"))
     current.spending = _spending(current, values.get("spending"))
+    current.indicator_values = indicator_rounds.check_reported(
+        current, values.get("indicator_values")
+    )
     current.version += 1
     current.updated_by = actor.user
     current.saved_by_form = form_id if automatic else ""
@@ -408,6 +414,7 @@ def approve(update: ProgressUpdate, *, actor: Actor) -> ProgressUpdate:
     if values:
         update_item(item, values, actor=actor, reason=reason)
     _apply_reported(approved, item, reason, actor)
+    indicator_rounds.apply_approved(approved, reason, actor)
     return approved
 
 

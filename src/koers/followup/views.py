@@ -34,6 +34,7 @@ from koers.followup.forms import (
 )
 from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
 from koers.followup.round_summary import round_summary
+from koers.indicators import rounds as indicator_rounds
 from koers.paging import CountedPaginator
 from koers.plans.terminology import use_dutch_of
 from koers.plans.views.common import get_plan
@@ -252,6 +253,7 @@ def _update_form(update, data=None, instance=None) -> UpdateForm:
         plan=update.round.plan,
         milestones=services.reportable_milestones(update),
         budget_lines=services.reportable_budget_lines(update),
+        indicators=indicator_rounds.reportable_indicators(update),
     )
 
 
@@ -316,6 +318,7 @@ def update_edit(request, pk):
         "attachment_limit": filesizeformat(settings.KOERS_ATTACHMENT_MAX_BYTES),
         "reported_milestones": services.reported_milestones(update),
         "reported_spending": services.reported_spending(update),
+        "reported_indicator_values": indicator_rounds.reported_values(update),
     }
     return render(request, "followup/update.html", context, status=400 if form.errors else 200)
 
