@@ -233,3 +233,58 @@ class ValueImport(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class IndicatorFeed(models.Model):
+    """An indicator's values fetched from a public source by a connector
+    (:mod:`koers.indicators.connectors`), with the connector's parameters, when to fetch
+    and how the last fetch went. Fetching runs only when a manager asks or on the
+    schedule (``koers fetch_indicator_values``), never on a page view."""
+
+    class Schedule(models.TextChoices):
+        NEVER = "never", _("only when asked")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+        YEARLY = "yearly", _("yearly")
+
+    class State(models.TextChoices):
+        IDLE = "idle", _("idle")
+        QUEUED = "queued", _("waiting to be fetched")
+        RUNNING = "running", _("being fetched")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="feeds")
+    connector = models.CharField(_("source"), max_length=50)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    schedule = models.CharField(
+        _("schedule"), max_length=10, choices=Schedule, default=Schedule.NEVER
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    # How the fetches go: written by the fetch itself, not by forms (no history).
+    state = models.CharField(max_length=10, choices=State, default=State.IDLE)
+    state_since = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(_("last fetched"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last fetched successfully"), null=True, blank=True)
+    last_ok = models.BooleanField(null=True, blank=True)
+    last_outcome = models.TextField(_("last outcome"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = version_field()
+
+    history = HistoricalRecords(
+        excluded_fields=[
+            "state",
+            "state_since",
+            "last_fetched_at",
+            "last_success_at",
+            "last_ok",
+            "last_outcome",
+        ]
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("source of values")
+        verbose_name_plural = _("sources of values")
+        indexes = [models.Index(fields=["enabled", "schedule"])]
+
+    def __str__(self):
+        return f"{self.indicator.code} ← {self.connector}"
