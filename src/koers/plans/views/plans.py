@@ -40,10 +40,11 @@ def _require(request, capability, item=None):
 
 @member_view
 def organisation_home(request):
-    """Where the organisation opens: an action owner's own updates, everyone else's plans."""
+    """Where the organisation opens: an action owner's own updates, everyone else (the
+    management team, the council) the dashboard."""
     if writes_updates(request.membership):
         return redirect("followup:inbox", org=request.organisation.slug)
-    return redirect("plans:plan_list", org=request.organisation.slug)
+    return redirect("dashboard:dashboard", org=request.organisation.slug)
 
 
 @member_view
