@@ -21,6 +21,7 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.notifications.urls")),
     path("app/<slug:org>/", include("koers.reporting.urls")),
     path("app/<slug:org>/", include("koers.indicators.urls")),
+    path("app/<slug:org>/", include("koers.api.app_urls")),
     path("app/<slug:org>/", include("koers.dashboard.urls")),
     path("api/", include("koers.api.urls")),
     # The public portal takes every other first path segment: keep it last.
