@@ -6,3 +6,6 @@ class IndicatorsConfig(AppConfig):
     name = "koers.indicators"
     verbose_name = _("Indicators")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from koers.indicators import receivers  # noqa: F401 (connects the signals)

@@ -25,30 +25,27 @@ HEADINGS = (
 
 
 def value_rows(indicator: Indicator) -> list[list]:
-    rows = [list(HEADINGS)]
     values = indicator.values.order_by("series", "breakdown", "period_start")
-    for record in values.values_list(
-        "period",
-        "breakdown",
-        "series",
-        "value",
-        "text",
-        "source_kind",
-        "source_detail",
-        "entered_at",
-    ):
-        period, breakdown, series, value, text, kind, detail, entered = record
-        shown = text if indicator.unit == Indicator.Unit.TEXT else value
+    return record_rows(values.select_related("indicator"))
+
+
+def record_rows(records) -> list[list]:
+    """Headings and a row per value; ``records``: values with their indicator."""
+    rows = [list(HEADINGS)]
+    for record in records:
+        indicator = record.indicator
+        shown = record.text if indicator.unit == Indicator.Unit.TEXT else record.value
+        entered = record.entered_at
         rows.append(
             [
                 indicator.code,
                 indicator.name,
-                period,
-                breakdown,
-                series,
+                record.period,
+                record.breakdown,
+                record.series,
                 shown,
                 indicator.unit,
-                detail or kind,
+                record.source_detail or record.source_kind,
                 entered.date().isoformat() if entered else "",
             ]
         )
@@ -67,9 +64,17 @@ def _cell(value):
 
 
 def values_csv(indicator: Indicator) -> bytes:
+    return _csv(value_rows(indicator))
+
+
+def records_csv(records) -> bytes:
+    return _csv(record_rows(records))
+
+
+def _csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    for row in value_rows(indicator):
+    for row in rows:
         writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from koers.indicators.figures import separators, show_figure
 from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
+from koers.indicators.public import public_items, visible_values
 from koers.indicators.status import GREEN, ORANGE, RED, UNKNOWN, judge
 
 SPARK_POINTS = 10
@@ -138,11 +139,14 @@ class Filters:
     status: str = ""  # "on" (green) or "off" (orange or red)
 
 
-def catalogue(organisation, filters: Filters) -> list[CatalogueRow]:
-    """The organisation's indicators with their own totals, targets and linked items."""
+def catalogue(organisation, filters: Filters, public: bool = False) -> list[CatalogueRow]:
+    """The organisation's indicators with their own totals, targets and linked items;
+    ``public``: what the portal shows (:mod:`koers.indicators.public`)."""
     indicators = Indicator.objects.filter(organisation=organisation).select_related(
         "department", "owner"
     )
+    if public:
+        indicators = indicators.filter(is_public=True)
     if filters.q:
         words = Q()
         for word in filters.q.split():
@@ -163,17 +167,19 @@ def catalogue(organisation, filters: Filters) -> list[CatalogueRow]:
     if not rows:
         return []
     ids = list(rows)
-    for indicator_id, period, value, text in (
-        IndicatorValue.objects.filter(indicator_id__in=ids, breakdown="", series="")
-        .order_by("indicator_id", "period_start")
-        .values_list("indicator_id", "period", "value", "text")
-    ):
+    values = IndicatorValue.objects.filter(indicator_id__in=ids, breakdown="", series="")
+    links = ItemIndicator.objects.filter(indicator_id__in=ids)
+    if public:
+        values, links = values.filter(visible_values()), links.filter(public_items())
+    for indicator_id, period, value, text in values.order_by(
+        "indicator_id", "period_start"
+    ).values_list("indicator_id", "period", "value", "text"):
         rows[indicator_id].points.append(Point(period, value, text))
     for indicator_id, year, value in IndicatorTarget.objects.filter(
         indicator_id__in=ids
     ).values_list("indicator_id", "year", "value"):
         rows[indicator_id].targets[year] = value
-    for link in ItemIndicator.objects.filter(indicator_id__in=ids).select_related("item"):
+    for link in links.select_related("item"):
         rows[link.indicator_id].goals.append(link.item)
     result = list(rows.values())
     if filters.status == "on":
@@ -235,12 +241,16 @@ class Detail:
     baseline: str = ""
 
 
-def detail(indicator: Indicator) -> Detail:
+def detail(indicator: Indicator, public: bool = False) -> Detail:
+    """``public``: the values and links the portal shows."""
     targets = list(indicator.targets.all())
     by_year = {t.year: t.value for t in targets}
     own: dict[str, list[SeriesRow]] = defaultdict(list)
     benchmarks: dict[str, list[SeriesRow]] = defaultdict(list)
     values = IndicatorValue.objects.filter(indicator=indicator).select_related("entered_by")
+    links = indicator.item_links.select_related("item", "item__plan")
+    if public:
+        values, links = values.filter(visible_values()), links.filter(public_items())
     for record in values.order_by("period_start", "series", "breakdown"):
         year = record.period_start.year
         target = by_year.get(year)
@@ -274,7 +284,7 @@ def detail(indicator: Indicator) -> Detail:
             (period, [total.get(period, "–")] + [s.get(period, "–") for s in shown])
             for period in periods
         ]
-    links = list(indicator.item_links.select_related("item", "item__plan"))
+    links = list(links)
 
     def shown(value):
         return show_figure(value, indicator.unit, indicator.decimals) if value is not None else ""

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from koers.portal import views
+from koers.portal import indicator_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -12,6 +12,14 @@ urlpatterns = [
     path("theme.css", views.theme, name="theme"),
     path("toegankelijkheid/", views.accessibility_statement, name="accessibility"),
     path("api/plans/<int:pk>.json", views.api_plan, name="api_plan"),
+    path("cijfers/", indicator_views.indicator_list, name="indicators"),
+    path("cijfers/<int:pk>/", indicator_views.indicator_page, name="indicator"),
+    path(
+        "cijfers/<int:pk>.<str:fmt>",
+        indicator_views.indicator_download,
+        name="indicator_download",
+    ),
+    path("cijfers.<str:fmt>", indicator_views.all_values_download, name="indicators_download"),
     # Any other address ending in a slash: the portal's own 404 page. (Addresses without
     # the slash stay unmatched, so that Django can still add it to a known one.)
     re_path(r"^(?P<rest>.+/)$", views.not_found, name="not_found"),

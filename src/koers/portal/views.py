@@ -16,6 +16,7 @@ from koers.accounts.access import actor, member_view
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.indicators import public as indicator_public
 from koers.plans.models import PlanStatus
 from koers.portal import accessibility, cache, charts, publication
 from koers.portal.forms import BrandingForm, PortalFilterForm, save_branding
@@ -237,6 +238,7 @@ def _item_html(request, org, pk) -> str:
         "money_total": money.expense_for(None),
         "departments": item.departments.all(),
         "sdg_goals": item.sdg_goals.all(),
+        "indicators": indicator_public.item_indicators(item),
         "terminology": plan.terminology,
         "chart_label": _("underlying items"),
         "progress_bars": charts.progress_chart(children) if len(children) > 1 else [],
