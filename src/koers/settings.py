@@ -307,6 +307,12 @@ KOERS_ATTACHMENT_TYPES = env_list(
     ["pdf", "docx", "xlsx", "pptx", "odt", "ods", "png", "jpg", "jpeg", "csv", "txt"],
 )
 
+# Indicator values fetched from public sources (CBS StatLine): limits of one fetch.
+KOERS_FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 20 * 1024 * 1024)  # one answer (page)
+KOERS_FETCH_MAX_PAGES = env_int("FETCH_MAX_PAGES", 50)
+KOERS_FETCH_MAX_ROWS = env_int("FETCH_MAX_ROWS", 200_000)
+KOERS_FETCH_TIMEOUT_SECONDS = env_int("FETCH_TIMEOUT_SECONDS", 60)  # one answer
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",

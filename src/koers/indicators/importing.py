@@ -300,10 +300,19 @@ class _Indicators:
 def _stored(values: list[SheetValue]) -> dict[tuple, tuple]:
     ids = {v.indicator.pk for v in values}
     rows = IndicatorValue.objects.filter(indicator_id__in=ids).values_list(
-        "indicator_id", "period", "breakdown", "series", "pk", "value", "text", "version"
+        "indicator_id",
+        "period",
+        "breakdown",
+        "series",
+        "pk",
+        "value",
+        "text",
+        "version",
+        "source_kind",
     )
     return {
-        (i, p, b, s): (pk, value, text, version) for i, p, b, s, pk, value, text, version in rows
+        (i, p, b, s): (pk, value, text, version, kind)
+        for i, p, b, s, pk, value, text, version, kind in rows
     }
 
 
@@ -328,7 +337,7 @@ def _compare(sheet: ValueSheet) -> None:
 
 
 def _same(before: tuple, value: SheetValue) -> bool:
-    _pk, number, text, _version = before
+    _pk, number, text, _version, _kind = before
     return number == value.value and text == value.text
 
 
@@ -345,26 +354,56 @@ def load_values(
         raise ValidationError(sheet.problems)
     if any(v.indicator.organisation_id != organisation.pk for v in sheet.values):
         raise ValidationError(_("The file names indicators of another organisation."))
+    reason = _("Imported from %(file)s") % {"file": filename}
+    return write_values(sheet.values, actor=actor, reason=reason, source=filename)
+
+
+def write_values(
+    values: list[SheetValue],
+    *,
+    actor: Actor,
+    reason: str,
+    source: str,
+    kind: str = IndicatorValue.SourceKind.IMPORTED,
+    keep_typed: bool = False,
+) -> dict:
+    """Write checked values (the import's and the connectors' write path): new ones
+    inserted, changed ones replaced, unchanged ones left alone, each written one with a
+    history record giving ``reason``; provenance ``kind`` and ``source``. With
+    ``keep_typed`` a value typed by a person is left as it is (counted as ``kept``).
+    Call inside a transaction; ValidationError when a value was saved meanwhile."""
     now = timezone.now()
-    reason = short_reason(_("Imported from %(file)s") % {"file": filename})
-    stored = _stored(sheet.values)
-    new, changed, unchanged = [], [], 0
-    for value in sheet.values:
+    stored = _stored(values)
+    new, changed, unchanged, kept = [], [], 0, 0
+    for value in values:
         before = stored.get((value.indicator.pk, value.period, value.breakdown, value.series))
         if before is None:
             new.append(value)
         elif _same(before, value):
             unchanged += 1
+        elif keep_typed and before[4] == IndicatorValue.SourceKind.TYPED:
+            kept += 1
         else:
             changed.append((value, before[0], before[3] + 1))
     try:
         with transaction.atomic():
-            _write(new, changed, source=filename[:300], actor=actor, reason=reason, now=now)
+            _write(
+                new,
+                changed,
+                source=source[:300],
+                actor=actor,
+                reason=short_reason(reason),
+                now=now,
+                kind=kind,
+            )
     except IntegrityError:
         raise ValidationError(
             _("Values were saved meanwhile for the same periods; nothing was loaded. Try again.")
         ) from None
-    return {"new": len(new), "changed": len(changed), "unchanged": unchanged}
+    counts = {"new": len(new), "changed": len(changed), "unchanged": unchanged}
+    if keep_typed:
+        counts["kept"] = kept
+    return counts
 
 
 VALUE_COLUMNS = (
@@ -392,7 +431,16 @@ HISTORY_COLUMNS = (
 )
 
 
-def _write(new: list, changed: list, *, source: str, actor: Actor, reason: str, now) -> None:
+def _write(
+    new: list,
+    changed: list,
+    *,
+    source: str,
+    actor: Actor,
+    reason: str,
+    now,
+    kind: str = IndicatorValue.SourceKind.IMPORTED,
+) -> None:
     """Insert the new values, replace the changed ones (same primary key, version + 1) and
     write a history record for each, in plain multi-row statements: building a model
     instance and a historical instance per value costs more than the database does.
@@ -401,7 +449,6 @@ def _write(new: list, changed: list, *, source: str, actor: Actor, reason: str, 
     ops = connection.ops
     when = ops.adapt_datetimefield_value(now)
     user = actor.user.pk if actor.user is not None else None
-    imported = IndicatorValue.SourceKind.IMPORTED
 
     def row(value: SheetValue, version: int) -> tuple:
         number = value.value
@@ -414,7 +461,7 @@ def _write(new: list, changed: list, *, source: str, actor: Actor, reason: str, 
             value.series,
             ops.adapt_decimalfield_value(number, 20, 6) if number is not None else None,
             value.text,
-            imported,
+            kind,
             source,
             user,
             when,

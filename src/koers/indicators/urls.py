@@ -1,6 +1,6 @@
 from django.urls import path
 
-from koers.indicators import views
+from koers.indicators import feed_views, views
 
 app_name = "indicators"
 
@@ -19,6 +19,16 @@ urlpatterns = [
         "indicators/<int:pk>/values/<int:value_pk>/delete/",
         views.value_delete,
         name="value_delete",
+    ),
+    path("indicators/<int:pk>/feeds/new/", feed_views.feed_create, name="feed_create"),
+    path("indicators/<int:pk>/feeds/<int:feed_pk>/", feed_views.feed_edit, name="feed_edit"),
+    path(
+        "indicators/<int:pk>/feeds/<int:feed_pk>/delete/",
+        feed_views.feed_delete,
+        name="feed_delete",
+    ),
+    path(
+        "indicators/<int:pk>/feeds/<int:feed_pk>/fetch/", feed_views.feed_fetch, name="feed_fetch"
     ),
     path("indicators/import/", views.import_upload, name="import"),
     path("indicators/import/<int:pk>/", views.import_preview, name="import_preview"),

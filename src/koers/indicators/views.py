@@ -18,6 +18,8 @@ from koers.accounts.access import (
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.locking import EditConflict
 from koers.indicators import exports, reading, services
+from koers.indicators.connectors import choices as connector_choices
+from koers.indicators.feeds import feed_rows
 from koers.indicators.forms import IndicatorForm, LinkForm, TargetForm, UploadForm, ValueForm
 from koers.indicators.importing import keep_upload, load_values, read_values
 from koers.indicators.models import (
@@ -98,6 +100,8 @@ def indicator_detail(request, pk):
             "indicator": indicator,
             "can_manage": services.may_manage(request.membership),
             "can_enter": services.may_enter_values(request.membership, indicator),
+            "feeds": feed_rows(indicator),
+            "connector_choices": connector_choices(),
         },
     )
 
