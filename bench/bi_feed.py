@@ -14,7 +14,6 @@ import argparse
 import datetime
 import os
 import shutil
-import sys
 import tempfile
 import time
 import tracemalloc
