@@ -17,11 +17,12 @@ def without_timestamps(document):
     return document
 
 
-def test_the_committed_schema_is_the_one_in_docs():
+@pytest.mark.parametrize("version", [1, 2])
+def test_the_committed_schema_is_the_one_in_docs(version):
     from pathlib import Path
 
-    docs = Path(__file__).parents[1] / "docs" / "plan-document-1.schema.json"
-    assert json.loads(docs.read_text()) == schema()
+    docs = Path(__file__).parents[1] / "docs" / f"plan-document-{version}.schema.json"
+    assert json.loads(docs.read_text()) == schema(version)
 
 
 def test_export_import_export_gives_the_same_document(demo):

@@ -44,9 +44,17 @@ def adapter(model: type[models.Model], name: str):
 
 
 def copy_to_history(
-    model: type[models.Model], where: str, params: Iterable, *, user, reason, when
+    model: type[models.Model],
+    where: str,
+    params: Iterable,
+    *,
+    user,
+    reason,
+    when,
+    history_type: str = "+",
 ) -> None:
-    """Write a '+' history record for every row of ``model`` matching ``where``."""
+    """Write a history record of ``history_type`` ('+' created, '~' changed) for every
+    row of ``model`` matching ``where``."""
     history = model.history.model
     quote = connection.ops.quote_name
     source = {field.column for field in model._meta.concrete_fields}
@@ -56,12 +64,14 @@ def copy_to_history(
     selected = ", ".join(quote(column) for column in shared)
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({target}) "
-        f"SELECT {selected}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} WHERE {where}"
+        f"SELECT {selected}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} WHERE {where}"
     )
     history_date = history._meta.get_field("history_date").get_db_prep_save(when, connection)
     user_id = user.pk if user is not None else None
     with connection.cursor() as cursor:
-        cursor.execute(sql, [history_date, short_reason(reason) or None, user_id, *params])
+        cursor.execute(
+            sql, [history_date, short_reason(reason) or None, history_type, user_id, *params]
+        )
 
 
 def copy_m2m_to_history(model: type[models.Model], where: str, params: Sequence, *, when) -> None:

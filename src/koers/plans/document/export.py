@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from koers.plans.document.indicators import export_indicators, item_links
 from koers.plans.document.validation import FORMAT, VERSION
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 
@@ -47,6 +48,7 @@ def export_plan(plan: Plan) -> dict:
             ),
             "items": _item_tree(items, top_depth=2),
         },
+        "indicators": export_indicators(plan),
     }
 
 
@@ -119,6 +121,7 @@ def _item_tree(items, top_depth: int) -> list[dict]:
             )
         )
     )
+    indicators = item_links(subset)
     rows = items.order_by("path").values_list(
         "id",
         "path",
@@ -188,6 +191,7 @@ def _item_tree(items, top_depth: int) -> list[dict]:
             "sdg_targets": targets.get(item_id, []),
             "milestones": milestones.get(item_id, []),
             "budget_lines": budget.get(item_id, []),
+            "indicators": indicators.get(item_id, []),
             "children": [],
         }
         by_path[path] = data

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
+from koers.indicators.models import Indicator, ItemIndicator
 from koers.plans.content import plan_changed
 from koers.plans.document.bulk import (
     adapter,
@@ -24,6 +25,7 @@ from koers.plans.document.bulk import (
     copy_to_history,
     insert_rows,
 )
+from koers.plans.document.indicators import IndicatorCounts, check_indicators, write_indicators
 from koers.plans.document.validation import PlanDocumentError, Problem, validate, walk_items
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem
 from koers.plans.richtext import sanitise
@@ -38,6 +40,7 @@ class LoadResult:
     plan: Plan
     item_count: int
     warnings: list[str] = field(default_factory=list)
+    indicators: IndicatorCounts = field(default_factory=IndicatorCounts)
 
 
 def plan_values(plan_data: dict) -> dict:
@@ -61,7 +64,10 @@ def load_plan_document(
     validate(document)
     plan_data = document["plan"]
     actor = Actor.system(user)
+    warnings: list[str] = []
     with transaction.atomic():
+        # The indicators' references are checked against the database before any write.
+        prepared = check_indicators(document, organisation, warnings)
         if replace is not None:
             if replace.organisation_id != organisation.id:
                 raise PlanDocumentError([Problem("$", "the plan belongs to another organisation")])
@@ -80,7 +86,6 @@ def load_plan_document(
             Department.objects.get_or_create(organisation=organisation, name=name)
         root = PlanItem.objects.get(plan=plan, depth=1)
         reason = _("Imported from a PlanDocument")
-        warnings: list[str] = []
         if plan_data.get("published"):
             # Publishing is its own, deliberate act (plan settings), never a side effect.
             warnings.append(
@@ -89,6 +94,8 @@ def load_plan_document(
                     "Publish the plan in its settings when it is ready."
                 )
             )
+        # The organisation's indicators first, so that the items can be linked to them.
+        indicators = write_indicators(prepared, user=user, reason=reason, now=timezone.now())
         inserted = insert_items(
             plan,
             root,
@@ -98,7 +105,9 @@ def load_plan_document(
             warnings=warnings,
             base_path="$.plan.items",
         )
-    return LoadResult(plan=plan, item_count=inserted.count, warnings=warnings)
+    return LoadResult(
+        plan=plan, item_count=inserted.count, warnings=warnings, indicators=indicators
+    )
 
 
 def _status_values(statuses: list[dict] | None) -> list[dict] | None:
@@ -130,6 +139,12 @@ class _Lookups:
         self.codes = set(
             PlanItem.objects.filter(plan=plan).exclude(code="").values_list("code", flat=True)
         )
+        self.indicators = {
+            code.strip().casefold(): pk
+            for code, pk in Indicator.objects.filter(organisation=organisation).values_list(
+                "code", "id"
+            )
+        }
 
 
 def _check_references(
@@ -158,6 +173,12 @@ def _check_references(
                 _("%(path)s: owner %(owner)s is no member of the organisation; left empty.")
                 % {"path": path, "owner": owner}
             )
+        for link in item.get("indicators", []):
+            if link["code"].strip().casefold() not in lookups.indicators:  # deleted since
+                warnings.append(
+                    _("%(path)s: indicator %(code)s does not exist (any more); not linked.")
+                    % {"path": path, "code": link["code"]}
+                )
         status = item.get("status")
         if status and status not in lookups.statuses:
             warnings.append(
@@ -259,7 +280,7 @@ def insert_items(
     PlanItem.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(items))
     parent.refresh_from_db(fields=["numchild"])
 
-    departments, goals, targets, milestones, budget_lines = [], [], [], [], []
+    departments, goals, targets, milestones, budget_lines, links = [], [], [], [], [], []
     day = adapter(Milestone, "planned_start")
     money = adapter(BudgetLine, "initial")
     for path, data in placed:
@@ -270,6 +291,12 @@ def insert_items(
             if name in lookups.departments
         ]
         goals += [(item_id, lookups.goals[n].id) for n in data.get("sdg_goals", [])]
+        linked = {}
+        for link in data.get("indicators", []):
+            indicator_id = lookups.indicators.get(link["code"].strip().casefold())
+            if indicator_id is not None:
+                linked.setdefault(indicator_id, link.get("role", ItemIndicator.Role.EFFECT))
+        links += [(item_id, indicator_id, role) for indicator_id, role in linked.items()]
         targets += [(item_id, lookups.targets[c].id) for c in data.get("sdg_targets", [])]
         milestones += [
             (
@@ -319,6 +346,7 @@ def insert_items(
         ("item", "year", "direction", "nature", "label", "initial", "current", "actual"),
         budget_lines,
     )
+    insert_rows(ItemIndicator, ("item", "indicator", "role"), links)
 
     quote = connection.ops.quote_name
     item_table = quote(PlanItem._meta.db_table)
@@ -332,6 +360,7 @@ def insert_items(
     )
     copy_to_history(Milestone, in_new_items, new_params, **history)
     copy_to_history(BudgetLine, in_new_items, new_params, **history)
+    copy_to_history(ItemIndicator, in_new_items, new_params, **history)
     top = list(new_items.filter(depth=parent.depth + 1).order_by("path"))
     plan_changed(plan.pk)  # rows inserted in bulk send no signals
     return Inserted(top=top, count=len(placed))

@@ -7,17 +7,19 @@ Every problem is reported with the JSON path where it sits, e.g.
 import json
 import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 import fastjsonschema
 import jsonschema
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "plan-document-1.schema.json"
+SCHEMA_DIR = Path(__file__).parent / "schema"
 # Tree paths hold 63 levels of 4 characters; plans have 3 to 5.
 MAX_DEPTH = 20
 FORMAT = "koers.plan-document"
-VERSION = 1
+VERSION = 2  # what export writes; version 1 (without indicators) is still read
+VERSIONS = (1, 2)
 
 # Bounds checked before anything else reads the document, so that no value can cost
 # unbounded memory, time or a database error further on (docs/plan-document.md).
@@ -26,6 +28,7 @@ MAX_NODES = 2_000_000  # objects, arrays and values in the whole document
 MAX_ITEMS = 200_000  # items, milestones and budget lines, each counted
 MAX_TEXT = 200_000  # characters in one text (a rich-text description included)
 MAX_NUMBER_DIGITS = 15  # an amount has at most 12 digits before its two decimals
+MAX_INDICATOR_ROWS = 1_000_000  # indicators, their targets and values, and item links
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,27 @@ class PlanDocumentError(ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-@cache
-def schema() -> dict:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+def schema_path(version: int = VERSION) -> Path:
+    return SCHEMA_DIR / f"plan-document-{version}.schema.json"
 
 
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+def schema(version: int = VERSION) -> dict:
+    return json.loads(schema_path(version).read_text(encoding="utf-8"))
+
+
+def document_version(document) -> int:
+    """The schema a document is checked against: the one of its own version, or the
+    newest (which then reports the unknown version)."""
+    version = document.get("version") if isinstance(document, dict) else None
+    return version if version in VERSIONS and not isinstance(version, bool) else VERSION
+
+
+@cache
+def _validator(version: int = VERSION) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        schema(version), format_checker=jsonschema.FormatChecker()
+    )
 
 
 class _Unreadable:
@@ -104,12 +120,12 @@ def parse(text: str | bytes) -> dict:
 
 
 @cache
-def _fast_check():
+def _fast_check(version: int = VERSION):
     """A compiled validator: tells quickly whether a document is valid, not what is wrong.
 
     fastjsonschema knows draft 7; the schema uses nothing that differs from 2020-12.
     """
-    draft7 = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    draft7 = {**schema(version), "$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(draft7)
 
 
@@ -120,19 +136,20 @@ def problems(document) -> list[Problem]:
     found = list(_unstorable_text(document, "$"))
     if found:
         return found
+    version = document_version(document)
     try:
-        _fast_check()(document)
+        _fast_check(version)(document)
     except fastjsonschema.JsonSchemaException:
         pass  # fall through to the thorough validator for complete, precise messages
     else:
-        return _rule_problems(document["plan"])
+        return _rule_problems(document["plan"]) + indicator_problems(document)
     found = [
         Problem(error.json_path, _schema_message(error))
-        for error in sorted(_validator().iter_errors(document), key=lambda e: list(e.path))
+        for error in sorted(_validator(version).iter_errors(document), key=lambda e: list(e.path))
     ]
     if found:
         return found
-    return _rule_problems(document["plan"])
+    return _rule_problems(document["plan"]) + indicator_problems(document)
 
 
 def validate(document) -> None:
@@ -148,7 +165,7 @@ def bounds_problems(document) -> list[Problem]:
     """Nesting, size, text length and numbers, checked without recursion: the first
     problem of each kind, with its JSON path."""
     found: dict[str, Problem] = {}
-    nodes = items = 0
+    nodes = items = indicator_rows = 0
     stack = [(document, "$", 1)]
     while stack:
         value, path, nesting = stack.pop()
@@ -171,6 +188,8 @@ def bounds_problems(document) -> list[Problem]:
                 children = [(child, f"{path}[{index}]") for index, child in enumerate(value)]
                 if path.endswith(("items", "children", "milestones", "budget_lines")):
                     items += len(value)
+                elif path.endswith(("indicators", "targets", "values")):
+                    indicator_rows += len(value)
             stack.extend((child, child_path, nesting + 1) for child, child_path in children)
         elif isinstance(value, _Unreadable):
             found.setdefault("number", Problem(path, value.reason))
@@ -193,6 +212,15 @@ def bounds_problems(document) -> list[Problem]:
             Problem(
                 "$.plan.items",
                 f"{items:,} items, milestones and budget lines; at most {MAX_ITEMS:,}",
+            ),
+        )
+    if indicator_rows > MAX_INDICATOR_ROWS:
+        found.setdefault(
+            "indicator_rows",
+            Problem(
+                "$.indicators",
+                f"{indicator_rows:,} indicators, targets, values and links; "
+                f"at most {MAX_INDICATOR_ROWS:,}",
             ),
         )
     return list(found.values())
@@ -225,7 +253,111 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         and error.path[-1] in {"initial", "current", "actual"}
     ):
         return f'{error.instance!r} is not an amount such as "1250.50"'
+    if error.validator == "oneOf" and error.path and error.path[-1] in FIGURE_FIELDS:
+        return f'{error.instance!r} is not a figure such as "12.5" (a dot, at most six decimals)'
+    if error.validator == "oneOf" and error.path and error.path[-1] == "baseline_period":
+        return f"{error.instance!r} is not a period such as 2024, 2024-H1, 2024-Q3 or 2024-05"
     return error.message
+
+
+FIGURE_FIELDS = {"value", "band_low", "band_high", "tolerance", "baseline_value"}
+
+
+def _period_frequency(period: str) -> str:
+    if len(period) == 4:
+        return "year"
+    return {"H": "half_year", "Q": "quarter"}.get(period[5], "month")
+
+
+def _figure(value):
+    return None if value is None else Decimal(str(value))
+
+
+def indicator_problems(document: dict) -> list[Problem]:
+    """The rules of version 2 that the schema cannot say: codes unique, a band that holds
+    together, targets and values unique, periods of the indicator's frequency, a value
+    that fits the unit, and item links that name an indicator once."""
+    found: list[Problem] = []
+    codes: dict[str, str] = {}
+    for index, indicator in enumerate(document.get("indicators", [])):
+        path = f"$.indicators[{index}]"
+        code = indicator["code"].strip().casefold()
+        if code in codes:
+            found.append(
+                Problem(
+                    f"{path}.code", f"{indicator['code']!r} is used twice (also at {codes[code]})"
+                )
+            )
+        else:
+            codes[code] = path
+        low, high = _figure(indicator.get("band_low")), _figure(indicator.get("band_high"))
+        if indicator.get("direction") == "band":
+            if low is None and high is None:
+                found.append(Problem(f"{path}.band_low", "a band needs band_low or band_high"))
+            elif low is not None and high is not None and low > high:
+                found.append(Problem(f"{path}.band_high", "band_high lies below band_low"))
+        tolerance = _figure(indicator.get("tolerance"))
+        if tolerance is not None and tolerance < 0:
+            found.append(Problem(f"{path}.tolerance", "the tolerance cannot be negative"))
+        years: dict[int, int] = {}
+        for position, target in enumerate(indicator.get("targets", [])):
+            if target["year"] in years:
+                found.append(
+                    Problem(
+                        f"{path}.targets[{position}].year",
+                        f"{target['year']} has a target twice "
+                        f"(also at targets[{years[target['year']]}])",
+                    )
+                )
+            years.setdefault(target["year"], position)
+        found += _value_problems(indicator, path)
+    for path, item in walk_items(document["plan"]["items"], "$.plan.items"):
+        linked: set[str] = set()
+        for position, link in enumerate(item.get("indicators", [])):
+            code = link["code"].strip().casefold()
+            if code in linked:
+                found.append(
+                    Problem(
+                        f"{path}.indicators[{position}].code", f"{link['code']!r} is linked twice"
+                    )
+                )
+            linked.add(code)
+    return found
+
+
+def _value_problems(indicator: dict, path: str) -> list[Problem]:
+    found: list[Problem] = []
+    unit = indicator.get("unit", "number")
+    frequency = indicator.get("frequency", "year")
+    seen: dict[tuple, int] = {}
+    for position, value in enumerate(indicator.get("values", [])):
+        here = f"{path}.values[{position}]"
+        period = value["period"]
+        if _period_frequency(period) != frequency:
+            found.append(
+                Problem(f"{here}.period", f"{period!r} is no period of a {frequency} indicator")
+            )
+        key = (period, value.get("breakdown", "").strip(), value.get("series", "").strip())
+        if key in seen:
+            found.append(
+                Problem(
+                    here,
+                    f"{period} occurs twice for this breakdown and series "
+                    f"(also at values[{seen[key]}])",
+                )
+            )
+        seen.setdefault(key, position)
+        number = value.get("value")
+        if unit == "text":
+            if number is not None:
+                found.append(Problem(f"{here}.value", "a text indicator has a text, no value"))
+        elif number is None:
+            found.append(Problem(f"{here}.value", f"a value is needed for unit {unit}"))
+        elif unit == "yes_no" and _figure(number) not in (0, 1):
+            found.append(Problem(f"{here}.value", "a yes/no value is 1 (yes) or 0 (no)"))
+        elif value.get("text"):
+            found.append(Problem(f"{here}.text", f"an indicator of unit {unit} has no text"))
+    return found
 
 
 def _rule_problems(plan: dict) -> list[Problem]:
