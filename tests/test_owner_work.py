@@ -44,9 +44,9 @@ def _demo_round():
     ("email", "landing"),
     [
         (EDITOR, INBOX),
-        (COORDINATOR, reverse("plans:plan_list", kwargs={"org": "voorbeeld"})),
-        ("admin@voorbeeld.be", reverse("plans:plan_list", kwargs={"org": "voorbeeld"})),
-        ("reader@voorbeeld.be", reverse("plans:plan_list", kwargs={"org": "voorbeeld"})),
+        (COORDINATOR, reverse("dashboard:dashboard", kwargs={"org": "voorbeeld"})),
+        ("admin@voorbeeld.be", reverse("dashboard:dashboard", kwargs={"org": "voorbeeld"})),
+        ("reader@voorbeeld.be", reverse("dashboard:dashboard", kwargs={"org": "voorbeeld"})),
     ],
 )
 def test_signing_in_and_opening_the_organisation_land_where_the_work_is(

@@ -37,7 +37,7 @@ REDIRECT = {"admin": 302, "coordinator": 302, "editor": 302, "reader": 302}
 
 # url name -> (object kind in the URL, expected GET status per role on the editor's own item)
 PAGES = {
-    "organisation_home": (None, REDIRECT),  # to the plans, or an action owner's updates
+    "organisation_home": (None, REDIRECT),  # to the dashboard, or an action owner's updates
     "plan_list": (None, VIEW),
     "plan_create": (None, MANAGE),
     "plan_import": (None, MANAGE),
@@ -90,6 +90,7 @@ PAGES = {
     "reporting:download": ("job", VIEW),
     "reporting:retry": ("job", POST_ONLY),
     "reporting:report_text": ("round", MANAGE),
+    "dashboard:dashboard": (None, VIEW),
 }
 # Pages whose POST changes something, refused to readers with 403, or 404 where a reader
 # may not even see the draft update.
@@ -200,7 +201,7 @@ def test_every_url_is_in_the_matrix():
     }
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    for namespace in ("notifications", "reporting"):
+    for namespace in ("notifications", "reporting", "dashboard"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)

@@ -2,8 +2,10 @@
 
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from koers.accounts.access import actor, member_view, whole_number
 from koers.accounts.models import Department
@@ -14,12 +16,16 @@ from koers.plans.terminology import use_dutch_of
 
 
 @member_view
+@require_safe
 def dashboard(request):
     """One plan of the organisation at a glance (``?plan=&policy=&department=&year=``)."""
     actor(request).require(VIEW)
     today = timezone.localdate()
     plans = list(Plan.objects.filter(organisation=request.organisation))
-    plan = services.choose_plan(plans, whole_number(request.GET.get("plan", "")), today)
+    asked = request.GET.get("plan", "")
+    plan = services.choose_plan(plans, whole_number(asked), today)
+    if asked and (plan is None or str(plan.pk) != asked):
+        raise Http404  # not a plan of this organisation
     departments = list(Department.objects.filter(organisation=request.organisation))
     policy = request.GET.get("policy", "")
     department = whole_number(request.GET.get("department", ""))
