@@ -649,3 +649,119 @@ def test_deleting_a_feed_keeps_its_values_and_checks_the_version(world):
     assert not IndicatorFeed.objects.exists()
     assert IndicatorValue.objects.filter(source_kind="fetched").count() == 9
     assert IndicatorFeed.history.filter(history_type="-").count() == 1
+
+
+# The real getter, with a fake connection -----------------------------------------------
+
+
+class _Response:
+    def __init__(self, chunks, length=None, clock=None):
+        self.chunks = list(chunks)
+        self.headers = {"Content-Length": str(length)} if length is not None else {}
+        self.clock = clock
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self, size):
+        if self.clock is not None:
+            self.clock[0] += 2  # two seconds per piece
+        return self.chunks.pop(0) if self.chunks else b""
+
+
+def _connect(monkeypatch, outcome):
+    from koers.indicators.connectors import http
+
+    class Opener:
+        def open(self, request, timeout):
+            assert timeout == LIMITS.timeout
+            assert request.full_url.startswith("https://datasets.cbs.nl/")
+            if isinstance(outcome, Exception):
+                raise outcome
+            return outcome
+
+    monkeypatch.setattr(http.urllib.request, "build_opener", lambda *handlers: Opener())
+    return real_getter(LIMITS, ("datasets.cbs.nl",))
+
+
+URL = "https://datasets.cbs.nl/odata/v1/CBS/70072NED/Observations"
+
+
+def test_the_real_getter_reads_an_answer_in_pieces(monkeypatch):
+    get = _connect(monkeypatch, _Response([b'{"value": ', b"[]}"]))
+    assert get(URL) == b'{"value": []}'
+
+
+def test_the_real_getter_stops_at_the_size_limit_and_the_timeout(monkeypatch):
+    from koers.indicators.connectors import http
+
+    announced = _connect(monkeypatch, _Response([b"x"], length=LIMITS.max_bytes + 1))
+    with pytest.raises(FetchError, match=r"groter dan 1\.0 MB"):
+        announced(URL)
+    piece = b"x" * 400_000
+    unannounced = _connect(monkeypatch, _Response([piece, piece, piece]))
+    with pytest.raises(FetchError, match=r"groter dan 1\.0 MB"):
+        unannounced(URL)
+    clock = [0.0]
+    monkeypatch.setattr(http.time, "monotonic", lambda: clock[0])
+    slow = _connect(monkeypatch, _Response([b"x"] * 10, clock=clock))  # 2 s a piece, 5 s in all
+    with pytest.raises(FetchError, match="antwoordde niet binnen 5 seconden"):
+        slow(URL)
+
+
+def test_the_real_getter_explains_errors_and_refuses_redirects(monkeypatch):
+    import urllib.error
+
+    from koers.indicators.connectors import http
+
+    status = urllib.error.HTTPError(URL, 503, "Service Unavailable", {}, None)
+    with pytest.raises(FetchError, match="HTTP-status 503"):
+        _connect(monkeypatch, status)(URL)
+    down = urllib.error.URLError("Name or service not known")
+    with pytest.raises(FetchError, match="kon niet bereikt worden: Name or service not known"):
+        _connect(monkeypatch, down)(URL)
+    with pytest.raises(FetchError, match="Koers volgt geen doorverwijzingen"):
+        http._NoRedirects().redirect_request(None, None, 302, "Found", {}, "http://10.0.0.1/")
+
+
+# Abandoned and interrupted fetches ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_feed_held_too_long_may_be_fetched_again(world):
+    from django.utils import timezone
+
+    feed = world["feed"]
+    IndicatorFeed.objects.filter(pk=feed.pk).update(
+        schedule="monthly", state="running", state_since=timezone.now() - feeds.STALE_AFTER / 2
+    )
+    assert feeds.due_feeds() == []
+    assert feeds.request_fetch(feed, actor=world["actor"]) is False
+    assert feeds.run_feed(feed.pk, asked=False) is None
+    IndicatorFeed.objects.filter(pk=feed.pk).update(
+        state_since=timezone.now() - feeds.STALE_AFTER - datetime.timedelta(minutes=1)
+    )
+    assert [f.pk for f in feeds.due_feeds()] == [feed.pk]
+    answering(world, two_pages())
+    assert feeds.request_fetch(feed, actor=world["actor"]) is True  # runs at once here
+    feed.refresh_from_db()
+    assert (feed.state, feed.last_ok) == ("idle", True)
+
+
+@pytest.mark.django_db
+def test_an_interrupted_fetch_waits_again_or_fails_with_the_reason(world):
+    from koers.indicators.tasks import _interrupted
+    from koers.jobs.services import Interruption
+
+    feed = world["feed"]
+    IndicatorFeed.objects.filter(pk=feed.pk).update(state="running")
+    _interrupted(Interruption(args=[feed.pk, None], kwargs={}, retry=True, reason=""))
+    assert IndicatorFeed.objects.get().state == "queued"
+    _interrupted(
+        Interruption(args=[feed.pk, None], kwargs={}, retry=False, reason="De worker stopte.")
+    )
+    feed.refresh_from_db()
+    assert (feed.state, feed.last_ok, feed.last_outcome) == ("idle", False, "De worker stopte.")

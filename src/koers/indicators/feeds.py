@@ -15,11 +15,12 @@ or the reason of a refusal) is kept on the feed and shown on the indicator page.
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,15 @@ STATUS_FIELDS = (
     "last_outcome",
 )
 Feed = IndicatorFeed
+# A feed left "waiting" or "being fetched" this long was abandoned (a cron run killed, a
+# queue without a worker): it may be asked for and fetched again. One fetch takes at most
+# KOERS_FETCH_MAX_PAGES times KOERS_FETCH_TIMEOUT_SECONDS (50 minutes by default).
+STALE_AFTER = timedelta(hours=6)
+
+
+def _free() -> Q:
+    """Feeds that no fetch holds: idle, or held for longer than STALE_AFTER."""
+    return Q(state=Feed.State.IDLE) | Q(state_since__lt=timezone.now() - STALE_AFTER)
 
 
 # Configuring ------------------------------------------------------------------------
@@ -125,12 +135,13 @@ def describe(feed: Feed) -> str:
 
 def request_fetch(feed: Feed, *, actor: Actor) -> bool:
     """Queue a fetch of the feed as a background task; False when one is waiting or
-    running already. Only managers of the indicator's organisation ask."""
+    running already (for less than STALE_AFTER). Only managers of the indicator's
+    organisation ask."""
     require_manage(actor, feed.indicator.organisation_id)
     from koers.indicators.tasks import fetch_feed
 
     with transaction.atomic():
-        queued = Feed.objects.filter(pk=feed.pk, state=Feed.State.IDLE).update(
+        queued = Feed.objects.filter(_free(), pk=feed.pk).update(
             state=Feed.State.QUEUED, state_since=timezone.now()
         )
         if queued:
@@ -148,11 +159,12 @@ class Outcome:
 
 def run_feed(feed_id: int, *, user=None, asked: bool = True) -> Outcome | None:
     """Fetch one feed now and record the outcome on it; None when another run has it.
-    ``asked``: the feed was queued (by a manager); otherwise (the schedule) an idle feed
-    is taken. Never raises for a refused answer: the reason is the outcome."""
-    taken_from = [Feed.State.QUEUED] if asked else [Feed.State.IDLE]
+    ``asked``: the feed was queued (by a manager); otherwise (the schedule) a feed no
+    fetch holds is taken (see STALE_AFTER). Never raises for a refused answer: the
+    reason is the outcome."""
+    taken_from = Q(state=Feed.State.QUEUED) if asked else _free()
     started = timezone.now()
-    if not Feed.objects.filter(pk=feed_id, state__in=taken_from).update(
+    if not Feed.objects.filter(taken_from, pk=feed_id).update(
         state=Feed.State.RUNNING, state_since=started
     ):
         return None
@@ -270,12 +282,13 @@ def _period_start(schedule: str, today: date) -> date:
 
 
 def is_due(feed: Feed, today: date | None = None) -> bool:
-    """An enabled, idle feed on a schedule without a successful fetch in the current
-    calendar month, quarter or year (local time). A failed fetch is tried again at the
-    next run."""
+    """An enabled feed on a schedule, not held by a fetch (or held for longer than
+    STALE_AFTER), without a successful fetch in the current calendar month, quarter or
+    year (local time). A failed fetch is tried again at the next run."""
     if not feed.enabled or feed.schedule == Feed.Schedule.NEVER:
         return False
-    if feed.state != Feed.State.IDLE:
+    stale = feed.state_since is not None and feed.state_since < timezone.now() - STALE_AFTER
+    if feed.state != Feed.State.IDLE and not stale:
         return False
     if feed.last_success_at is None:
         return True
@@ -284,9 +297,7 @@ def is_due(feed: Feed, today: date | None = None) -> bool:
 
 
 def due_feeds(organisation=None) -> list[Feed]:
-    feeds = Feed.objects.filter(enabled=True, state=Feed.State.IDLE).exclude(
-        schedule=Feed.Schedule.NEVER
-    )
+    feeds = Feed.objects.filter(_free(), enabled=True).exclude(schedule=Feed.Schedule.NEVER)
     if organisation is not None:
         feeds = feeds.filter(indicator__organisation=organisation)
     feeds = feeds.select_related("indicator", "indicator__organisation").order_by("pk")
