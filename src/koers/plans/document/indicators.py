@@ -151,10 +151,12 @@ def export_indicators(plan) -> list[dict]:
 
 
 def item_links(items) -> dict[int, list[dict]]:
-    """Item id → the indicators linked to it, by code."""
+    """Item id → the indicators of the item's own organisation linked to it, by code."""
     grouped = defaultdict(list)
     for item_id, code, role in (
-        ItemIndicator.objects.filter(item__in=items)
+        ItemIndicator.objects.filter(
+            item__in=items, indicator__organisation=F("item__plan__organisation")
+        )
         .order_by("indicator__code", "id")
         .values_list("item_id", "indicator__code", "role")
     ):
