@@ -41,6 +41,7 @@ NAME = r"[A-Za-z][A-Za-z0-9_]{0,60}"
 CODE = r"[A-Za-z0-9_]{1,40}"
 REGION = r"[A-Z]{2}[0-9A-Z]{2,10}"
 MICRO = Decimal("0.000001")
+BREAKDOWN_LENGTH = 200  # IndicatorValue.breakdown
 
 
 def _frequency_noun(code: str) -> str:
@@ -166,6 +167,10 @@ class CbsStatLine(Connector):
             errors["breakdowns"] = _("Each region may occur once (the total's region too).")
         elif len(set(names)) != len(names):
             errors["breakdowns"] = _("Two breakdowns have the same name.")
+        elif any(len(name) > BREAKDOWN_LENGTH for name in names):
+            errors["breakdowns"] = _("A breakdown's name has at most %(n)s characters.") % {
+                "n": BREAKDOWN_LENGTH
+            }
         filters = parse_lines(parameters["filters"])
         taken = {"Measure", parameters["region_dimension"], parameters["period_dimension"]}
         for dimension, code in filters:
@@ -272,7 +277,7 @@ class _Reader:
                 % {"measure": str(measure)[:60]}
             )
         region = observation.get(self.parameters["region_dimension"])
-        region = region.strip() if isinstance(region, str) else region
+        region = region.strip() if isinstance(region, str) else str(region)
         if region not in self.breakdown_of:
             raise FetchError(
                 _("The answer holds a region that was not asked for (%(region)s); refused.")
