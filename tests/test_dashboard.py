@@ -277,6 +277,12 @@ def test_trends_count_reported_updates_per_status_and_round(world):
         ("Voorjaar", {"lopend": 1, "vertraagd": 1}, 5),
         ("Najaar", {"vertraagd": 1, "lopend": 1}, 5),
     ]
+    # the bar of a round: each status's share of its updates; the rest is not reported
+    spring = board(world).trends[0]
+    assert [(part["name"], part["share"]) for part in spring.parts] == [
+        ("lopend", 14),
+        ("vertraagd", 14),
+    ]
     assert trend("reader") == [
         ("Voorjaar", {"lopend": 1, "vertraagd": 1}, 5),
         ("Najaar", {"lopend": 1}, 6),

@@ -101,9 +101,10 @@ class CountRow:
     parts: list[dict] = field(default_factory=list)
 
 
-def segments(columns: list[StatusColumn], counts: list[int]) -> list[dict]:
-    """The parts of a stacked bar: status, colour, count and whole percent of the total."""
-    total = sum(counts)
+def segments(columns: list[StatusColumn], counts: list[int], whole: int = 0) -> list[dict]:
+    """The parts of a stacked bar: status, colour, count and whole percent of ``whole``
+    (default: the sum of the counts; a larger whole leaves the rest of the bar empty)."""
+    total = whole or sum(counts)
     return [
         {"name": column.name, "colour": column.colour, "count": n, "share": share(n, total)}
         for column, n in zip(columns, counts, strict=True)
@@ -493,7 +494,7 @@ def _trends(plan, rounds, filters, columns, seen_approved_only) -> list[TrendRow
         if state in reported:
             row.counts[column_of.get(status_id, width - 1)] += n
     for row in rows.values():
-        row.parts = segments(columns, row.counts)
+        row.parts = segments(columns, row.counts, row.in_scope)  # the rest: not reported
     return list(rows.values())
 
 
