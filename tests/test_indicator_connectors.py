@@ -767,3 +767,20 @@ def test_an_interrupted_fetch_waits_again_or_fails_with_the_reason(world):
     )
     feed.refresh_from_db()
     assert (feed.state, feed.last_ok, feed.last_outcome) == ("idle", False, "De worker stopte.")
+
+
+@pytest.mark.django_db
+def test_a_switched_off_source_is_not_fetched_when_asked(world):
+    feed = feeds.update_feed(
+        world["feed"], PARAMETERS, schedule="monthly", enabled=False, actor=world["actor"]
+    )
+    with pytest.raises(ValidationError, match="Deze bron is uitgeschakeld"):
+        feeds.request_fetch(feed, actor=world["actor"])
+    client = world["client"]
+    client.force_login(world["coordinator"].user)
+    response = client.post(feed_page(world, "feed_fetch"), follow=True)
+    html = response.content.decode()
+    assert "Deze bron is uitgeschakeld" in html and "Nu ophalen" not in html
+    assert "(uitgeschakeld)" in html
+    assert feeds.due_feeds() == []
+    assert IndicatorFeed.objects.get().state == "idle"

@@ -4,7 +4,7 @@ manages indicators gets here, another organisation's feed is a 404."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -201,11 +201,20 @@ def feed_fetch(request, pk, feed_pk):
     _manage(request)
     indicator = _indicator(request, pk)
     feed = _feed(request, indicator, feed_pk)
-    if feeds.request_fetch(feed, actor=actor(request)):
+    try:
+        queued = feeds.request_fetch(feed, actor=actor(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        _queued_message(request, queued)
+    return redirect(_detail_url(request, indicator))
+
+
+def _queued_message(request, queued: bool) -> None:
+    if queued:
         messages.success(
             request,
             _("The values are being fetched in the background; the outcome appears below."),
         )
     else:
         messages.info(request, _("The values of this source are being fetched already."))
-    return redirect(_detail_url(request, indicator))

@@ -135,9 +135,11 @@ def describe(feed: Feed) -> str:
 
 def request_fetch(feed: Feed, *, actor: Actor) -> bool:
     """Queue a fetch of the feed as a background task; False when one is waiting or
-    running already (for less than STALE_AFTER). Only managers of the indicator's
-    organisation ask."""
+    running already (for less than STALE_AFTER); ValidationError for a feed that is
+    switched off. Only managers of the indicator's organisation ask."""
     require_manage(actor, feed.indicator.organisation_id)
+    if not feed.enabled:
+        raise ValidationError(_("This source is switched off; switch it on to fetch its values."))
     from koers.indicators.tasks import fetch_feed
 
     with transaction.atomic():
