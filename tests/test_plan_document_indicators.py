@@ -300,3 +300,22 @@ def test_a_restored_item_gets_its_indicator_links_back(demo):
     assert list(child.indicator_links.values_list("indicator__code", "role")) == [
         ("WZ02", "output")
     ]
+
+
+def test_the_command_line_says_what_happened_to_the_indicators(demo, tmp_path, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    document = export_plan(demo.plan)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    other_organisation()
+    call_command("import_plan", str(path), organisation="elders")
+    count = len(document["indicators"])
+    targets = sum(len(entry["targets"]) for entry in document["indicators"])
+    values = sum(len(entry["values"]) for entry in document["indicators"])
+    assert (
+        f"Indicatoren: {count} nieuw, 0 bijgewerkt, 0 ongewijzigd; {targets} streefwaarden "
+        f"en {values} waarden geschreven."
+    ) in capsys.readouterr().out

@@ -42,6 +42,19 @@ class LoadResult:
     warnings: list[str] = field(default_factory=list)
     indicators: IndicatorCounts = field(default_factory=IndicatorCounts)
 
+    def indicator_summary(self) -> str:
+        """What happened to the document's indicators, for the person; "" if it had none."""
+        counts = self.indicators
+        if not counts.created + counts.updated + counts.unchanged:
+            return ""
+        return (
+            _(
+                "Indicators: %(created)s new, %(updated)s updated, %(unchanged)s unchanged; "
+                "%(targets)s targets and %(values)s values written."
+            )
+            % counts.as_dict()
+        )
+
 
 def plan_values(plan_data: dict) -> dict:
     terminology = plan_data.get("terminology", {})

@@ -106,6 +106,8 @@ def _import_plan_document(request, upload, form):
         request,
         _("The plan has been imported with %(count)s items.") % {"count": result.item_count},
     )
+    if summary := result.indicator_summary():
+        messages.info(request, summary)
     return redirect("plans:plan_tree", org=request.organisation.slug, pk=result.plan.pk)
 
 

@@ -91,6 +91,8 @@ class Command(BaseCommand):
                 "org": org.name,
             }
         )
+        if summary := result.indicator_summary():
+            self.stdout.write(summary)
 
     def _read(self, file: str) -> bytes:
         path = Path(file)
