@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 
 from koers.accounts.actor import Actor
+from koers.api.feed_tokens import create_feed_token
 from koers.followup.attachments import add_attachment
 from koers.followup.services import open_round
 from koers.plans.models import BudgetLine, Milestone, PlanItem
@@ -91,6 +92,8 @@ PAGES = {
     "reporting:retry": ("job", POST_ONLY),
     "reporting:report_text": ("round", MANAGE),
     "dashboard:dashboard": (None, VIEW),
+    "feed:tokens": (None, ADMIN),
+    "feed:revoke": ("feed_token", POST_ONLY),
 }
 # Pages whose POST changes something, refused to readers with 403, or 404 where a reader
 # may not even see the draft update.
@@ -110,7 +113,10 @@ MEMBER_ACTIONS = [
     "reporting:reports",  # readers (council members) make reports too
     "reporting:retry",
 ]
-EXTRA_KWARGS = {"plan_sheet": {"fmt": "xlsx"}}
+EXTRA_KWARGS = {
+    "plan_sheet": {"fmt": "xlsx"},
+    "api-feed-table": {"table": "plans", "fmt": "csv"},
+}
 # Pages whose POST changes something; a reader must be refused.
 MUTATING = sorted(
     name
@@ -125,6 +131,8 @@ API = {
     "api-plan-items": "plan",
     "api-plan-tree": "plan",
     "api-item": "item",
+    "api-feed": None,
+    "api-feed-table": None,
 }
 
 
@@ -177,6 +185,9 @@ def world(demo):
         "attachment": attachment.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
+        "feed_token": create_feed_token(
+            demo.membership(EMAILS["reader"]), "Sweep", actor=Actor.system()
+        )[0].pk,
     }
 
 
@@ -201,7 +212,7 @@ def test_every_url_is_in_the_matrix():
     }
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    for namespace in ("notifications", "reporting", "dashboard"):
+    for namespace in ("notifications", "reporting", "dashboard", "feed"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)

@@ -3,6 +3,7 @@ organisation (:mod:`koers.api.feed_tokens`). Used by the BI feed only; the rest 
 takes the personal API key."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
@@ -30,3 +31,18 @@ class FeedTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return "Token"
+
+
+class FeedTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI description names the feed key."""
+
+    target_class = FeedTokenAuthentication
+    name = "feedKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Token kf_… (a feed key, see docs/bi-feed.md)",
+        }
