@@ -49,6 +49,7 @@ DUE_DAYS = 90
 DELAYED_KEYS = frozenset({"vertraagd"})
 LIST_LIMIT = 50  # delayed items and milestones shown per list; the rest is counted
 ALL_YEARS = 0
+NO_STATUS_COLOUR = "#d0d5db"  # lighter than the grey of "niet gestart"
 GOAL_PATH = 8  # the hidden root's step and the goal's: PlanItem.steplen * 2
 State = ProgressUpdate.State
 TILE_ORDER = {RED: 0, ORANGE: 1, GREEN: 2, UNKNOWN: 3}
@@ -285,7 +286,7 @@ def build(plan: Plan, membership, filters: Filters, today: date) -> Dashboard:
     hidden = approved_only(membership)
     statuses = {status.pk: status for status in PlanStatus.objects.filter(plan=plan)}
     columns = [StatusColumn(pk, s.name, s.colour) for pk, s in statuses.items()]
-    columns.append(StatusColumn(None, "", "#8a8f98"))
+    columns.append(StatusColumn(None, "", NO_STATUS_COLOUR))
     column_of = {column.pk: n for n, column in enumerate(columns)}
     items = _items(plan, hidden)
     departments = {
