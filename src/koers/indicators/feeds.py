@@ -214,8 +214,9 @@ def _fetch_and_write(feed: Feed, user, started) -> Outcome:
     moment = timezone.localtime(started).strftime("%Y-%m-%d %H:%M")
     source = f"{connector.describe(parameters)}, {moment}"
     values = []
+    periods = {}
     for row in fetched.rows:
-        period = parse_period(row.period)
+        period = periods.get(row.period) or periods.setdefault(row.period, parse_period(row.period))
         values.append(
             SheetValue(
                 0,
