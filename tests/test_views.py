@@ -164,7 +164,7 @@ def test_milestone_can_be_ticked_off_with_htmx(demo, login):
 def test_web_import_of_a_bad_file_changes_nothing(demo, login):
     client = login("coordinator@voorbeeld.be")
     count = Plan.objects.count()
-    bad = SimpleUploadedFile("plan.json", b'{"format": "koers.plan-document", "version": 2}')
+    bad = SimpleUploadedFile("plan.json", b'{"format": "koers.plan-document", "version": 3}')
     response = client.post(reverse("plans:plan_import", kwargs={"org": "voorbeeld"}), {"file": bad})
     assert response.status_code == 400
     assert "$.version" in response.content.decode()
