@@ -211,8 +211,9 @@ def test_an_administrator_makes_a_key_that_is_shown_once_and_revokes_it(db, clie
     assert page.status_code == 200
     assert "<h1>BI-feed</h1>" in page.content.decode()
     assert "Nog geen sleutels." in page.content.decode()
-    made = client.post(page_url, {"name": "Dashboard raad", "membership": world["reader"].pk})
-    assert made.status_code == 200
+    posted = client.post(page_url, {"name": "Dashboard raad", "membership": world["reader"].pk})
+    assert posted.status_code == 302 and posted["Location"] == page_url
+    made = client.get(page_url)
     token = FeedToken.objects.get()
     key = made.context["new_key"]
     assert key.startswith("kf_") and key in made.content.decode()

@@ -12,6 +12,8 @@ from koers.api import feed, feed_tokens
 from koers.api.forms import FeedTokenForm
 from koers.api.models import FeedToken
 
+SHOWN_ONCE = "feed_key_shown_once"
+
 
 def _tokens_url(request) -> str:
     return reverse("feed:tokens", kwargs={"org": request.organisation.slug})
@@ -29,10 +31,12 @@ def tokens(request):
         )
 
     made = handle_form(request, form, create)
-    new_key = None
     if made:
-        _token, new_key = made
-        form = FeedTokenForm(organisation=organisation)  # the key is shown once, here
+        # Shown once, on the page the redirect leads to; kept in the (server-side) session
+        # only until then, so that reloading that page does not make another key.
+        request.session[SHOWN_ONCE] = made[1]
+        return redirect(_tokens_url(request))
+    new_key = request.session.pop(SHOWN_ONCE, None) if request.method == "GET" else None
     listed = (
         FeedToken.objects.filter(membership__organisation=organisation)
         .select_related("membership__user", "created_by", "revoked_by")
