@@ -28,7 +28,7 @@ def test_add_a_cbs_source_and_fetch_now(log_in, live_server, monkeypatch):
     monkeypatch.setattr(feeds, "GETTER", lambda connector, limits: lambda url: answers.pop(0))
     organisation = Organisation.objects.get(slug="voorbeeld")
     indicator = services.create_indicator(
-        organisation, {"code": "INW", "name": "Inwoners"}, actor=Actor.system()
+        organisation, {"code": "CBS-INW", "name": "Inwoners volgens het CBS"}, actor=Actor.system()
     )
     address = f"{live_server.url}/app/voorbeeld/indicators/{indicator.pk}/"
     page = log_in("coordinator@voorbeeld.be")
