@@ -34,7 +34,6 @@ from koers.indicators.periods import parse_period
 from koers.indicators.services import require_manage
 
 logger = logging.getLogger(__name__)
-FEED_FIELDS = ("connector", "parameters", "schedule", "enabled", "version")
 STATUS_FIELDS = (
     "state",
     "state_since",
@@ -108,9 +107,10 @@ def update_feed(
     claim_version(feed, expected_version)
     feed.parameters = _clean(feed.indicator, feed.connector, parameters, schedule)
     feed.schedule, feed.enabled = schedule, enabled
-    feed.refresh_from_db(fields=STATUS_FIELDS)  # a fetch may have finished meanwhile
     attribute(feed, actor)
-    feed.save()
+    # Only what the form sets: a fetch finishing meanwhile keeps its outcome.
+    feed.save(update_fields=["parameters", "schedule", "enabled", "version"])
+    feed.refresh_from_db(fields=STATUS_FIELDS)
     return feed
 
 
