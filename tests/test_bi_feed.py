@@ -109,6 +109,7 @@ def _get(client, world, table, fmt="json", key=None, **query):
         "api-feed-table", kwargs={"org": world["organisation"].slug, "table": table, "fmt": fmt}
     )
     headers = {"HTTP_AUTHORIZATION": f"Token {key}"} if key else {}
+    headers |= {name: query.pop(name) for name in list(query) if name.startswith("HTTP_")}
     return client.get(url, query, **headers)
 
 
@@ -198,6 +199,20 @@ def test_items_carry_their_parent_level_and_departments(db, client):
     assert by_code["AC2"]["departments"] == ""
     assert by_code["AC1"]["plan_id"] == str(world["plan"].pk)
     assert by_code["AC1"]["weight"] == "1" and by_code["AC1"]["is_public"] == "true"
+
+
+def test_any_accept_header_gets_the_format_of_the_address_and_bad_input_is_refused(db, client):
+    world = _organisation("Herenthout")
+    key = _key(world)
+    for accept in ("text/csv", "application/json", "application/xml", "*/*"):
+        answer = _get(client, world, "plans", "csv", key=key, HTTP_ACCEPT=accept)
+        assert answer.status_code == 200, accept
+        assert answer["Content-Type"] == "text/csv; charset=utf-8"
+    assert _get(client, world, "budgets", "csv", key=key).status_code == 404
+    refused = _get(client, world, "plans", "json", key=key, limit="tien")
+    assert refused.status_code == 400
+    assert refused.json() == {"limit": "Geef een geheel getal."}
+    assert _get(client, world, "plans", "json", key=key, after="-1").status_code == 400
 
 
 # -- tokens -------------------------------------------------------------------------------

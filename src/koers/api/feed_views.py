@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,11 +22,23 @@ from koers.api.models import FeedToken
 from koers.api.views import OrganisationScoped
 
 
+class AnyAccept(BaseContentNegotiation):
+    """The address says the format (.csv, .json): a client's Accept header (text/csv,
+    application/json, anything) never makes the feed answer 406. Errors come as JSON."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class FeedScoped(OrganisationScoped):
     """A feed token reads its own organisation only (404 for any other); a signed-in
     member (session) reads the organisations they belong to."""
 
     authentication_classes = [FeedTokenAuthentication, SessionAuthentication]
+    content_negotiation_class = AnyAccept
 
     def membership(self):
         if not hasattr(self, "_membership"):
