@@ -784,3 +784,30 @@ def test_a_switched_off_source_is_not_fetched_when_asked(world):
     assert "(uitgeschakeld)" in html
     assert feeds.due_feeds() == []
     assert IndicatorFeed.objects.get().state == "idle"
+
+
+@pytest.mark.django_db
+def test_the_indicator_page_queries_do_not_grow_with_feeds(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = world["client"]
+    client.force_login(world["coordinator"].user)
+    address = page(world, "detail", pk=world["indicator"].pk)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for region in ("GM0363", "GM0344", "NL01"):
+        feeds.create_feed(
+            world["indicator"],
+            "cbs_statline",
+            {**PARAMETERS, "region": region, "breakdowns": "", "series": region},
+            actor=world["actor"],
+        )
+    html = client.get(address).content.decode()
+    assert html.count("Nu ophalen") == 4
+    assert queries() == one
