@@ -161,50 +161,72 @@ def validate(document) -> None:
         raise PlanDocumentError(found)
 
 
+ITEM_LISTS = frozenset({"items", "children", "milestones", "budget_lines"})
+INDICATOR_LISTS = frozenset({"indicators", "targets", "values"})
+
+
+def _path(entry) -> str:
+    """The JSON path of a node of :func:`bounds_problems`, built only when it is named."""
+    parts = []
+    while entry[1] is not None:
+        _value, parent, key, _nesting = entry
+        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
+        entry = parent
+    return "$" + "".join(reversed(parts))
+
+
 def bounds_problems(document) -> list[Problem]:
     """Nesting, size, text length and numbers, checked without recursion: the first
-    problem of each kind, with its JSON path."""
+    problem of each kind, with its JSON path. A node keeps its parent and key, so that a
+    path is written out only for a problem (a document may hold millions of nodes)."""
     found: dict[str, Problem] = {}
     nodes = items = indicator_rows = 0
-    stack = [(document, "$", 1)]
+    stack = [(document, None, None, 1)]
     while stack:
-        value, path, nesting = stack.pop()
+        entry = stack.pop()
+        value, _parent, key, nesting = entry
         nodes += 1
         if nodes > MAX_NODES:
             found.setdefault(
                 "nodes", Problem("$", f"the document holds more than {MAX_NODES:,} values")
             )
             break
-        if isinstance(value, dict | list):
+        if isinstance(value, str):
+            if len(value) > MAX_TEXT:
+                found.setdefault(
+                    "text",
+                    Problem(
+                        _path(entry), f"a text of {len(value):,} characters; at most {MAX_TEXT:,}"
+                    ),
+                )
+        elif isinstance(value, dict | list):
             if nesting > MAX_NESTING:
                 found.setdefault(
                     "nesting",
-                    Problem(path, f"nested more than {MAX_NESTING} levels deep"),
+                    Problem(_path(entry), f"nested more than {MAX_NESTING} levels deep"),
                 )
                 continue
             if isinstance(value, dict):
-                children = [(child, f"{path}.{key}") for key, child in value.items()]
+                stack.extend((child, entry, name, nesting + 1) for name, child in value.items())
             else:
-                children = [(child, f"{path}[{index}]") for index, child in enumerate(value)]
-                if path.endswith(("items", "children", "milestones", "budget_lines")):
+                if key in ITEM_LISTS:
                     items += len(value)
-                elif path.endswith(("indicators", "targets", "values")):
+                elif key in INDICATOR_LISTS:
                     indicator_rows += len(value)
-            stack.extend((child, child_path, nesting + 1) for child, child_path in children)
+                stack.extend(
+                    (child, entry, index, nesting + 1) for index, child in enumerate(value)
+                )
         elif isinstance(value, _Unreadable):
-            found.setdefault("number", Problem(path, value.reason))
+            found.setdefault("number", Problem(_path(entry), value.reason))
         elif isinstance(value, bool):
             continue
         elif isinstance(value, int) and abs(value) >= 10**MAX_NUMBER_DIGITS:
             found.setdefault(
-                "number", Problem(path, f"at most {MAX_NUMBER_DIGITS} digits are allowed")
+                "number", Problem(_path(entry), f"at most {MAX_NUMBER_DIGITS} digits are allowed")
             )
         elif isinstance(value, float) and not math.isfinite(value):
-            found.setdefault("number", Problem(path, f"{value} is not a number a plan can hold"))
-        elif isinstance(value, str) and len(value) > MAX_TEXT:
             found.setdefault(
-                "text",
-                Problem(path, f"a text of {len(value):,} characters; at most {MAX_TEXT:,}"),
+                "number", Problem(_path(entry), f"{value} is not a number a plan can hold")
             )
     if items > MAX_ITEMS:
         found.setdefault(
@@ -253,10 +275,15 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         and error.path[-1] in {"initial", "current", "actual"}
     ):
         return f'{error.instance!r} is not an amount such as "1250.50"'
-    if error.validator == "oneOf" and error.path and error.path[-1] in FIGURE_FIELDS:
-        return f'{error.instance!r} is not a figure such as "12.5" (a dot, at most six decimals)'
-    if error.validator == "oneOf" and error.path and error.path[-1] == "baseline_period":
-        return f"{error.instance!r} is not a period such as 2024, 2024-H1, 2024-Q3 or 2024-05"
+    indicator_part = error.path and error.path[0] == "indicators"
+    if indicator_part and error.validator in ("pattern", "type", "minimum", "maximum"):
+        if error.path[-1] in FIGURE_FIELDS:
+            return (
+                f'{error.instance!r} is not a figure such as "12.5" (a dot, at most six '
+                "decimals, at most 13 digits before it)"
+            )
+        if error.path[-1] in ("period", "baseline_period"):
+            return f"{error.instance!r} is not a period such as 2024, 2024-H1, 2024-Q3 or 2024-05"
     return error.message
 
 
