@@ -41,7 +41,8 @@ def _pages(role: str) -> list[tuple[str, str]]:
     round_ = ReportingRound.objects.filter(plan=plan).order_by("-pk").first()
     app = "/app/voorbeeld"
     pages = [
-        ("home", f"{app}/"),  # an action owner lands on Mijn rapportering, others on the plans
+        ("home", f"{app}/"),  # an action owner lands on Mijn rapportering, others on the dashboard
+        ("dashboard", f"{app}/dashboard/"),
         ("plans", f"{app}/plans/"),
         ("tree", f"{app}/plans/{plan.pk}/"),
         ("item", f"{app}/items/{item.pk}/"),

@@ -11,6 +11,7 @@ def test_coordinator_imports_a_word_report(log_in, live_server, screenshot, tmp_
     report = tmp_path / "voortgangsrapport.docx"
     report.write_bytes(samples.report_docx())
     page = log_in("coordinator@voorbeeld.be")
+    page.get_by_role("link", name="Plannen", exact=True).click()  # from the dashboard
     page.get_by_role("link", name="Een document importeren").click()
     page.set_input_files("#id_file", str(report))
     screenshot("import-upload")

@@ -14,6 +14,8 @@ def item_by_code(code):
 
 def test_coordinator_browses_folds_and_edits(log_in, live_server, screenshot):
     page = log_in("coordinator@voorbeeld.be")
+    expect(page.locator("h1")).to_contain_text("Dashboard")  # where a coordinator lands
+    page.get_by_role("link", name="Plannen", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Plannen van Gemeente Voorbeeld")
     page.get_by_role("link", name=re.compile("Meerjarenplan")).first.click()
     expect(page.locator(".k-tree")).to_contain_text("BD1-01-01")
