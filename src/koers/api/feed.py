@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.html import strip_tags
 
 from koers.accounts.models import Membership
@@ -315,42 +314,56 @@ def plain_decimal(number: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, datetime.datetime):
-        return iso_datetime(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def iso_datetime(moment: datetime.datetime) -> str:
     """In UTC, to the second: 2026-10-15T08:00:00Z."""
-    if timezone.is_aware(moment):
+    if moment.tzinfo is not None:
         moment = moment.astimezone(datetime.UTC)
     return moment.replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
+# How a cell of each type is written in CSV (looked up by exact type: a row has many cells).
+_CSV_TEXT = {
+    type(None): lambda value: "",
+    bool: lambda value: "true" if value else "false",
+    Decimal: plain_decimal,
+    datetime.datetime: iso_datetime,
+    datetime.date: datetime.date.isoformat,
+    str: str,
+    int: str,
+}
+
+
+def csv_cell(value) -> str:
+    write = _CSV_TEXT.get(type(value), str)
+    return write(value)
+
+
+def csv_rows(rows: list[dict], columns: list[str]) -> list[list[str]]:
+    lookup = _CSV_TEXT.get
+    return [[lookup(type(cell), str)(cell) for cell in map(row.get, columns)] for row in rows]
+
+
+_text = json.JSONEncoder(ensure_ascii=False).encode
+# How a cell of each type is written in JSON; decimals as exact JSON numbers.
+_JSON_TEXT = {
+    type(None): lambda value: "null",
+    bool: lambda value: "true" if value else "false",
+    int: str,
+    str: _text,
+    Decimal: plain_decimal,
+    datetime.datetime: lambda value: '"' + iso_datetime(value) + '"',
+    datetime.date: lambda value: '"' + value.isoformat() + '"',
+}
+
+
 def json_cell(value) -> str:
-    """The JSON text of one cell; decimals as exact JSON numbers."""
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, datetime.datetime):
-        return json.dumps(iso_datetime(value))
-    if isinstance(value, datetime.date):
-        return json.dumps(value.isoformat())
-    return json.dumps(value, ensure_ascii=False)
+    """The JSON text of one cell."""
+    return _JSON_TEXT.get(type(value), _text)(value)
 
 
 def json_rows(rows: list[dict], columns: list[str]) -> Iterator[str]:
-    keys = [json.dumps(name) for name in columns]
+    lookup = _JSON_TEXT.get
+    keys = [json.dumps(name) + ":" for name in columns]
     for row in rows:
-        cells = ",".join(
-            f"{key}:{json_cell(row.get(name))}" for key, name in zip(keys, columns, strict=True)
-        )
-        yield "{" + cells + "}"
+        cells = [lookup(type(cell), _text)(cell) for cell in map(row.get, columns)]
+        yield "{" + ",".join(map(str.__add__, keys, cells)) + "}"

@@ -146,7 +146,7 @@ def _csv(request, table, membership, after, limit):
         out.write("\ufeff")  # the BOM makes Power BI and Excel read UTF-8
         writer.writerow(columns)
         for rows in feed.all_rows(table, membership, after, limit):
-            writer.writerows([feed.csv_cell(row.get(name)) for name in columns] for row in rows)
+            writer.writerows(feed.csv_rows(rows, columns))
             yield out.getvalue().encode("utf-8")
             out.seek(0)
             out.truncate()
