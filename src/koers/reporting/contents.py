@@ -6,7 +6,7 @@ SDGs, and the approved updates of the round. Renderers only read the result.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,6 +19,7 @@ from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.models import Plan, PlanItem
 from koers.plans.services.tree import Money, plan_rows
 from koers.reporting import as_of
+from koers.reporting.indicators import report_indicators
 
 ZERO = Decimal("0.00")
 FLEMISH = "flemish"
@@ -90,6 +91,9 @@ class ReportItem:
     # are called ("acties"), shown beside ``percent`` when the two differ.
     rollup_percent: int | None = None
     children_label: str = ""
+    # Its indicators (``reporting.indicators``): per goal, or the programme's
+    # beleidsindicatoren.
+    indicators: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -272,6 +276,7 @@ def build_report(
     details = _item_details(plan, filters.subtree)
     keep = _kept_paths(rows, details, filters)
     milestones = _milestones(as_of.milestones_as_of(plan, moment))
+    indicators = report_indicators(details, until=round_.period_end if round_ else None)
     items = []
     for row in rows:
         path = row.item.path
@@ -308,6 +313,7 @@ def build_report(
                 context_only=keep[path],
                 rollup_percent=row.progress_percent if row.has_children else None,
                 children_label=terminology.level_plural(row.level + 1).lower(),
+                indicators=indicators.get(row.item.pk, []),
             )
         )
     texts = getattr(round_, "report_text", None) if round_ is not None else None

@@ -54,8 +54,9 @@ def markup(text) -> str:
 
 
 def cleaned(report):
-    """A copy of the report (any dataclass of ``koers.reporting.contents``) with every
-    text, in lists, tuples and dicts too, passed through ``plain``."""
+    """A copy of the report (any dataclass of ``koers.reporting.contents`` or
+    ``.indicators``) with every text, in lists, tuples and dicts too, passed through
+    ``plain``."""
     return _clean(report)
 
 
@@ -71,7 +72,7 @@ def _clean(value):
     if (
         dataclasses.is_dataclass(value)
         and not isinstance(value, type)
-        and type(value).__module__ == "koers.reporting.contents"
+        and type(value).__module__ in ("koers.reporting.contents", "koers.reporting.indicators")
     ):
         changes = {
             spec.name: _clean(getattr(value, spec.name))

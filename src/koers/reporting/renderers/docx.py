@@ -26,6 +26,7 @@ from docx.shared import Cm, Pt, Twips
 from PIL import ImageFont
 
 from koers.plans.templatetags.koers import euro
+from koers.reporting import indicators as report_indicators
 from koers.reporting.charts import Chart
 from koers.reporting.contents import (
     FLEMISH,
@@ -595,6 +596,13 @@ class Builder:
                 Column(_("Remaining"), AMOUNT),
             ]
             _table(self, block, columns, rows, total_row=True)
+        if item.indicators:
+            self.bold(block, _("Indicators of this item"))
+            headings = report_indicators.columns()
+            kinds = (TEXT, SHORT, SHORT, SHORT, SHORT, TEXT)
+            columns = [Column(heading, kind) for heading, kind in zip(headings, kinds, strict=True)]
+            rows = [report_indicators.row(indicator) for indicator in item.indicators]
+            _table(self, block, columns, rows)
 
 
 def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Path:

@@ -21,6 +21,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from koers.reporting import indicators as report_indicators
 from koers.reporting.charts import Chart
 from koers.reporting.contents import Report
 from koers.reporting.richtext import cleaned
@@ -60,6 +61,8 @@ def site_words() -> dict[str, str]:
         "contents": _("Contents"),
         "search": _("Search"),
         "report": _("Report"),
+        "indicators": _("Indicators of this item"),
+        "indicator_columns": report_indicators.columns(),
     }
 
 

@@ -56,6 +56,7 @@ from reportlab.platypus import (
 from reportlab.platypus.paraparser import ParaFrag
 
 from koers.plans.templatetags.koers import euro
+from koers.reporting import indicators as report_indicators
 from koers.reporting.charts import Chart
 from koers.reporting.contents import (
     FLEMISH,
@@ -623,6 +624,13 @@ class Builder:
                     [self.cell(year, "Number")] + [self.cell(euro(v), "Number") for v in values]
                 )
             self.story.append(_table(rows, [25 * mm] + [36 * mm] * 4, total_row=True))
+        if item.indicators:
+            self.label(_("Indicators of this item"))
+            rows = [[self.header(heading) for heading in report_indicators.columns()]]
+            for indicator in item.indicators:
+                rows.append([self.cell(text) for text in report_indicators.row(indicator)])
+            widths = [36 * mm, 19 * mm, 26 * mm, 26 * mm, 22 * mm, 41 * mm]
+            self.story.append(_table(rows, widths, text_columns=(1, 2, 3, 4, 5)))
         self.story.append(Spacer(1, 4 * mm))
 
 

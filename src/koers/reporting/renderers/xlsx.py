@@ -88,8 +88,38 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
             _("Receipts (actual)"),
         ],
     )
+    indicators = _sheet(
+        workbook,
+        _("Indicators"),
+        [
+            _("Code"),
+            _("Item"),
+            _("Indicator"),
+            _("Unit"),
+            _("Period"),
+            _("Value"),
+            _("Target"),
+            _("Status of the last value"),
+        ],
+    )
     for number, item in enumerate(report.items):
         total = item.money_total.expense
+        for indicator in item.indicators:
+            for period in indicator.periods:
+                status = indicator.status_label if period is indicator.last else ""
+                _append(
+                    indicators,
+                    [
+                        item.code,
+                        item.title,
+                        f"{indicator.code} {indicator.name}".strip(),
+                        indicator.unit,
+                        period.period,
+                        period.shown if period.value is None else period.value,
+                        period.target,
+                        status,
+                    ],
+                )
         _append(
             items,
             [
@@ -150,5 +180,6 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
     _widths(items, [12, 60, 16, 9, 14, 11, 11, 22, 28, 10, 10, 15, 15, 15, 15])
     _widths(milestones, [12, 50, 50, 16, 8, 12])
     _widths(budget, [12, 50, 8, 15, 15, 15, 15, 15])
+    _widths(indicators, [12, 50, 50, 14, 10, 14, 14, 16])
     workbook.save(out)
     return out
