@@ -321,7 +321,7 @@ def test_milestones_overdue_and_due_in_the_next_ninety_days(world):
 # -- indicators ----------------------------------------------------------------------------------
 
 
-def test_indicator_tiles_of_the_linked_indicators_off_target_first(world, client):
+def test_indicator_tiles_of_the_linked_indicators_off_target_first(world, client, monkeypatch):
     organisation, items, system = world["organisation"], world["items"], Actor.system()
 
     def indicator(code, value=None, target=None, linked_to=None):
@@ -353,6 +353,13 @@ def test_indicator_tiles_of_the_linked_indicators_off_target_first(world, client
     html = client.get(url(organisation)).content.decode()
     assert "Indicator ZZ-ROOD" in html and "Indicator ZZ-LOS" not in html
     assert "1 op koers, 1 niet op koers" in html
+    # a large cijferdatabank: the first tiles, and a link to the rest
+    monkeypatch.setattr(dashboard, "TILE_LIMIT", 2)
+    html = client.get(url(organisation)).content.decode()
+    assert [row.indicator.code for row in board(world).tiles] == ["ZZ-ROOD", "ZZ-GROEN"]
+    assert html.count('class="k-dashboard__tile ') == 2 and "Indicator ZZ-LEEG" not in html
+    assert "De eerste 2 van 3; wie niet op koers is, staat vooraan." in html
+    assert "/indicators/?status=off" in html
 
 
 # -- choosing the plan ---------------------------------------------------------------------------

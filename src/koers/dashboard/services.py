@@ -40,7 +40,7 @@ from django.utils.text import Truncator
 from koers.accounts.models import Department
 from koers.accounts.permissions import MANAGE_PLANS, can
 from koers.followup.models import ProgressUpdate, ReportingRound
-from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
 from koers.indicators.reading import CatalogueRow, Point
 from koers.indicators.status import GREEN, ORANGE, RED, UNKNOWN
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
@@ -48,6 +48,7 @@ from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 DUE_DAYS = 90
 DELAYED_KEYS = frozenset({"vertraagd"})
 LIST_LIMIT = 50  # delayed items and milestones shown per list; the rest is counted
+TILE_LIMIT = 12  # indicator tiles shown, off target first; the rest is counted
 ALL_YEARS = 0
 NO_STATUS_COLOUR = "#d0d5db"  # lighter than the grey of "niet gestart"
 GOAL_PATH = 8  # the hidden root's step and the goal's: PlanItem.steplen * 2
@@ -225,6 +226,11 @@ class Dashboard:
     due: list[MilestoneRow]
     due_total: int
     indicators: list[CatalogueRow] = field(default_factory=list)
+
+    @property
+    def tiles(self) -> list[CatalogueRow]:
+        """The indicators shown as tiles: the first ``TILE_LIMIT``, off target first."""
+        return self.indicators[:TILE_LIMIT]
 
     @property
     def indicators_on(self) -> int:
@@ -541,15 +547,12 @@ def _milestones(plan: Plan, filters: Filters, today: date) -> dict:
 
 def _indicators(plan: Plan, filters: Filters) -> list[CatalogueRow]:
     """The indicators linked to the plan's (filtered) items, off target first."""
-    indicators = (
-        Indicator.objects.filter(
-            organisation_id=plan.organisation_id,
-            item_links__item__plan=plan,
-            **_item_filter(filters, "item_links__item__"),
-        )
-        .distinct()
-        .select_related("department")
-    )
+    linked = ItemIndicator.objects.filter(
+        item__plan=plan, **_item_filter(filters, "item__")
+    ).values("indicator_id")
+    indicators = Indicator.objects.filter(
+        organisation_id=plan.organisation_id, pk__in=linked
+    ).select_related("department")
     rows = {indicator.pk: CatalogueRow(indicator) for indicator in indicators}
     if not rows:
         return []
