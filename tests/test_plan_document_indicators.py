@@ -319,3 +319,41 @@ def test_the_command_line_says_what_happened_to_the_indicators(demo, tmp_path, c
         f"Indicatoren: {count} nieuw, 0 bijgewerkt, 0 ongewijzigd; {targets} streefwaarden "
         f"en {values} waarden geschreven."
     ) in capsys.readouterr().out
+
+
+def test_without_unit_or_frequency_a_known_indicator_keeps_its_own(demo):
+    def document(*indicators):
+        return {
+            "format": "koers.plan-document",
+            "version": 2,
+            "plan": {"title": "Stappen", "first_year": 2026, "last_year": 2031, "items": []},
+            "indicators": list(indicators),
+        }
+
+    # OM10 is a step plan (unit text): a text is its value, not a figure.
+    step = {"code": "OM10", "name": "Stappenplan vallei van de Molenbeek"}
+    with pytest.raises(PlanDocumentError) as error:
+        load_plan_document(
+            document({**step, "values": [{"period": "2026", "value": "3"}]}), demo.voorbeeld
+        )
+    assert (
+        str(error.value) == "$.indicators[0].values[0].value: a text indicator has a text, no value"
+    )
+    load_plan_document(
+        document({**step, "values": [{"period": "2026", "text": "Stap 3: inrichting"}]}),
+        demo.voorbeeld,
+    )
+    stored = Indicator.objects.get(organisation=demo.voorbeeld, code="OM10")
+    assert stored.unit == "text"
+    assert stored.values.get(period="2026").text == "Stap 3: inrichting"
+    # A new indicator without them is a yearly number.
+    with pytest.raises(PlanDocumentError) as error:
+        load_plan_document(
+            document(
+                {"code": "NEW1", "name": "Nieuw", "values": [{"period": "2026-Q1", "value": "1"}]}
+            ),
+            demo.voorbeeld,
+        )
+    assert str(error.value) == (
+        "$.indicators[0].values[0].period: '2026-Q1' is no period of a year indicator"
+    )

@@ -25,7 +25,12 @@ from koers.accounts.models import Department, Organisation
 from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
 from koers.indicators.periods import parse_period
 from koers.plans.document.bulk import adapter, copy_to_history, insert_rows
-from koers.plans.document.validation import PlanDocumentError, Problem, walk_items
+from koers.plans.document.validation import (
+    PlanDocumentError,
+    Problem,
+    value_problems,
+    walk_items,
+)
 
 CHUNK = 500
 DEFAULTS = {
@@ -221,6 +226,13 @@ def check_indicators(document: dict, organisation: Organisation, warnings: list[
                     f"organisation; its unit cannot become {unit}",
                 )
             )
+        # An absent unit or frequency is the known indicator's, or the default.
+        problems += value_problems(
+            entry,
+            path,
+            None if "unit" in entry else (known.unit if known else DEFAULTS["unit"]),
+            None if "frequency" in entry else (known.frequency if known else "year"),
+        )
         owner = entry.get("owner")
         if owner and owner.lower() not in owners:
             warnings.append(

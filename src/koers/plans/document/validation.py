@@ -337,7 +337,10 @@ def indicator_problems(document: dict) -> list[Problem]:
                     )
                 )
             years.setdefault(target["year"], position)
-        found += _value_problems(indicator, path)
+        found += _duplicate_values(indicator, path)
+        # Without a unit or frequency, a new indicator takes the default and a known one
+        # keeps its own: checked against the database (document/indicators.py).
+        found += value_problems(indicator, path, indicator.get("unit"), indicator.get("frequency"))
     for path, item in walk_items(document["plan"]["items"], "$.plan.items"):
         linked: set[str] = set()
         for position, link in enumerate(item.get("indicators", [])):
@@ -352,29 +355,40 @@ def indicator_problems(document: dict) -> list[Problem]:
     return found
 
 
-def _value_problems(indicator: dict, path: str) -> list[Problem]:
+def _duplicate_values(indicator: dict, path: str) -> list[Problem]:
     found: list[Problem] = []
-    unit = indicator.get("unit", "number")
-    frequency = indicator.get("frequency", "year")
     seen: dict[tuple, int] = {}
     for position, value in enumerate(indicator.get("values", [])):
-        here = f"{path}.values[{position}]"
         period = value["period"]
-        if _period_frequency(period) != frequency:
-            found.append(
-                Problem(f"{here}.period", f"{period!r} is no period of a {frequency} indicator")
-            )
         key = (period, value.get("breakdown", "").strip(), value.get("series", "").strip())
         if key in seen:
             found.append(
                 Problem(
-                    here,
+                    f"{path}.values[{position}]",
                     f"{period} occurs twice for this breakdown and series "
                     f"(also at values[{seen[key]}])",
                 )
             )
         seen.setdefault(key, position)
+    return found
+
+
+def value_problems(
+    indicator: dict, path: str, unit: str | None, frequency: str | None
+) -> list[Problem]:
+    """Values of another frequency, or that do not fit the unit; a check is skipped when
+    its ``unit`` or ``frequency`` is None."""
+    found: list[Problem] = []
+    for position, value in enumerate(indicator.get("values", [])):
+        here = f"{path}.values[{position}]"
+        period = value["period"]
+        if frequency is not None and _period_frequency(period) != frequency:
+            found.append(
+                Problem(f"{here}.period", f"{period!r} is no period of a {frequency} indicator")
+            )
         number = value.get("value")
+        if unit is None:
+            continue
         if unit == "text":
             if number is not None:
                 found.append(Problem(f"{here}.value", "a text indicator has a text, no value"))
