@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership
+from koers.followup import services as followup
 from koers.followup.models import ProgressUpdate
 from koers.indicators import services as indicator_services
 from koers.indicators.models import IndicatorValue
@@ -31,7 +32,12 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     )
     indicator = indicator_services.create_indicator(
         update.item.plan.organisation,
-        {"code": "RT-B1", "name": "Deelnemers aan de buurtactiviteiten", "unit": "number"},
+        {
+            "code": "RT-B1",
+            "name": "Deelnemers aan de buurtactiviteiten",
+            "unit": "number",
+            "is_public": True,
+        },
         actor=coordinator,
     )
     indicator_services.link_indicator(update.item, indicator, "output", actor=coordinator)
@@ -72,3 +78,14 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     page.screenshot(path=str(SHOTS / "round-value-approved.png"), full_page=True)
     stored = IndicatorValue.objects.get(indicator=indicator)
     assert (stored.period, stored.round_id) == ("2026", update.round_id)
+
+    # On the portal only once the round is published.
+    portal = f"{live_server.url}/voorbeeld/cijfers/{indicator.pk}/"
+    page.goto(portal)
+    expect(page.locator("main")).to_contain_text("Nog geen openbare cijfers")
+    round_ = update.round
+    followup.close_round(round_, actor=coordinator)
+    followup.publish_round(round_, actor=coordinator)
+    page.goto(portal)
+    expect(page.locator("main")).to_contain_text("1.240")
+    page.screenshot(path=str(SHOTS / "round-value-portal.png"), full_page=True)
