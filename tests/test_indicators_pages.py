@@ -446,6 +446,10 @@ def test_the_item_page_lists_its_indicators_and_offers_to_link_one(world):
     assert "Tevreden inwoners" in section and "(effectindicator)" in section
     assert "44,0 %" in section and "k-indicator-status--orange" in section
     assert 'id="indicator-link-form"' in section
+    # The full chart, with the target line, its figures as text and a way to the tables.
+    chart = section.split(f'id="item-chart-{world["indicator"].pk}"', 1)[1].split("</details>")[0]
+    assert "k-indicator-chart__line--own" in chart and "k-indicator-chart__line--target" in chart
+    assert "Verloop: " in chart and "in tabellen" in chart
     reader = as_member(world, "reader").get(address).content.decode()
     section = reader.split('id="item-indicators"', 1)[1].split("</section>", 1)[0]
     assert "Tevreden inwoners" in section

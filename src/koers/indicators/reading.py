@@ -54,6 +54,7 @@ class CatalogueRow:
     points: list[Point] = field(default_factory=list)
     targets: dict[int, Decimal] = field(default_factory=dict)
     goals: list = field(default_factory=list)
+    chart: dict | None = None  # on an item's page: the full chart
 
     @property
     def last(self) -> Point | None:
@@ -408,8 +409,16 @@ def line_chart(indicator, total, benchmarks, targets, width=640, height=260) -> 
 # Plan items -------------------------------------------------------------------------
 
 
+@dataclass
+class ChartRow:
+    period: str
+    value: Decimal | None
+    shown: str
+
+
 def item_indicator_rows(item) -> list[tuple[ItemIndicator, CatalogueRow]]:
-    """The indicators linked to an item, each with its last value and traffic light."""
+    """The indicators linked to an item, each with its last value, traffic light and
+    chart (own totals, target line, benchmarks: ``row.chart``); three queries."""
     links = list(
         ItemIndicator.objects.filter(item=item).select_related("indicator").order_by("role", "id")
     )
@@ -417,14 +426,29 @@ def item_indicator_rows(item) -> list[tuple[ItemIndicator, CatalogueRow]]:
         return []
     ids = [link.indicator_id for link in links]
     rows = {link.indicator_id: CatalogueRow(link.indicator) for link in links}
-    for indicator_id, period, value, text in (
-        IndicatorValue.objects.filter(indicator_id__in=ids, breakdown="", series="")
+    benchmarks: dict[int, dict[str, list[ChartRow]]] = defaultdict(lambda: defaultdict(list))
+    signs = separators()
+    for indicator_id, period, value, text, series in (
+        IndicatorValue.objects.filter(indicator_id__in=ids, breakdown="")
         .order_by("indicator_id", "period_start")
-        .values_list("indicator_id", "period", "value", "text")
+        .values_list("indicator_id", "period", "value", "text", "series")
     ):
-        rows[indicator_id].points.append(Point(period, value, text))
+        if series:
+            i = rows[indicator_id].indicator
+            shown = show_figure(value, i.unit, i.decimals, text, signs)
+            benchmarks[indicator_id][series].append(ChartRow(period, value, shown))
+        else:
+            rows[indicator_id].points.append(Point(period, value, text))
     for indicator_id, year, value in IndicatorTarget.objects.filter(
         indicator_id__in=ids
     ).values_list("indicator_id", "year", "value"):
         rows[indicator_id].targets[year] = value
+    for indicator_id, row in rows.items():
+        i = row.indicator
+        own = [
+            ChartRow(p.period, p.value, show_figure(p.value, i.unit, i.decimals, p.text, signs))
+            for p in row.points
+        ]
+        others = sorted(benchmarks[indicator_id].items())
+        row.chart = line_chart(i, own, others, row.targets)
     return [(link, rows[link.indicator_id]) for link in links]
