@@ -13,6 +13,7 @@ the cijferdatabank and indicator pages (median of 5 GETs, with query counts).
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -22,7 +23,9 @@ from pathlib import Path
 DATA_DIR = Path(os.environ.get("KOERS_BENCH_DIR") or tempfile.mkdtemp(prefix="koers-bench-ind-"))
 os.environ["KOERS_DATA_DIR"] = str(DATA_DIR)
 os.environ["DJANGO_SETTINGS_MODULE"] = "koers.settings"
-os.environ.setdefault("KOERS_DEBUG", "true")
+# Measured as in production: without DEBUG (which keeps and formats every SQL statement).
+os.environ.setdefault("KOERS_DEBUG", "false")
+os.environ.setdefault("KOERS_SECRET_KEY", secrets.token_urlsafe(50))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import django  # noqa: E402
