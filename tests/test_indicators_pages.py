@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from koers.accounts.actor import Actor
-from koers.indicators import services
+from koers.indicators import reading, services
 from koers.indicators.models import Indicator, IndicatorValue, ItemIndicator, ValueImport
 from tests.factories import DepartmentFactory, MembershipFactory, make_item, make_plan
 
@@ -524,3 +524,49 @@ def test_the_owner_deletes_a_value_from_its_form(world):
     assert response["Location"] == url(world, "detail", pk=indicator.pk)
     assert not IndicatorValue.objects.filter(pk=value.pk).exists()
     assert IndicatorValue.history.filter(id=value.pk, history_type="-").exists()
+
+
+def test_the_catalogue_comes_in_pages_whose_work_does_not_grow_with_the_catalogue(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    organisation = world["organisation"]
+    client = as_member(world, "reader")
+
+    def read(address):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(address).content.decode()
+        return html, len(queries)
+
+    def add(start, stop):
+        made = Indicator.objects.bulk_create(
+            Indicator(organisation=organisation, code=f"P{n:04d}", name=f"Indicator {n}")
+            for n in range(start, stop)
+        )
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                indicator=i,
+                period=str(year),
+                period_start=f"{year}-01-01",
+                period_end=f"{year}-12-31",
+                value=year,
+                entered_at="2026-01-01T00:00Z",
+            )
+            for i in made
+            for year in range(2015, 2025)
+        )
+
+    add(0, 10)
+    client.get(url(world, "list"))  # warm
+    _html, few = read(url(world, "list"))
+    add(10, 250)
+    html, many = read(url(world, "list"))
+    assert many == few
+    assert html.count("data-indicator=") == reading.PAGE_SIZE
+    assert "251 indicatoren" in html and "pagina 1 van 3" in html
+    html, _count = read(url(world, "list") + "?page=3")
+    assert html.count("data-indicator=") == 251 - 2 * reading.PAGE_SIZE
+    assert 'data-indicator="P0249"' in html
+    # With the on/off-target filter every indicator is judged, and the list still pages.
+    html, _count = read(url(world, "list") + "?status=off&page=1")
+    assert "k-indicator-status--orange" in html

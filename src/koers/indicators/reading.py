@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -140,9 +141,28 @@ class Filters:
     status: str = ""  # "on" (green) or "off" (orange or red)
 
 
+PAGE_SIZE = 100
+
+
+def catalogue_page(
+    organisation, filters: Filters, number, public: bool = False, per_page: int = PAGE_SIZE
+) -> tuple[list[CatalogueRow], Page]:
+    """One page of the catalogue: without the on/off-target filter only the page's
+    indicators are read, so that the page's work does not grow with the catalogue."""
+    if filters.status:  # judged from the values: every indicator must be read
+        page = Paginator(catalogue(organisation, filters, public), per_page).get_page(number)
+        return list(page.object_list), page
+    page = Paginator(_indicators(organisation, filters, public), per_page).get_page(number)
+    return _rows(list(page.object_list), filters, public), page
+
+
 def catalogue(organisation, filters: Filters, public: bool = False) -> list[CatalogueRow]:
     """The organisation's indicators with their own totals, targets and linked items;
     ``public``: what the portal shows (:mod:`koers.indicators.public`)."""
+    return _rows(list(_indicators(organisation, filters, public)), filters, public)
+
+
+def _indicators(organisation, filters: Filters, public: bool):
     indicators = Indicator.objects.filter(organisation=organisation).select_related(
         "department", "owner"
     )
@@ -164,6 +184,10 @@ def catalogue(organisation, filters: Filters, public: bool = False) -> list[Cata
         indicators = indicators.filter(department_id=filters.department)
     if filters.goal:
         indicators = indicators.filter(item_links__item_id=filters.goal).distinct()
+    return indicators.order_by("code", "pk")
+
+
+def _rows(indicators: list[Indicator], filters: Filters, public: bool) -> list[CatalogueRow]:
     rows = {i.pk: CatalogueRow(i) for i in indicators}
     if not rows:
         return []

@@ -75,12 +75,14 @@ def indicator_list(request):
         goal=whole_number(get.get("goal", "")),
         status=get.get("status", "") if get.get("status") in ("on", "off") else "",
     )
-    rows = reading.catalogue(request.organisation, filters)
+    rows, page = reading.catalogue_page(request.organisation, filters, get.get("page"))
     return render(
         request,
         "indicators/list.html",
         {
             "rows": rows,
+            "page": page,
+            "query": get,
             "filters": filters,
             "choices": reading.filter_choices(request.organisation),
             "can_manage": services.may_manage(request.membership),

@@ -29,13 +29,15 @@ def _filters(request) -> reading.Filters:
 def indicator_list(request, org):
     organisation = publication.organisation_or_404(org)
     filters = _filters(request)
-    rows = reading.catalogue(organisation, filters, public=True)
+    rows, page = reading.catalogue_page(organisation, filters, request.GET.get("page"), public=True)
     goal = None
     if filters.goal:
         goal = next((g for row in rows for g in row.goals if g.pk == filters.goal), None)
     context = {
         "portal": organisation,
         "rows": rows,
+        "page": page,
+        "query": request.GET,
         "filters": filters,
         "goal": goal,
         "filtered": bool(filters.q or filters.goal),
