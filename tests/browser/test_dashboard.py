@@ -36,9 +36,12 @@ def _indicators():
     from koers.accounts.actor import Actor
     from koers.accounts.models import Organisation
     from koers.indicators import services
+    from koers.indicators.models import Indicator
     from koers.plans.models import PlanItem
 
     organisation = Organisation.objects.get(slug="voorbeeld")
+    # Only these three: the demo's own cijferdatabank would fill the tiles off target first.
+    Indicator.objects.filter(organisation=organisation).delete()
     actor = Actor.system()
     goals = list(PlanItem.objects.filter(plan__organisation=organisation, depth=2))
     for number, (code, name, values, target) in enumerate(
