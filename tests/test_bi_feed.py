@@ -56,7 +56,11 @@ def _organisation(name: str, values: int = 3):
     State = ProgressUpdate.State
     updates = {
         "approved": ProgressUpdate.objects.create(
-            round=round_, item=other, state=State.APPROVED, narrative="<p>Klaar &amp; goed</p>"
+            round=round_,
+            item=other,
+            state=State.APPROVED,
+            percent=80,
+            narrative="<p>Klaar &amp; goed</p>",
         ),
         "submitted_mine": ProgressUpdate.objects.create(
             round=round_, item=mine, state=State.SUBMITTED, narrative="<p>Bijna</p>", version=3
@@ -189,7 +193,15 @@ def test_a_json_page_has_stable_columns_and_the_exact_values(db, client):
 
 def test_items_carry_their_parent_level_and_departments(db, client):
     world = _organisation("Herenthout")
-    goal = world["items"][0]
+    goal, other = world["items"][0], world["items"][2]
+    earlier = ReportingRound.objects.create(
+        plan=world["plan"],
+        name="Najaar 2025",
+        period_start=datetime.date(2025, 7, 1),
+        period_end=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2026, 1, 15),
+    )
+    ProgressUpdate.objects.create(round=earlier, item=other, state="approved", percent=40)
     rows = _csv_rows(_get(client, world, "items", "csv", key=_key(world)))
     by_code = {row["code"]: row for row in rows}
     assert list(by_code) == ["BD1", "AC1", "AC2"]
@@ -199,6 +211,13 @@ def test_items_carry_their_parent_level_and_departments(db, client):
     assert by_code["AC2"]["departments"] == ""
     assert by_code["AC1"]["plan_id"] == str(world["plan"].pk)
     assert by_code["AC1"]["weight"] == "1" and by_code["AC1"]["is_public"] == "true"
+    # the latest approved update, as the dashboard shows readers; none for a submitted one
+    approved = world["updates"]["approved"]
+    assert (by_code["AC2"]["approved_round_id"], by_code["AC2"]["approved_percent"]) == (
+        str(approved.round_id),
+        "80",
+    )
+    assert by_code["AC1"]["approved_round_id"] == "" and by_code["AC1"]["approved_status_key"] == ""
 
 
 def test_any_accept_header_gets_the_format_of_the_address_and_bad_input_is_refused(db, client):

@@ -111,7 +111,8 @@ def _values(membership: Membership) -> QuerySet:
 
 
 def _complete_items(rows: list[dict]) -> None:
-    """Parent ids (the hidden root is no parent) and department names, two queries."""
+    """Parent ids (the hidden root is no parent), department names and the latest
+    approved update (what the dashboard shows readers): three queries."""
     parent_paths = {row["path"][: -PlanItem.steplen] for row in rows}
     parents = dict(
         PlanItem.objects.filter(path__in=parent_paths, depth__gt=1).values_list("path", "id")
@@ -122,10 +123,24 @@ def _complete_items(rows: list[dict]) -> None:
     ).order_by("department__name")
     for item_id, name in through.values_list("planitem_id", "department__name"):
         departments.setdefault(item_id, []).append(name)
+    latest: dict[int, tuple] = {}
+    approved = (
+        ProgressUpdate.objects.filter(
+            item_id__in=[row["item_id"] for row in rows], state=ProgressUpdate.State.APPROVED
+        )
+        .order_by("item_id", "-round__period_end", "-round_id")
+        .values_list("item_id", "round_id", "status__key", "percent")
+    )
+    for item_id, *found in approved:
+        latest.setdefault(item_id, tuple(found))
     for row in rows:
         row["parent_id"] = parents.get(row["path"][: -PlanItem.steplen])
         row["level"] = row["level"] - 1
         row["departments"] = "; ".join(departments.get(row["item_id"], []))
+        round_id, status_key, percent = latest.get(row["item_id"], (None, None, None))
+        row["approved_round_id"] = round_id
+        row["approved_status_key"] = status_key
+        row["approved_percent"] = percent
 
 
 def _complete_updates(rows: list[dict]) -> None:
@@ -180,7 +195,13 @@ TABLES: dict[str, Table] = {
             ),
             _items,
             _complete_items,
-            extra_columns=("parent_id", "departments"),
+            extra_columns=(
+                "parent_id",
+                "departments",
+                "approved_round_id",
+                "approved_status_key",
+                "approved_percent",
+            ),
         ),
         Table(
             "updates",
