@@ -21,16 +21,32 @@ def _chunks(rows: Sequence, size: int):
         yield rows[start : start + size]
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
-    """INSERT ``rows`` (values already adapted, see :func:`adapter`) into ``model``'s table."""
+# Parameters per statement for a caller that asks for large statements: within SQLite's
+# limit of 32,766 (since 3.32) and PostgreSQL's of 65,535.
+MANY_PARAMETERS = 30_000
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    large: bool = False,
+) -> None:
+    """INSERT ``rows`` (values already adapted, see :func:`adapter`) into ``model``'s table.
+    ``large``: as many rows per statement as :data:`MANY_PARAMETERS` allows (for hundreds
+    of thousands of small rows), instead of Django's conservative batch size."""
     if not rows:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     table = quote(model._meta.db_table)
-    # As many rows per statement as the database accepts parameters (SQLite has a limit).
-    size = max(1, min(BATCH, connection.ops.bulk_batch_size(list(fields), rows)))
+    if large:
+        size = max(1, MANY_PARAMETERS // len(fields))
+    else:
+        # As many rows per statement as the database accepts parameters (SQLite has a limit).
+        size = max(1, min(BATCH, connection.ops.bulk_batch_size(list(fields), rows)))
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, size):
             sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row_sql] * len(chunk))

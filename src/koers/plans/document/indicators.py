@@ -312,7 +312,7 @@ def write_indicators(prepared: _Prepared, *, user, reason: str, now) -> Indicato
     counts.created, counts.updated = len(new_rows), len(changed)
     by_entry = [(ids[_key(entry["code"])], entry) for entry in prepared.entries]
     counts.targets = _write_targets(by_entry, history)
-    counts.values = _write_values(by_entry, user=user, history=history)
+    counts.values = _write_values(by_entry, organisation.pk, user=user, history=history)
     return counts
 
 
@@ -377,7 +377,7 @@ def _write_targets(by_entry, history) -> int:
     return len(new) + len(changed)
 
 
-def _write_values(by_entry, *, user, history) -> int:
+def _write_values(by_entry, organisation_id: int, *, user, history) -> int:
     ids = [pk for pk, _entry in by_entry]
     stored = {
         (i, period, breakdown, series): (pk, value, text, kind, detail, version)
@@ -462,17 +462,20 @@ def _write_values(by_entry, *, user, history) -> int:
         "version",
     )
     _replace(IndicatorValue, [row[0] for row in changed])
-    insert_rows(IndicatorValue, ("id", *fields), changed)
-    insert_rows(IndicatorValue, fields, new)
-    keys = {row[:4] for row in new}
-    new_ids = [
-        pk
-        for pk, *key in IndicatorValue.objects.filter(indicator_id__in=ids).values_list(
-            "pk", "indicator_id", "period", "breakdown", "series"
+    insert_rows(IndicatorValue, ("id", *fields), changed, large=True)
+    insert_rows(IndicatorValue, fields, new, large=True)
+    # The new rows in one statement: written now, at version 1 (a changed row was
+    # written now as well, at its next version, so at least 2).
+    quote = connection.ops.quote_name
+    written_now = (
+        f"{quote('indicator_id')} IN (SELECT {quote('id')} "
+        f"FROM {quote(Indicator._meta.db_table)} WHERE {quote('organisation_id')} = %s) "
+        f"AND {quote('entered_at')} = %s AND {quote('version')} = 1"
+    )
+    if new:
+        copy_to_history(
+            IndicatorValue, written_now, [organisation_id, stamp], history_type="+", **history
         )
-        if tuple(key) in keys
-    ]
-    _history(IndicatorValue, new_ids, "+", **history)
     _history(IndicatorValue, [row[0] for row in changed], "~", **history)
     return len(new) + len(changed)
 
