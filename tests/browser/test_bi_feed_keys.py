@@ -8,25 +8,10 @@ import io
 
 import pytest
 import requests
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.checks import problems as _problems
 
 pytestmark = pytest.mark.browser
-
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def _problems(page, where: str) -> list[str]:
-    problems = []
-    overflow = page.evaluate(SIDEWAYS)
-    if overflow > 1:
-        problems.append(f"{where}: the page scrolls sideways by {overflow} px")
-    results = Axe().run(page, options={**WCAG_AA, "resultTypes": ["violations"]})
-    for violation in results.response["violations"]:
-        if violation["impact"] in ("serious", "critical"):
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            problems.append(f"{where}: axe {violation['id']} {targets}")
-    return problems
 
 
 def test_an_administrator_makes_a_feed_key_a_client_reads_with_it_and_revokes_it(

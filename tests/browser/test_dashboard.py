@@ -7,28 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser.checks import problems as _problems
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).parents[2] / "test-artifacts" / "dashboard"
 WIDTHS = {"desk": 1280, "phone": 390}
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def _problems(page, where: str) -> list[str]:
-    problems = []
-    overflow = page.evaluate(SIDEWAYS)
-    if overflow > 1:
-        problems.append(f"{where}: the page scrolls sideways by {overflow} px")
-    results = Axe().run(page, options={**WCAG_AA, "resultTypes": ["violations"]})
-    for violation in results.response["violations"]:
-        if violation["impact"] in ("serious", "critical"):
-            targets = [node["target"] for node in violation["nodes"]][:3]
-            problems.append(f"{where}: axe {violation['id']} {targets}")
-    return problems
 
 
 def _indicators():

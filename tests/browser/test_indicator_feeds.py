@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_indicators_pages import SHOTS, WIDTHS, _problems
+from tests.browser.checks import problems as _problems
+from tests.browser.test_indicators_pages import SHOTS, WIDTHS
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "cbs"

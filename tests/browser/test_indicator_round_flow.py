@@ -12,7 +12,8 @@ from koers.followup import services as followup
 from koers.followup.models import ProgressUpdate
 from koers.indicators import services as indicator_services
 from koers.indicators.models import IndicatorValue
-from tests.browser.test_indicators_pages import SHOTS, _problems
+from tests.browser.checks import problems as _problems
+from tests.browser.test_indicators_pages import SHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership, Organisation
 from koers.indicators import services
-from tests.browser.test_indicators_pages import SHOTS, WIDTHS, _problems
+from tests.browser.checks import problems as _problems
+from tests.browser.test_indicators_pages import SHOTS, WIDTHS
 
 pytestmark = pytest.mark.browser
 
