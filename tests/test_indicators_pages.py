@@ -570,3 +570,16 @@ def test_the_catalogue_comes_in_pages_whose_work_does_not_grow_with_the_catalogu
     # With the on/off-target filter every indicator is judged, and the list still pages.
     html, _count = read(url(world, "list") + "?status=off&page=1")
     assert "k-indicator-status--orange" in html
+
+
+def test_the_catalogue_filters_on_the_sdg_of_a_linked_item(world):
+    from koers.sdgs.models import SDGGoal
+
+    goal = world["goal"]
+    climate = SDGGoal.objects.get(number=13)
+    goal.sdg_goals.add(climate)
+    html = as_member(world, "reader").get(url(world, "list") + "?sdg=13").content.decode()
+    assert 'data-indicator="TEV"' in html
+    assert '<option value="13" selected>SDG 13' in html
+    html = as_member(world, "reader").get(url(world, "list") + "?sdg=4").content.decode()
+    assert 'data-indicator="TEV"' not in html

@@ -138,6 +138,7 @@ class Filters:
     theme: str = ""
     department: int | None = None
     goal: int | None = None
+    sdg: int | None = None  # the number of a Sustainable Development Goal of a linked item
     status: str = ""  # "on" (green) or "off" (orange or red)
 
 
@@ -183,7 +184,11 @@ def _indicators(organisation, filters: Filters, public: bool):
     if filters.department:
         indicators = indicators.filter(department_id=filters.department)
     if filters.goal:
-        indicators = indicators.filter(item_links__item_id=filters.goal).distinct()
+        indicators = indicators.filter(item_links__item_id=filters.goal)
+    if filters.sdg:
+        indicators = indicators.filter(item_links__item__sdg_goals__number=filters.sdg)
+    if filters.goal or filters.sdg:
+        indicators = indicators.distinct()
     return indicators.order_by("code", "pk")
 
 
@@ -230,7 +235,13 @@ def filter_choices(organisation) -> dict:
         .distinct()
         .order_by("plan_id", "path")
     )
+    from koers.sdgs.models import SDGGoal
+
+    sdgs = SDGGoal.objects.filter(
+        items__plan__organisation=organisation, items__indicator_links__isnull=False
+    ).distinct()
     return {
+        "sdgs": list(sdgs),
         "themes": list(themes),
         "departments": list(Department.objects.filter(organisation=organisation).order_by("name")),
         "goals": list(goals),

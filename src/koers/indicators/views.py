@@ -73,6 +73,7 @@ def indicator_list(request):
         theme=get.get("theme", "")[:200],
         department=whole_number(get.get("department", "")),
         goal=whole_number(get.get("goal", "")),
+        sdg=whole_number(get.get("sdg", "")),
         status=get.get("status", "") if get.get("status") in ("on", "off") else "",
     )
     rows, page = reading.catalogue_page(request.organisation, filters, get.get("page"))
