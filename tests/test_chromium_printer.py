@@ -69,3 +69,32 @@ def test_without_chromium_the_reason_is_said(tmp_path, settings):
     settings.KOERS_CHROMIUM = str(tmp_path / "no-such-chromium")
     with pytest.raises(ValidationError, match="Chromium is niet geïnstalleerd"):
         chromium.print_to_pdf(PAGE, tmp_path / "proef.pdf")
+
+
+@needs_chromium
+def test_contents_get_page_numbers_and_a_pdf_that_does_not_fit_is_left_as_it_is(tmp_path):
+    from koers.reporting.renderers.contents_pages import number_contents
+
+    page = (
+        '<!DOCTYPE html><html lang="nl-BE"><head><meta charset="utf-8"><title>T</title></head>'
+        '<body><nav><a href="#een">Een</a><br><a href="#twee">Twee</a></nav>'
+        '<p style="break-before: page">0123456789</p><h1 id="een">Een</h1>'
+        '<h1 id="twee" style="break-before: page">Twee</h1></body></html>'
+    )
+    out = chromium.print_to_pdf(page, tmp_path / "inhoud.pdf")
+    before = out.read_bytes()
+    assert number_contents(out) == 2
+    after = out.read_bytes()
+    assert after.startswith(before)  # appended as an update: Chromium's file is kept whole
+    reader = PdfReader(out)
+    lines = reader.pages[0].extract_text(extraction_mode="layout").split("\n")
+    assert [line.split() for line in lines if line.strip()] == [["Een", "2"], ["Twee", "3"]]
+    # A PDF without contents links, or not one of Chromium's, is left as it is.
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+    plain = chromium.print_to_pdf(PAGE, tmp_path / "zonder.pdf")
+    kept = plain.read_bytes()
+    assert number_contents(plain) == 0 and plain.read_bytes() == kept
+    broken = tmp_path / "kapot.pdf"
+    broken.write_bytes(b"%PDF-1.4 no more")
+    assert number_contents(broken) == 0 and broken.read_bytes() == b"%PDF-1.4 no more"

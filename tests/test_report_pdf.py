@@ -121,22 +121,20 @@ def test_the_accessible_pdf_is_tagged_with_language_title_and_chart_texts(demo, 
     titles = {re.sub(r"\s+", "", title) for title, _page in outline}
     for item in report.items:
         assert re.sub(r"\s+", "", item.heading) in titles
-    contents = " ".join(page.extract_text() for page in reader.pages[1:4])
-    contents = re.sub(r"\s+", " ", contents)
+    # As laid out on the page: each entry on a line with its page number at the right
+    # (WeasyPrint: target-counter with a leader; Chromium: numbers written after printing).
+    contents = "\n".join(page.extract_text(extraction_mode="layout") for page in reader.pages[1:4])
+    contents = unicodedata.normalize("NFKC", contents)  # "ﬁ" is "fi"
     listed = [item for item in report.items if item.level <= pdfua.CONTENTS_DEPTH]
     assert listed and len(listed) < len(report.items)
-    packed = unicodedata.normalize("NFKC", contents).replace(" ", "")  # "ﬁ" is "fi"
+    pages = {re.sub(r"\s+", "", title): page for title, page in outline}
     for item in listed:
-        assert item.heading.replace(" ", "") in packed
+        page = pages[re.sub(r"\s+", "", item.heading)]
+        line = re.escape(item.heading).replace("\\ ", r"\s*") + r"[\s.]*" + str(page) + r"\n"
+        assert re.search(line, contents + "\n"), (item.heading, page)
     for item in report.items:
         if item.level > pdfua.CONTENTS_DEPTH:
-            assert item.heading.replace(" ", "") not in packed
-    if engine == "chromium":  # Chromium has no target-counter(): the entries are links
-        return
-    pages = dict(outline)
-    for item in listed:
-        page = pages[item.heading]
-        assert re.search(re.escape(item.heading) + r" ?\.+ ?" + str(page) + r"\b", contents)
+            assert item.heading.replace(" ", "") not in contents.replace(" ", "")
 
 
 def test_the_accessible_pdf_of_a_dutch_plan_says_it_is_netherlands_dutch(demo, tmp_path, engine):

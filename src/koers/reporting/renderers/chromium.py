@@ -4,9 +4,10 @@ Chromium lays out a long report far faster than WeasyPrint and with far less mem
 it tags what it prints: a structure tree in reading order (headings H1–H6, tables with
 their header cells, lists, figures with the images' alternative texts), the document's
 language from ``<html lang>``, its title from ``<title>`` shown as the window title, and a
-bookmark per heading. What it does not do: CSS ``target-counter()`` (the contents list
-their entries as links, without page numbers) and the PDF/UA identification in the
-metadata — which WeasyPrint does write (``KOERS_REPORT_PDF_ENGINE=weasyprint``).
+bookmark per heading. What it does not do: CSS ``target-counter()`` (the contents are
+printed as links without page numbers, which ``contents_pages`` writes in afterwards) and
+the PDF/UA identification in the metadata — which WeasyPrint does write
+(``KOERS_REPORT_PDF_ENGINE=weasyprint``).
 
 It runs as a child process of the job that makes the report, headless, without network
 (the page is a local file whose only outside parts are data URIs, with no script: every

@@ -178,9 +178,12 @@ def render(report: Report, charts: list[Chart], out: Path, progress=None) -> Pat
     out = Path(out)
     if engine() == "chromium":
         from koers.reporting.renderers.chromium import print_to_pdf
+        from koers.reporting.renderers.contents_pages import number_contents
 
         html = print_html(report, charts, progress)
-        return print_to_pdf(html, out)
+        print_to_pdf(html, out)
+        number_contents(out)  # Chromium prints the contents without page numbers
+        return out
     return render_with_weasyprint(report, charts, out, progress)
 
 
