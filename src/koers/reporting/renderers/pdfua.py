@@ -34,7 +34,7 @@ from koers.reporting.contents import (
     year_figure_labels,
 )
 from koers.reporting.renderers.html import site_words
-from koers.reporting.richtext import cleaned
+from koers.reporting.richtext import cleaned, shorten
 
 STYLE = "reporting/print.css"
 
@@ -45,6 +45,17 @@ def css_string(text: str) -> str:
         ch if ch.isalnum() or ch in " .,:;-–()%/" else f"\\{ord(ch):x} " for ch in text
     )
     return f'"{escaped}"'
+
+
+def running_header_css(report: Report) -> str:
+    """The organisation and title, and the round, at the top of every page but the first,
+    as literal strings (Chromium has no ``string-set``; WeasyPrint reads them alike)."""
+    title = css_string(shorten(f"{report.organisation} · {report.title}", 120))
+    subtitle = css_string(shorten(report.subtitle, 80))
+    return (
+        f"@page {{ @top-left {{ content: {title}; }} @top-right {{ content: {subtitle}; }} }}\n"
+        "@page :first { @top-left { content: none; } @top-right { content: none; } }\n"
+    )
 
 
 def page_label_css() -> str:
@@ -124,7 +135,8 @@ def print_html(report: Report, charts: list[Chart], progress=None) -> str:
     else:
         labels = programme_figure_labels()
         rows = [(goal.heading, goal.programme_figures) for goal in summary.goals]
-    css = Path(finders.find(STYLE)).read_text(encoding="utf-8") + page_label_css()
+    css = Path(finders.find(STYLE)).read_text(encoding="utf-8")
+    css += running_header_css(report) + page_label_css()
     return render_to_string(
         "reporting/print/report.html",
         {
