@@ -38,7 +38,8 @@ def number_contents(path: Path) -> int:
 
 def _number(path: Path) -> int:
     reader = PdfReader(path)
-    if _previous_xref(path) is None:  # not Chromium's classic cross-reference table
+    previous = _previous_xref(path)
+    if previous is None:  # not Chromium's classic cross-reference table
         return 0
     dests = reader.trailer["/Root"].get("/Dests")
     if not dests:
@@ -63,16 +64,16 @@ def _number(path: Path) -> int:
         next_number += 1
         written += len(entries)
     if written:
-        _append_update(path, reader, changed, next_number)
+        _append_update(path, reader, changed, next_number, previous)
     return written
 
 
-def _append_update(path: Path, reader, changed: list, size: int) -> None:
+def _append_update(path: Path, reader, changed: list, size: int, previous: int) -> None:
     """Append the changed objects, their cross-reference section and a trailer pointing
     back at the previous one: the file stays as Chromium wrote it (writing the whole PDF
     again took as long as printing it). Built in memory first and appended in one write,
-    so that a failure leaves the file as it was."""
-    previous = _previous_xref(path)
+    so that a failure leaves the file as it was. ``previous``: where the file's last
+    cross-reference table starts."""
     base = path.stat().st_size + 1
     update = io.BytesIO()
     update.write(b"\n")
