@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "koers.plans",
     "koers.followup",
     "koers.indicators",
+    "koers.complaints",
     "koers.dashboard",
     "koers.notifications",
     "koers.reporting",

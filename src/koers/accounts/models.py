@@ -118,6 +118,8 @@ class Membership(models.Model):
     departments = models.ManyToManyField(
         Department, blank=True, related_name="members", verbose_name=_("departments")
     )
+    # Handles complaints: sees and handles every complaint, with the complainant's data.
+    handles_complaints = models.BooleanField(_("complaint handler"), default=False)
     version = version_field()
 
     history = HistoricalRecords(m2m_fields=[departments])
