@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "koers.followup",
     "koers.indicators",
     "koers.complaints",
+    "koers.complaints_public",
+    "koers.improvements",
     "koers.dashboard",
     "koers.notifications",
     "koers.reporting",
