@@ -64,6 +64,9 @@ class ComplaintSequence(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.organisation_id} {self.year}: {self.last_number}"
+
 
 class Complaint(models.Model):
     class Channel(models.TextChoices):
@@ -192,3 +195,6 @@ class ComplaintReminderSent(models.Model):
                 fields=["complaint", "user", "moment"], name="complaint_reminder_once"
             )
         ]
+
+    def __str__(self):
+        return f"{self.complaint_id} {self.moment} {self.user_id}"
