@@ -334,6 +334,15 @@ REST_FRAMEWORK = {
 }
 KOERS_API_ANON_RATE = env_str("API_ANON_RATE", "60/minute")
 KOERS_API_USER_RATE = env_str("API_USER_RATE", "1200/hour")
+# The portal's complaint form (koers/complaints_public/intake_guard.py): a form sent back
+# sooner than MIN_SECONDS after it was shown or later than MAX_HOURS is refused; per window
+# of WINDOW_MINUTES at most ADDRESS_LIMIT submissions per client address and
+# ORGANISATION_LIMIT per organisation.
+KOERS_COMPLAINT_FORM_MIN_SECONDS = env_int("COMPLAINT_FORM_MIN_SECONDS", 4)
+KOERS_COMPLAINT_FORM_MAX_HOURS = env_int("COMPLAINT_FORM_MAX_HOURS", 24)
+KOERS_COMPLAINT_FORM_WINDOW_MINUTES = env_int("COMPLAINT_FORM_WINDOW_MINUTES", 10)
+KOERS_COMPLAINT_FORM_ADDRESS_LIMIT = env_int("COMPLAINT_FORM_ADDRESS_LIMIT", 5)
+KOERS_COMPLAINT_FORM_ORGANISATION_LIMIT = env_int("COMPLAINT_FORM_ORGANISATION_LIMIT", 100)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Koers API",
     "DESCRIPTION": "Read-only access to an organisation's plans, items and plan tree.",
