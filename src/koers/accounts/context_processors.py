@@ -1,4 +1,5 @@
 from koers.accounts.permissions import MANAGE_ORGANISATION, can
+from koers.complaints.access import may_open_register
 
 
 def organisation(request):
@@ -8,4 +9,5 @@ def organisation(request):
         "membership": membership,
         "organisation": membership.organisation if membership else None,
         "can_manage_organisation": can(membership, MANAGE_ORGANISATION),
+        "may_open_complaints": may_open_register(membership),
     }

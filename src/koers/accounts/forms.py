@@ -30,8 +30,13 @@ class MemberForm(forms.Form):
 class MembershipForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Membership
-        fields = ["role", "departments"]
+        fields = ["role", "departments", "handles_complaints"]
         widgets = {"departments": forms.CheckboxSelectMultiple}
+        help_texts = {
+            "handles_complaints": _(
+                "Sees and handles every complaint, with the complainant's personal data."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,6 +53,8 @@ def update_member(
     if stored_role == Role.ADMIN and values["role"] != Role.ADMIN:
         _keep_an_admin(membership)
     membership.role = values["role"]
+    if "handles_complaints" in values:
+        membership.handles_complaints = values["handles_complaints"]
     attribute(membership, actor)
     membership.save()
     membership.departments.set(_own(membership.organisation, values.get("departments", [])))

@@ -204,6 +204,7 @@ def handle_complaint(
     ):
         raise PermissionDenied
     _check_links(complaint.organisation, values)
+    kept = {name: getattr(complaint, name) for name in (*HANDLING_FIELDS, "version")}
     claim_version(complaint, expected_version)
     for name in HANDLING_FIELDS:
         if name in values:
@@ -211,7 +212,12 @@ def handle_complaint(
             setattr(complaint, name, value.strip() if isinstance(value, str) else value)
     if complaint.admissible is not False:
         complaint.inadmissible_reason = ""
-    _check_handling(complaint, today)
+    try:
+        _check_handling(complaint, today)
+    except ValidationError:
+        for name, value in kept.items():  # the record as stored; nothing was written
+            setattr(complaint, name, value)
+        raise
     if complaint.outcome and complaint.closed_on is None:
         complaint.closed_on = complaint.answered_on or today
     elif not complaint.outcome:

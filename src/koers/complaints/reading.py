@@ -1,0 +1,150 @@
+"""The read side of the register: its filters, one page of it, and the CSV download."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from koers.accounts.models import Department, Membership
+from koers.complaints import access
+from koers.complaints.models import Complaint
+
+PAGE_SIZE = 50
+STATUSES = ("open", "late", "closed")
+# A spreadsheet reads a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    status: str = ""
+    department: int | None = None
+    channel: str = ""
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(vars(self).values())
+
+
+def status_of(complaint: Complaint, today) -> str:
+    if complaint.closed_on is not None:
+        return "closed"
+    return "late" if today > complaint.deadline else "open"
+
+
+STATUS_LABELS = {
+    "open": lambda: _("open"),
+    "late": lambda: _("open, past the deadline"),
+    "closed": lambda: _("closed"),
+}
+
+
+def complaints(membership: Membership, filters: Filters, today=None) -> QuerySet[Complaint]:
+    """The complaints the member may see that pass the filters, newest first."""
+    today = today or timezone.localdate()
+    found = access.visible_complaints(membership)
+    if filters.q:
+        for word in filters.q.split():
+            found = found.filter(Q(reference__icontains=word) | Q(subject__icontains=word))
+    if filters.status == "open":
+        found = found.filter(closed_on__isnull=True)
+    elif filters.status == "late":
+        found = found.filter(closed_on__isnull=True, deadline__lt=today)
+    elif filters.status == "closed":
+        found = found.filter(closed_on__isnull=False)
+    if filters.department:
+        found = found.filter(department_id=filters.department)
+    if filters.channel:
+        found = found.filter(channel=filters.channel)
+    if filters.year:
+        found = found.filter(received_on__year=filters.year)
+    return found.order_by("-received_on", "-id")
+
+
+def register_page(membership: Membership, filters: Filters, number) -> tuple[list, Page]:
+    """One page of the register: two queries (the count and the page), whatever its size."""
+    today = timezone.localdate()
+    rows = complaints(membership, filters, today).select_related("department", "handler__user")
+    page = Paginator(rows, PAGE_SIZE).get_page(number)
+    listed = list(page.object_list)
+    for complaint in listed:
+        complaint.status = status_of(complaint, today)
+        complaint.status_label = STATUS_LABELS[complaint.status]()
+    return listed, page
+
+
+def filter_choices(membership: Membership) -> dict:
+    organisation_id = membership.organisation_id
+    years = (
+        Complaint.objects.filter(organisation_id=organisation_id)
+        .annotate(year=ExtractYear("received_on"))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return {
+        "departments": list(Department.objects.filter(organisation_id=organisation_id)),
+        "channels": Complaint.Channel.choices,
+        "years": list(years),
+        "statuses": [(key, STATUS_LABELS[key]()) for key in STATUSES],
+    }
+
+
+def export_csv(membership: Membership, filters: Filters) -> str:
+    """The filtered register as CSV. The complainant's columns are filled only for the
+    complaints whose personal data this member may see (access.may_see_personal_data)."""
+    today = timezone.localdate()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        [
+            _("Reference"),
+            _("Received on"),
+            _("Channel"),
+            _("Subject"),
+            _("Department"),
+            _("Handler"),
+            _("Deadline"),
+            _("Status"),
+            _("Outcome"),
+            _("Answered on"),
+            _("Complainant"),
+            _("E-mail address"),
+        ]
+    )
+    rows = complaints(membership, filters, today).select_related(
+        "department", "handler__user", "complainant"
+    )
+    for complaint in rows.iterator(chunk_size=2000):
+        personal = access.may_see_personal_data(membership, complaint)
+        complainant = getattr(complaint, "complainant", None) if personal else None
+        handler = complaint.handler.user if complaint.handler else None
+        writer.writerow(
+            [
+                cell
+                if not isinstance(cell, str) or not cell.startswith(FORMULA_STARTS)
+                else "'" + cell
+                for cell in [
+                    complaint.reference,
+                    complaint.received_on.isoformat(),
+                    complaint.get_channel_display(),
+                    complaint.subject,
+                    complaint.department.name if complaint.department else "",
+                    (handler.get_full_name() or handler.email) if handler else "",
+                    complaint.deadline.isoformat(),
+                    STATUS_LABELS[status_of(complaint, today)](),
+                    complaint.get_outcome_display(),
+                    complaint.answered_on.isoformat() if complaint.answered_on else "",
+                    complainant.name if complainant else "",
+                    complainant.email if complainant else "",
+                ]
+            ]
+        )
+    return out.getvalue()
