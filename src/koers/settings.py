@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "koers.complaints",
     "koers.complaints_public",
     "koers.improvements",
+    "koers.council",
     "koers.dashboard",
     "koers.notifications",
     "koers.reporting",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "koers.accounts.context_processors.organisation",
                 "koers.notifications.context_processors.unread_notifications",
+                "koers.council.context_processors.unread_question_notices",
             ],
         },
     }

@@ -138,6 +138,10 @@ def load_demo(reset: bool = False) -> bool:
             update_plan(plan, {"is_published": True}, actor=Actor.system())
     _demo_round(organisations["voorbeeld"])
     return True
+    load_improvements(organisations["voorbeeld"])
+    from koers.demo.council import load_council_questions
+
+    load_council_questions(organisations["voorbeeld"])
 
 
 PUBLISHED_TEXTS = [

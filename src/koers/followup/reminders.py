@@ -44,6 +44,9 @@ def send_reminders(today: date | None = None) -> int:
         # E-mails speak the Dutch of the plan: "uiterste datum" in Flanders, "inleverdatum" in NL.
         with translation.override(dutch_of(round_.plan.terminology_preset)):
             sent += _round_reminders(round_, today)
+    from koers.council.reminders import send_question_reminders  # council questions too
+
+    sent += send_question_reminders(today)
     return sent
 
 

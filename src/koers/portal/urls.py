@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from koers.council import portal_views as council_views
 from koers.portal import indicator_views, views
 
 app_name = "portal"
@@ -20,6 +21,8 @@ urlpatterns = [
         name="indicator_download",
     ),
     path("cijfers.<str:fmt>", indicator_views.all_values_download, name="indicators_download"),
+    path("raadsvragen/", council_views.council_questions, name="council_questions"),
+    path("raadsvragen/<int:pk>/", council_views.council_round, name="council_round"),
     # Any other address ending in a slash: the portal's own 404 page. (Addresses without
     # the slash stay unmatched, so that Django can still add it to a known one.)
     re_path(r"^(?P<rest>.+/)$", views.not_found, name="not_found"),

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from koers.council.notices import send_mails as send_question_notices
 from koers.notifications.services import send_batches
 
 
@@ -12,4 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = send_batches()
+        count += send_question_notices()  # news about council questions
         self.stdout.write(_("%(count)s messages sent.") % {"count": count})
