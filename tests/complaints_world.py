@@ -51,7 +51,12 @@ class World:
 
 
 def _member(organisation, name, department=None, **traits):
-    user = UserFactory(username=f"{name}@example.test", email=f"{name}@example.test")
+    user = UserFactory(
+        username=f"{name}@example.test",
+        email=f"{name}@example.test",
+        first_name=name.capitalize(),
+        last_name="Lid",
+    )
     membership = MembershipFactory(user=user, organisation=organisation, **traits)
     if department is not None:
         membership.departments.add(department)

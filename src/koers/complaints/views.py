@@ -219,11 +219,11 @@ def complaint_history(request, pk):
     for newer, older in zip(records, [*records[1:], None], strict=True):
         fields = []
         if older is not None:
-            delta = newer.diff_against(older)
+            changed = set(newer.diff_against(older).changed_fields)
             fields = [
-                str(Complaint._meta.get_field(change.field).verbose_name)
-                for change in delta.changes
-                if change.field not in ("version", "updated_at")
+                str(field.verbose_name)
+                for field in Complaint._meta.fields
+                if field.name in changed and field.name not in ("version", "updated_at")
             ]
         changes.append({"record": newer, "fields": fields})
     return render(
