@@ -163,7 +163,10 @@ def test_the_handler_answers_on_the_complaint_page(world, client):
     assert (complaint.outcome, complaint.closed_on) == ("founded", datetime.date(2026, 10, 14))
     history = client.get(_urls(world)["history"]).content.decode()
     assert "Assigned Lid" in history
-    assert "gewijzigd ontvankelijk, ontvangst bevestigd op, beantwoord op, uitkomst, antwoord, afgesloten op" in history
+    changed = (
+        "ontvankelijk, ontvangst bevestigd op, beantwoord op, uitkomst, antwoord, afgesloten op"
+    )
+    assert f"gewijzigd {changed}" in history
     assert "geregistreerd" in history
 
 
