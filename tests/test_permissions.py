@@ -13,6 +13,9 @@ from koers.accounts.actor import Actor
 from koers.api.feed_tokens import create_feed_token
 from koers.followup.attachments import add_attachment
 from koers.followup.services import open_round
+from koers.improvements import importing as improvement_import
+from koers.improvements import services as improvements
+from koers.improvements.models import ImprovementAction
 from koers.plans.models import BudgetLine, Milestone, PlanItem
 from koers.plans.services.document_import import read_upload
 from koers.plans.services.items import delete_item
@@ -94,6 +97,24 @@ PAGES = {
     "dashboard:dashboard": (None, VIEW),
     "feed:tokens": (None, ADMIN),
     "feed:revoke": ("feed_token", POST_ONLY),
+    "improvements:list": (None, VIEW),
+    "improvements:create": (None, MANAGE),
+    "improvements:detail": ("improvement", VIEW),
+    "improvements:edit": ("improvement", MANAGE),
+    "improvements:delete": ("improvement", POST_ONLY),
+    "improvements:evidence_add": ("improvement", POST_ONLY),
+    "improvements:evidence": ("evidence", VIEW),
+    "improvements:evidence_remove": ("evidence", POST_ONLY),
+    "improvements:sources": (None, VIEW),
+    "improvements:source_edit": ("improvement_source", MANAGE),
+    "improvements:import": (None, MANAGE),
+    "improvements:import_preview": ("improvement_import", MANAGE),
+    "improvements:import_discard": ("improvement_import", POST_ONLY),
+    "improvements:report": (None, VIEW),
+    "improvements:report_file": (None, VIEW),
+    "improvements:round": ("round", VIEW),
+    "improvements:update": ("improvement_update", UNSEEN_BY_READERS),
+    "improvements:withdraw": ("improvement_update", POST_ONLY),
 }
 # Pages whose POST changes something, refused to readers with 403, or 404 where a reader
 # may not even see the draft update.
@@ -105,6 +126,10 @@ READ_BUT_POST_GUARDED = [
     "followup:withdraw",
     "followup:attachment_add",
     "followup:attachment_remove",
+    "improvements:sources",
+    "improvements:round",
+    "improvements:update",
+    "improvements:withdraw",
 ]
 # Pages every member may POST to: following an item is for readers too.
 MEMBER_ACTIONS = [
@@ -115,6 +140,7 @@ MEMBER_ACTIONS = [
 ]
 EXTRA_KWARGS = {
     "plan_sheet": {"fmt": "xlsx"},
+    "improvements:report_file": {"fmt": "pdf"},
     "api-feed-table": {"table": "plans", "fmt": "csv"},
 }
 # Pages whose POST changes something; a reader must be refused.
@@ -169,6 +195,17 @@ def world(demo):
         actor=Actor.member(demo.membership(EMAILS["editor"])),
     )
     job = enqueue(ReportJob.objects.create(plan=plan, format="xlsx"))
+    # the editor owns this improvement action (demo data); the round follows it up
+    improvement = ImprovementAction.objects.get(reference="IV-03")
+    improvements.add_to_round(round_, actor=Actor.system())
+    evidence = improvements.add_evidence(
+        improvement,
+        SimpleUploadedFile("bewijs.pdf", b"%PDF-1.4 sweep"),
+        actor=Actor.member(demo.membership(EMAILS["editor"])),
+    )
+    sheet = improvement_import.keep_upload(
+        improvement.source, None, "aanbevelingen.csv", b"Vaststelling\nSweep\n"
+    )
     return {
         "job": job.pk,
         "org": "voorbeeld",
@@ -185,6 +222,11 @@ def world(demo):
         "attachment": attachment.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
+        "improvement": improvement.pk,
+        "improvement_source": improvement.source_id,
+        "improvement_import": sheet.pk,
+        "improvement_update": improvement.updates.get(round=round_).pk,
+        "evidence": evidence.pk,
         "feed_token": create_feed_token(
             demo.membership(EMAILS["reader"]), "Sweep", actor=Actor.system()
         )[0].pk,
@@ -212,7 +254,7 @@ def test_every_url_is_in_the_matrix():
     }
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    for namespace in ("notifications", "reporting", "dashboard", "feed"):
+    for namespace in ("notifications", "reporting", "dashboard", "feed", "improvements"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)
