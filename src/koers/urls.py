@@ -22,6 +22,7 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.reporting.urls")),
     path("app/<slug:org>/", include("koers.indicators.urls")),
     path("app/<slug:org>/", include("koers.complaints.urls")),
+    path("app/<slug:org>/", include("koers.complaints_public.urls")),
     path("app/<slug:org>/", include("koers.improvements.urls")),
     path("app/<slug:org>/", include("koers.council.urls")),
     path("app/<slug:org>/", include("koers.api.app_urls")),

@@ -1,5 +1,6 @@
 from django.urls import path, re_path
 
+from koers.complaints_public import views as complaint_views
 from koers.council import portal_views as council_views
 from koers.portal import indicator_views, views
 
@@ -21,6 +22,11 @@ urlpatterns = [
         name="indicator_download",
     ),
     path("cijfers.<str:fmt>", indicator_views.all_values_download, name="indicators_download"),
+    # Complaints (koers.complaints_public): the form, its confirmation and the yearly figures.
+    path("klacht/", complaint_views.complaint_form, name="complaint_form"),
+    path("klacht/ontvangen/", complaint_views.complaint_received, name="complaint_received"),
+    path("klachten/", complaint_views.complaints_summary, name="complaints"),
+    path("klachten/<int:year>/", complaint_views.complaints_summary, name="complaints_year"),
     path("raadsvragen/", council_views.council_questions, name="council_questions"),
     path("raadsvragen/<int:pk>/", council_views.council_round, name="council_round"),
     # Any other address ending in a slash: the portal's own 404 page. (Addresses without
