@@ -47,6 +47,9 @@ def send_reminders(today: date | None = None) -> int:
     from koers.council.reminders import send_question_reminders  # council questions too
 
     sent += send_question_reminders(today)
+    from koers.complaints.reminders import send_complaint_reminders  # and complaints
+
+    sent += send_complaint_reminders(today)
     return sent
 
 
