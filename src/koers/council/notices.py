@@ -14,6 +14,7 @@ from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Membership, Role
@@ -68,7 +69,7 @@ def link(question: Question) -> str:
 
 def describe(notice: QuestionNotice) -> str:
     return _("%(kind)s: %(title)s") % {
-        "kind": notice.get_kind_display(),
+        "kind": capfirst(notice.get_kind_display()),
         "title": notice.question.title,
     }
 
