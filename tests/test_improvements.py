@@ -85,7 +85,7 @@ def test_an_action_is_saved_with_its_links_and_history(world):
     assert action.version == 1
     record = action.history.get()
     assert record.history_user == world.members.coordinator.user
-    assert record.history_change_reason == "Improvement action saved"
+    assert record.history_change_reason == "Verbeteractie bewaard"
 
 
 def test_done_actions_get_their_completion_day_and_lose_it_when_reopened(world):
@@ -330,7 +330,10 @@ def test_the_whole_cycle_in_a_reporting_round(world, client):
     action = ImprovementAction.objects.get(pk=world.action.pk)
     assert update.state == "approved"
     assert (action.status, action.completed_on) == ("done", date(2026, 10, 15))
-    assert action.history.first().history_change_reason == f"Approved state of {round_.name}"
+    assert (
+        action.history.first().history_change_reason
+        == f"Goedgekeurde stand van zaken van {round_.name}"
+    )
     # everyone reads the approved state; the reader sees it on the round page
     assert services.may_read(world.members.reader, update)
     client.force_login(world.members.reader.user)
