@@ -100,7 +100,7 @@ def hostile(setting):
 
 
 def test_the_report_page_escapes_user_text(hostile, client):
-    organisation, coordinator = hostile
+    _organisation, coordinator = hostile
     client.force_login(coordinator.user)
     page = client.get(reverse("improvements:report", kwargs={"org": "gemeente"})).content.decode()
     assert "<script>alert" not in page
@@ -109,7 +109,7 @@ def test_the_report_page_escapes_user_text(hostile, client):
 
 
 def test_the_pdf_and_word_reports_show_user_text_as_typed(hostile, client):
-    organisation, coordinator = hostile
+    _organisation, coordinator = hostile
     client.force_login(coordinator.user)
     url = reverse("improvements:report_file", kwargs={"org": "gemeente", "fmt": "pdf"})
     response = client.get(url)
@@ -150,10 +150,10 @@ def test_a_sheet_of_recommendations_is_previewed_then_loaded(setting, client):
     organisation, coordinator, owner = setting
     source = _source(organisation, coordinator, "Audit")
     content = (
-        "Referentie;Vaststelling;Aanbeveling;Prioriteit;Eigenaar;Dienst;Deadline;Extra\n"
-        "A1;Geen beleid;Stel beleid op;hoog;eigenaar@gemeente.test;ICT;30/06/2027;x\n"
-        "A2;Geen back-up;Maak back-ups;laag;;;2027-03-31;\n"
-    ).encode()
+        b"Referentie;Vaststelling;Aanbeveling;Prioriteit;Eigenaar;Dienst;Deadline;Extra\n"
+        b"A1;Geen beleid;Stel beleid op;hoog;eigenaar@gemeente.test;ICT;30/06/2027;x\n"
+        b"A2;Geen back-up;Maak back-ups;laag;;;2027-03-31;\n"
+    )
     client.force_login(coordinator.user)
     response = client.post(
         reverse("improvements:import", kwargs={"org": "gemeente"}),
@@ -181,7 +181,7 @@ def test_bad_rows_are_refused_with_their_numbers_and_nothing_is_stored(setting):
     _action(organisation, coordinator, source, reference="B9")
     content = _xlsx(
         [
-            HEADER + ["Deadline", "Reactie"],
+            [*HEADER, "Deadline", "Reactie"],
             ["B1", "Goed", "", "hoog", "", "", "2027-01-01", "aanvaard"],
             ["B2", "", "Leeg", "", "", "", "", ""],
             ["B3", "Iets", "", "dringend", "niemand@elders.test", "Kelder", "morgen", "nee"],

@@ -215,7 +215,7 @@ def load_improvements(organisation) -> None:
             "name": "Audit informatieveiligheid (Audit Vlaanderen)",
             "kind": Source.Kind.AUDIT_VLAANDEREN,
             "date": date(2025, 11, 18),
-            "description": "Thema-audit informatieveiligheid en privacy, rapport van november 2025.",
+            "description": "Thema-audit informatieveiligheid en privacy, november 2025.",
         },
         actor=actor,
     )
