@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 
 from koers.accounts.actor import Actor
 from koers.api.feed_tokens import create_feed_token
+from koers.complaints.models import Complaint
 from koers.followup.attachments import add_attachment
 from koers.followup.services import open_round
 from koers.improvements import importing as improvement_import
@@ -37,7 +38,15 @@ CHANGE = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
 ADMIN = {"admin": 200, "coordinator": 403, "editor": 403, "reader": 403}
 POST_ONLY = {"admin": 405, "coordinator": 405, "editor": 405, "reader": 405}
 UNSEEN_BY_READERS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 404}
+# Council questions are asked by council members (readers), coordinators and administrators.
+ASK = {"admin": 200, "coordinator": 200, "editor": 403, "reader": 200}
 REDIRECT = {"admin": 302, "coordinator": 302, "editor": 302, "reader": 302}
+# The complaints register: editors see only the complaints assigned to them (the demo
+# editor handles one), readers none; the complainant only for handlers and the assignee.
+COMPLAINTS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
+COMPLAINANT = {"admin": 200, "coordinator": 403, "editor": 200, "reader": 403}
+# Complaint reports in draft: for those who read the complaints register only.
+COMPLAINT_READERS = {"admin": 200, "coordinator": 200, "editor": 404, "reader": 404}
 
 # url name -> (object kind in the URL, expected GET status per role on the editor's own item)
 PAGES = {
@@ -97,6 +106,17 @@ PAGES = {
     "dashboard:dashboard": (None, VIEW),
     "feed:tokens": (None, ADMIN),
     "feed:revoke": ("feed_token", POST_ONLY),
+    "council:index": (None, VIEW),
+    "council:settings": (None, MANAGE),
+    "council:notices_read": (None, POST_ONLY),
+    "council:round": ("question_round", VIEW),
+    "council:ask": ("question_round", ASK),
+    # the demo's question asked by the reader and assigned to the editor, being answered
+    "council:question": ("question", VIEW),
+    "council:assign": ("question", MANAGE),
+    "council:answer": ("question", CHANGE),
+    "council:review": ("question", POST_ONLY),
+    "council:publish": ("question", POST_ONLY),
     "improvements:list": (None, VIEW),
     "improvements:create": (None, MANAGE),
     "improvements:detail": ("improvement", VIEW),
@@ -115,6 +135,17 @@ PAGES = {
     "improvements:round": ("round", VIEW),
     "improvements:update": ("improvement_update", UNSEEN_BY_READERS),
     "improvements:withdraw": ("improvement_update", POST_ONLY),
+    "complaints:list": (None, COMPLAINTS),
+    "complaints:export": (None, COMPLAINTS),
+    "complaints:create": (None, ADMIN),  # and members marked as complaint handler
+    "complaints:settings": (None, ADMIN),
+    "complaints:detail": ("complaint", COMPLAINTS),
+    "complaints:complainant": ("complaint", COMPLAINANT),
+    "complaints:history": ("complaint", COMPLAINTS),
+    "complaints_public:reports": (None, VIEW),
+    "complaints_public:report": (None, COMPLAINT_READERS),  # a draft: publishing is a POST
+    "complaints_public:download": (None, COMPLAINT_READERS),
+    "complaints_public:portal_form": (None, ADMIN),
 }
 # Pages whose POST changes something, refused to readers with 403, or 404 where a reader
 # may not even see the draft update.
@@ -137,10 +168,13 @@ MEMBER_ACTIONS = [
     "notifications:list",
     "reporting:reports",  # readers (council members) make reports too
     "reporting:retry",
+    "council:notices_read",  # marking one's own notices as read
 ]
 EXTRA_KWARGS = {
     "plan_sheet": {"fmt": "xlsx"},
     "improvements:report_file": {"fmt": "pdf"},
+    "complaints_public:report": {"year": 2026},
+    "complaints_public:download": {"year": 2026, "fmt": "docx"},
     "api-feed-table": {"table": "plans", "fmt": "csv"},
 }
 # Pages whose POST changes something; a reader must be refused.
@@ -164,6 +198,9 @@ API = {
 
 @pytest.fixture
 def world(demo):
+    from koers.council.models import Question
+    from koers.followup.models import ReportingRound
+
     plan = demo.plan
     own = PlanItem.objects.filter(plan=plan, owner__email=EMAILS["editor"]).first()
     foreign = (
@@ -222,11 +259,20 @@ def world(demo):
         "attachment": attachment.pk,
         "membership": demo.membership("welzijn@voorbeeld.be").pk,
         "department": demo.voorbeeld.departments.first().pk,
+        "question": Question.objects.get(
+            round__plan=plan, assignee__email=EMAILS["editor"], state="draft"
+        ).pk,
+        "question_round": ReportingRound.objects.get(plan=plan, state="published").pk,
         "improvement": improvement.pk,
         "improvement_source": improvement.source_id,
         "improvement_import": sheet.pk,
         "improvement_update": improvement.updates.get(round=round_).pk,
         "evidence": evidence.pk,
+        "complaint": Complaint.objects.get(
+            organisation=demo.voorbeeld,
+            handler__user__email=EMAILS["editor"],
+            closed_on__isnull=True,
+        ).pk,
         "feed_token": create_feed_token(
             demo.membership(EMAILS["reader"]), "Sweep", actor=Actor.system()
         )[0].pk,
@@ -252,9 +298,14 @@ def test_every_url_is_in_the_matrix():
     named |= {
         f"accounts:{name}" for name in accounts if isinstance(name, str) and name not in personal
     }
+    council = get_resolver().namespace_dict["council"][1].reverse_dict.keys()
+    named |= {f"council:{name}" for name in council if isinstance(name, str)}
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    for namespace in ("notifications", "reporting", "dashboard", "feed", "improvements"):
+    complaints = get_resolver().namespace_dict["complaints"][1].reverse_dict.keys()
+    named |= {f"complaints:{name}" for name in complaints if isinstance(name, str)}
+    namespaces = ("notifications", "reporting", "dashboard", "feed", "improvements")
+    for namespace in (*namespaces, "complaints_public"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)
