@@ -27,15 +27,17 @@ done by the database or in Python over one list). The rules:
   latest own value (:mod:`koers.indicators.reading`).
 """
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 
 from koers.accounts.models import Department
 from koers.accounts.permissions import MANAGE_PLANS, can
@@ -43,12 +45,14 @@ from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
 from koers.indicators.reading import CatalogueRow, Point
 from koers.indicators.status import GREEN, ORANGE, RED, UNKNOWN
+from koers.plans.content import cached
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 
 DUE_DAYS = 90
 DELAYED_KEYS = frozenset({"vertraagd"})
 LIST_LIMIT = 50  # delayed items and milestones shown per list; the rest is counted
 TILE_LIMIT = 12  # indicator tiles shown, off target first; the rest is counted
+GOAL_LIMIT = 30  # goals shown with their counts and money; the others together in one row
 ALL_YEARS = 0
 NO_STATUS_COLOUR = "#d0d5db"  # lighter than the grey of "niet gestart"
 GOAL_PATH = 8  # the hidden root's step and the goal's: PlanItem.steplen * 2
@@ -136,7 +140,7 @@ class Delayed:
 
 @dataclass
 class MoneyRow:
-    pk: int
+    pk: int | None  # None: the goals beyond GOAL_LIMIT together
     code: str
     title: str
     current: Decimal
@@ -213,6 +217,7 @@ class Dashboard:
     today: date
     columns: list[StatusColumn]
     goals: list[CountRow]
+    goals_total: int  # goals with items; beyond GOAL_LIMIT the last row holds the others
     departments: list[CountRow]
     leaves: int
     delayed: list[Delayed]
@@ -226,6 +231,12 @@ class Dashboard:
     due: list[MilestoneRow]
     due_total: int
     indicators: list[CatalogueRow] = field(default_factory=list)
+
+    @property
+    def goals_shown(self) -> int | None:
+        """The goals shown one by one when the others are counted together, else None."""
+        together = bool(self.goals) and self.goals[-1].pk is None
+        return len(self.goals) - 1 if together else None
 
     @property
     def tiles(self) -> list[CatalogueRow]:
@@ -288,17 +299,75 @@ def _items(plan: Plan, seen_approved_only: bool) -> list[dict]:
 
 
 def build(plan: Plan, membership, filters: Filters, today: date) -> Dashboard:
-    """Everything the dashboard shows of ``plan`` for ``membership``."""
+    """Everything the dashboard shows of ``plan`` for ``membership``.
+
+    The figures of the plan and its rounds are kept in Django's cache
+    (:func:`koers.plans.content.cached`) under the plan's content version and a stamp of
+    its rounds, their updates and the organisation's departments (:func:`_stamp`), per
+    kind of member, filters, day and language: a warm page reads the stamp, not the plan.
+    The indicator tiles are read on every request (their values change outside the plan)."""
     hidden = approved_only(membership)
+    rounds = list(ReportingRound.objects.filter(plan=plan).order_by("period_end", "id"))
+    departments = {
+        d.pk: d.name
+        for d in Department.objects.filter(organisation_id=plan.organisation_id).order_by("name")
+    }
+    name = ":".join(
+        (
+            "dashboard",
+            _stamp(rounds, departments),
+            str(int(hidden)),
+            filters.policy,
+            str(filters.department or ""),
+            "" if filters.year is None else str(filters.year),
+            today.isoformat(),
+            get_language() or "",
+        )
+    )
+    figures = cached(
+        plan,
+        name,
+        lambda: _figures(plan, rounds, departments, hidden, filters, today),
+        memo=False,  # each request gets its own copy: nothing is shared between threads
+    )
+    return Dashboard(
+        plan=plan,
+        filters=filters,
+        approved_only=hidden,
+        today=today,
+        current_round=_current_round(rounds),
+        indicators=_indicators(plan, filters),
+        **figures,
+    )
+
+
+def _stamp(rounds: list[ReportingRound], departments: dict[int, str]) -> str:
+    """What the figures depend on beside the plan's content version: the rounds as read,
+    the departments' names, and the updates of the rounds (their number, latest
+    ``updated_at`` and the sum of their ``version``: every save of an update sets the first
+    and the services raise the second), read from the updates' own index."""
+    found = ProgressUpdate.objects.filter(round_id__in=[r.pk for r in rounds]).aggregate(
+        n=Count("id"), last=Max("updated_at"), versions=Sum("version")
+    )
+    seen = repr(
+        (
+            [(r.pk, r.name, r.state, r.period_start, r.period_end, r.deadline) for r in rounds],
+            sorted(departments.items()),
+            found["n"],
+            found["last"],
+            found["versions"],
+        )
+    )
+    return hashlib.blake2b(seen.encode(), digest_size=12).hexdigest()
+
+
+def _figures(plan, rounds, departments, hidden: bool, filters: Filters, today: date):
+    """The dashboard's figures of the plan and its rounds."""
     statuses = {status.pk: status for status in PlanStatus.objects.filter(plan=plan)}
     columns = [StatusColumn(pk, s.name, s.colour) for pk, s in statuses.items()]
     columns.append(StatusColumn(None, "", NO_STATUS_COLOUR))
     column_of = {column.pk: n for n, column in enumerate(columns)}
     items = _items(plan, hidden)
-    departments = {
-        d.pk: d.name
-        for d in Department.objects.filter(organisation_id=plan.organisation_id).order_by("name")
-    }
     links = defaultdict(list)
     for item_id, department_id in PlanItem.departments.through.objects.filter(
         planitem__plan=plan
@@ -316,11 +385,10 @@ def build(plan: Plan, membership, filters: Filters, today: date) -> Dashboard:
         for goal in goals
     }
     department_counts: dict[int | None, list[int]] = defaultdict(lambda: [0] * len(columns))
-    delayed_items, leaves, kept_ids = [], 0, set()
+    delayed_items, leaves = [], 0
     for item in items:
         if not kept(item):
             continue
-        kept_ids.add(item["pk"])
         status = statuses.get(item["shown_status"])
         if _is_delayed(item, status, today):
             delayed_items.append((item, status))
@@ -339,29 +407,37 @@ def build(plan: Plan, membership, filters: Filters, today: date) -> Dashboard:
     if None in department_counts:
         department_rows.append(CountRow("", department_counts[None]))
     goal_list = [row for row in goal_rows.values() if row.total]
+    goals_total = len(goal_list)
+    goal_list = _first_goals(goal_list, columns)
     for row in [*goal_list, *department_rows]:
         row.parts = segments(columns, row.counts)
 
-    rounds = list(ReportingRound.objects.filter(plan=plan).order_by("period_end", "id"))
     current = _current_round(rounds)
-    return Dashboard(
-        plan=plan,
-        filters=filters,
-        approved_only=hidden,
-        today=today,
-        columns=columns,
-        goals=goal_list,
-        departments=department_rows,
-        leaves=leaves,
-        delayed=_with_reasons(delayed_items[:LIST_LIMIT], hidden),
-        delayed_total=len(delayed_items),
-        money=_money(plan, goals, filters, today),
-        current_round=current,
-        completion=_completion(current, filters, departments, hidden),
-        trends=_trends(plan, rounds, filters, columns, hidden),
+    figures = {
+        "columns": columns,
+        "goals": goal_list,
+        "goals_total": goals_total,
+        "departments": department_rows,
+        "leaves": leaves,
+        "delayed": _with_reasons(delayed_items[:LIST_LIMIT], hidden),
+        "delayed_total": len(delayed_items),
+        "money": _money(plan, goals, filters, today),
+        "completion": _completion(current, filters, departments, hidden),
+        "trends": _trends(plan, rounds, filters, columns, hidden),
         **_milestones(plan, filters, today),
-        indicators=_indicators(plan, kept_ids),
-    )
+    }
+    return figures
+
+
+def _first_goals(rows: list[CountRow], columns: list[StatusColumn]) -> list[CountRow]:
+    """The first ``GOAL_LIMIT`` goals, and the others counted together in one row without a
+    link (``pk`` None), so that the page does not grow with the number of goals."""
+    if len(rows) <= GOAL_LIMIT:
+        return rows
+    others = rows[GOAL_LIMIT:]
+    together = [sum(row.counts[n] for row in others) for n in range(len(columns))]
+    label = ngettext("%(count)s other", "%(count)s others", len(others)) % {"count": len(others)}
+    return [*rows[:GOAL_LIMIT], CountRow(label, together)]
 
 
 def _is_delayed(item: dict, status: PlanStatus | None, today: date) -> bool:
@@ -437,6 +513,17 @@ def _money(plan: Plan, goals: list[dict], filters: Filters, today: date) -> Mone
             rows.append(
                 MoneyRow(goal["pk"], goal["code"], goal["title"], found["current"], found["actual"])
             )
+    if len(rows) > GOAL_LIMIT:  # the others together, as in the counts per goal
+        others = rows[GOAL_LIMIT:]
+        label = ngettext("%(count)s other", "%(count)s others", len(others))
+        together = MoneyRow(
+            None,
+            "",
+            label % {"count": len(others)},
+            sum((row.current for row in others), Decimal(0)),
+            sum((row.actual for row in others), Decimal(0)),
+        )
+        rows = [*rows[:GOAL_LIMIT], together]
     largest = max((max(row.current, row.actual) for row in rows), default=0)
     for row in rows:
         row.current_share = share(row.current, largest)
@@ -546,28 +633,53 @@ def _milestones(plan: Plan, filters: Filters, today: date) -> dict:
     }
 
 
-def _indicators(plan: Plan, item_ids: set[int]) -> list[CatalogueRow]:
-    """The indicators linked to the items ``item_ids`` (the plan's, filtered), off target
-    first. The organisation's links are few beside a plan's items: they are read whole and
-    matched here, which costs less than joining them to the plan's items."""
-    links = ItemIndicator.objects.filter(indicator__organisation_id=plan.organisation_id)
-    linked = {
-        indicator_id
-        for indicator_id, item_id in links.values_list("indicator_id", "item_id")
-        if item_id in item_ids
-    }
+def _indicators(plan: Plan, filters: Filters) -> list[CatalogueRow]:
+    """The indicators linked to the plan's items kept by ``filters``, off target first.
+
+    A traffic light needs an indicator's latest own value and the target of its year only,
+    so those are read for every linked indicator (one row each); the series behind a
+    sparkline is read for the tiles shown. The indicators are chosen by a subquery, not a
+    list of ids, which would cost a parameter per indicator."""
+    linked = ItemIndicator.objects.filter(
+        item__plan=plan, **_item_filter(filters, "item__")
+    ).values("indicator_id")
     indicators = Indicator.objects.filter(pk__in=linked).select_related("department")
     rows = {indicator.pk: CatalogueRow(indicator) for indicator in indicators}
     if not rows:
         return []
+    totals = IndicatorValue.objects.filter(breakdown="", series="")
+    latest_start = (
+        totals.filter(indicator_id=OuterRef("indicator_id"))
+        .order_by("-period_start")
+        .values("period_start")[:1]
+    )
     for indicator_id, period, value, text in (
-        IndicatorValue.objects.filter(indicator_id__in=list(rows), breakdown="", series="")
+        totals.filter(indicator_id__in=linked, period_start=Subquery(latest_start))
         .order_by("indicator_id", "period_start")
         .values_list("indicator_id", "period", "value", "text")
     ):
-        rows[indicator_id].points.append(Point(period, value, text))
+        rows[indicator_id].points[:] = [Point(period, value, text)]
+    years = {int(row.last.period[:4]) for row in rows.values() if row.last}
     for indicator_id, year, value in IndicatorTarget.objects.filter(
-        indicator_id__in=list(rows)
+        indicator_id__in=linked, year__in=years
     ).values_list("indicator_id", "year", "value"):
         rows[indicator_id].targets[year] = value
-    return sorted(rows.values(), key=lambda row: (TILE_ORDER[row.status], row.indicator.code))
+    ordered = sorted(rows.values(), key=lambda row: (TILE_ORDER[row.status], row.indicator.code))
+    _read_series([row for row in ordered[:TILE_LIMIT] if row.last])
+    return ordered
+
+
+def _read_series(rows: list[CatalogueRow]) -> None:
+    """The own values of ``rows``' indicators, up to their latest, for their sparklines."""
+    by_id = {row.indicator.pk: row for row in rows}
+    if not by_id:
+        return
+    points = defaultdict(list)
+    for indicator_id, period, value, text in (
+        IndicatorValue.objects.filter(indicator_id__in=list(by_id), breakdown="", series="")
+        .order_by("indicator_id", "period_start")
+        .values_list("indicator_id", "period", "value", "text")
+    ):
+        points[indicator_id].append(Point(period, value, text))
+    for indicator_id, row in by_id.items():
+        row.points[:] = points[indicator_id] or row.points
