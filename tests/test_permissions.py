@@ -12,7 +12,6 @@ from django.urls import get_resolver, reverse
 from koers.accounts.actor import Actor
 from koers.api.feed_tokens import create_feed_token
 from koers.complaints.models import Complaint
-from koers.complaints.models import Complaint
 from koers.followup.attachments import add_attachment
 from koers.followup.services import open_round
 from koers.improvements import importing as improvement_import
@@ -42,10 +41,6 @@ UNSEEN_BY_READERS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 
 # Council questions are asked by council members (readers), coordinators and administrators.
 ASK = {"admin": 200, "coordinator": 200, "editor": 403, "reader": 200}
 REDIRECT = {"admin": 302, "coordinator": 302, "editor": 302, "reader": 302}
-# The complaints register: editors see only the complaints assigned to them (the demo
-# editor handles one), readers none; the complainant only for handlers and the assignee.
-COMPLAINTS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
-COMPLAINANT = {"admin": 200, "coordinator": 403, "editor": 200, "reader": 403}
 # The complaints register: editors see only the complaints assigned to them (the demo
 # editor handles one), readers none; the complainant only for handlers and the assignee.
 COMPLAINTS = {"admin": 200, "coordinator": 200, "editor": 200, "reader": 403}
@@ -140,13 +135,6 @@ PAGES = {
     "improvements:round": ("round", VIEW),
     "improvements:update": ("improvement_update", UNSEEN_BY_READERS),
     "improvements:withdraw": ("improvement_update", POST_ONLY),
-    "complaints:list": (None, COMPLAINTS),
-    "complaints:export": (None, COMPLAINTS),
-    "complaints:create": (None, ADMIN),  # and members marked as complaint handler
-    "complaints:settings": (None, ADMIN),
-    "complaints:detail": ("complaint", COMPLAINTS),
-    "complaints:complainant": ("complaint", COMPLAINANT),
-    "complaints:history": ("complaint", COMPLAINTS),
     "complaints:list": (None, COMPLAINTS),
     "complaints:export": (None, COMPLAINTS),
     "complaints:create": (None, ADMIN),  # and members marked as complaint handler
@@ -280,11 +268,6 @@ def world(demo):
         "improvement_import": sheet.pk,
         "improvement_update": improvement.updates.get(round=round_).pk,
         "evidence": evidence.pk,
-        "complaint": Complaint.objects.get(
-            organisation=demo.voorbeeld,
-            handler__user__email=EMAILS["editor"],
-            closed_on__isnull=True,
-        ).pk,
         "complaint": Complaint.objects.filter(
             organisation=demo.voorbeeld, handler__user__email=EMAILS["editor"]
         )
@@ -320,8 +303,6 @@ def test_every_url_is_in_the_matrix():
     named |= {f"council:{name}" for name in council if isinstance(name, str)}
     followup = get_resolver().namespace_dict["followup"][1].reverse_dict.keys()
     named |= {f"followup:{name}" for name in followup if isinstance(name, str)}
-    complaints = get_resolver().namespace_dict["complaints"][1].reverse_dict.keys()
-    named |= {f"complaints:{name}" for name in complaints if isinstance(name, str)}
     complaints = get_resolver().namespace_dict["complaints"][1].reverse_dict.keys()
     named |= {f"complaints:{name}" for name in complaints if isinstance(name, str)}
     namespaces = ("notifications", "reporting", "dashboard", "feed", "improvements")
