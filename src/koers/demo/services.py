@@ -9,6 +9,7 @@ from django.db import transaction
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Membership, Organisation, Role
+from koers.demo.improvements import load_improvements
 from koers.plans.document.load import load_plan_document
 from koers.plans.services.plans import update_plan
 
@@ -137,11 +138,14 @@ def load_demo(reset: bool = False) -> bool:
             # An import never publishes; the demo's municipality publishes its plan itself.
             update_plan(plan, {"is_published": True}, actor=Actor.system())
     _demo_round(organisations["voorbeeld"])
-    return True
     load_improvements(organisations["voorbeeld"])
     from koers.demo.council import load_council_questions
 
     load_council_questions(organisations["voorbeeld"])
+    from koers.demo.complaints import load_complaints
+
+    load_complaints(organisations["voorbeeld"])
+    return True
 
 
 PUBLISHED_TEXTS = [
