@@ -355,3 +355,43 @@ def test_the_portal_shows_the_published_figures_without_subjects_or_personal_dat
     for value in PERSONAL.values():
         assert value not in html
     assert "2026: 1 ontvangen, 1 binnen de termijn beantwoord" in html  # the chart as text
+
+
+def test_no_complainants_data_on_the_portal_or_in_any_report(
+    voorbeeld_complaints, login, client, tmp_path
+):
+    """Whatever complaints the organisation has (the demo's too): none of their
+    complainants' details, nor a complaint's text or answer, reaches the report."""
+    year = 2026
+    login("coordinator@voorbeeld.be").post(_report_url("report"), {"action": "publish"})
+    secrets = set()
+    for person in Complainant.objects.filter(complaint__organisation=voorbeeld_complaints):
+        secrets |= {person.name, person.address, person.email, person.phone}
+    for text in Complaint.objects.filter(organisation=voorbeeld_complaints).values_list(
+        "description", "answer"
+    ):
+        secrets |= {value for value in text if len(value) > 20}
+    secrets.discard("")
+    assert PERSONAL["email"] in secrets
+    reader = login("reader@voorbeeld.be")
+    pages = [reader.get(_report_url("report")).content.decode()]
+    for fmt in ("html", "docx"):
+        pages.append(
+            _texts(fmt, _saved(reader.get(_report_url("download", fmt=fmt)), tmp_path, fmt))
+        )
+    client.logout()
+    pages.append(
+        client.get(reverse("portal:complaints", kwargs={"org": "voorbeeld"})).content.decode()
+    )
+    pages.append(client.get(f"/voorbeeld/klachten/{year}/").content.decode())
+    everything = "\n".join(pages)
+    assert "Klachten in 2026" in everything
+    leaked = sorted(secret for secret in secrets if secret in everything)
+    assert leaked == []
+
+
+def _saved(response, folder: Path, fmt: str) -> Path:
+    assert response.status_code == 200
+    path = folder / f"download.{fmt}"
+    path.write_bytes(response.content)
+    return path

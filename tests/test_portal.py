@@ -58,6 +58,7 @@ def secrets(demo):
 def _every_public_page(client, demo):
     plan = demo.plan
     pages = [_portal("home"), _portal("plan", pk=plan.pk), _portal("api_plan", pk=plan.pk)]
+    pages += [_portal("complaints"), _portal("complaint_form")]  # koers.complaints_public
     pages += [
         _portal("item", pk=pk) for pk in plan.items.filter(depth__gt=1).values_list("pk", flat=True)
     ]
