@@ -53,6 +53,8 @@ def _pages(plan: Plan) -> list[tuple[str, str, int]]:
         ("search", f"plans/{plan.pk}/?q=fietspaden#results", 200),
         ("not-found", "plans/999999/", 404),
         ("accessibility-statement", "toegankelijkheid/", 200),
+        ("council-questions", "raadsvragen/", 200),
+        ("council-round", f"raadsvragen/{published.pk}/", 200),
     ]
 
 

@@ -30,6 +30,8 @@ PAGE_NAMES = {
     "search": _("Search results"),
     "not-found": _("Page not found"),
     "accessibility-statement": _("Accessibility statement"),
+    "council-questions": _("Council questions: the rounds with public questions"),
+    "council-round": _("Council questions and answers of a round"),
 }
 
 
