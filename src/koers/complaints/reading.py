@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from koers.accounts.models import Department, Membership
 from koers.complaints import access
@@ -42,7 +43,7 @@ def status_of(complaint: Complaint, today) -> str:
 STATUS_LABELS = {
     "open": lambda: _("open"),
     "late": lambda: _("open, past the deadline"),
-    "closed": lambda: _("closed"),
+    "closed": lambda: pgettext("complaint", "closed"),
 }
 
 
