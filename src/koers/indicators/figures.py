@@ -21,6 +21,10 @@ NO_WORDS = {"nee", "neen", "no", "n", "onwaar", "false", "0"}
 PERCENT_SIGN = re.compile(r"%|\bprocent\b|\bpercent\b", re.IGNORECASE)
 EURO_SIGN = re.compile(r"€|\beur\b|\beuro\b", re.IGNORECASE)
 THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+DIGITS_AND_SIGNS = re.compile(r"[\d.,]+")
+A_DIGIT = re.compile(r"\d")
+# Whole numbers and numbers with a decimal comma, as most cells hold them: read at once.
+PLAIN = re.compile(r"-?\d{1,13}(,\d{1,20})?")
 LIMIT = Decimal("1e13")
 
 
@@ -35,7 +39,7 @@ def read_number(text: str, point_is_decimal: bool = False) -> Decimal | None:
     text = text.strip().replace("−", "-").replace("–", "-").replace("\u00a0", " ")
     negative = text.startswith("-")
     text = text.lstrip("+-").strip().replace(" ", "").replace("\u202f", "")
-    if not re.fullmatch(r"[\d.,]+", text) or not re.search(r"\d", text):
+    if not DIGITS_AND_SIGNS.fullmatch(text) or not A_DIGIT.search(text):
         return None
     if "," in text and "." in text:
         decimal = "," if text.rfind(",") > text.rfind(".") else "."
@@ -64,6 +68,10 @@ def read_figure(unit: str, written, point_is_decimal: bool = False) -> tuple[Dec
     """``(value, text)`` of what was written for an indicator of ``unit``; FigureError if
     it does not fit. A text indicator keeps the text and has no value. For
     ``point_is_decimal`` see :func:`read_number`."""
+    if unit not in (TEXT, YES_NO) and type(written) is str and PLAIN.fullmatch(written):
+        value = Decimal(written.replace(",", "."))
+        if abs(value) < LIMIT:
+            return value, ""
     raw = " ".join(str(written if written is not None else "").split())
     if unit == TEXT:
         return None, raw

@@ -69,6 +69,10 @@ class SheetValue:
     value: Decimal | None
     text: str
 
+    @property
+    def indicator_id(self) -> int:
+        return self.indicator.id  # the attribute itself: ``pk`` looks up the primary key
+
 
 @dataclass
 class ValueSheet:
@@ -298,7 +302,7 @@ class _Indicators:
 
 
 def _stored(values: list[SheetValue]) -> dict[tuple, tuple]:
-    ids = {v.indicator.pk for v in values}
+    ids = {v.indicator_id for v in values}
     rows = IndicatorValue.objects.filter(indicator_id__in=ids).values_list(
         "indicator_id",
         "period",
@@ -321,7 +325,7 @@ def _compare(sheet: ValueSheet) -> None:
     counts: dict[int, int] = {}
     indicators = {}
     for value in sheet.values:
-        key = (value.indicator.pk, value.period, value.breakdown, value.series)
+        key = (value.indicator_id, value.period, value.breakdown, value.series)
         before = stored.get(key)
         if before is None:
             sheet.new += 1
@@ -329,8 +333,8 @@ def _compare(sheet: ValueSheet) -> None:
             sheet.unchanged += 1
         else:
             sheet.changed += 1
-        counts[value.indicator.pk] = counts.get(value.indicator.pk, 0) + 1
-        indicators[value.indicator.pk] = value.indicator
+        counts[value.indicator_id] = counts.get(value.indicator_id, 0) + 1
+        indicators[value.indicator_id] = value.indicator
     sheet.per_indicator = sorted(
         ((indicators[pk], n) for pk, n in counts.items()), key=lambda pair: pair[0].code
     )
@@ -376,7 +380,7 @@ def write_values(
     stored = _stored(values)
     new, changed, unchanged, kept = [], [], 0, 0
     for value in values:
-        before = stored.get((value.indicator.pk, value.period, value.breakdown, value.series))
+        before = stored.get((value.indicator_id, value.period, value.breakdown, value.series))
         if before is None:
             new.append(value)
         elif _same(before, value):
@@ -442,24 +446,37 @@ def _write(
     kind: str = IndicatorValue.SourceKind.IMPORTED,
 ) -> None:
     """Insert the new values, replace the changed ones (same primary key, version + 1) and
-    write a history record for each, in plain multi-row statements: building a model
-    instance and a historical instance per value costs more than the database does.
-    A changed value is deleted and inserted again with its primary key, since Django's
-    ``bulk_update`` builds a CASE expression per row and field."""
+    write a history record for each, with one prepared statement per table run over all
+    rows (``executemany``): building a model instance and a historical instance per value
+    costs more than the database does. A changed value is deleted and inserted again with
+    its primary key, since Django's ``bulk_update`` builds a CASE expression per row and
+    field. Each row is built once, and each period's dates are adapted once."""
     ops = connection.ops
     when = ops.adapt_datetimefield_value(now)
     user = actor.user.pk if actor.user is not None else None
+    dates: dict[str, tuple] = {}
+    amounts: dict[Decimal, object] = {}
 
     def row(value: SheetValue, version: int) -> tuple:
+        period = dates.get(value.period)
+        if period is None:
+            period = dates[value.period] = (
+                ops.adapt_datefield_value(value.start),
+                ops.adapt_datefield_value(value.end),
+            )
         number = value.value
+        if number is not None:
+            stored = amounts.get(number)
+            if stored is None:
+                stored = amounts[number] = ops.adapt_decimalfield_value(number, 20, 6)
+            number = stored
         return (
-            value.indicator.pk,
+            value.indicator_id,
             value.period,
-            ops.adapt_datefield_value(value.start),
-            ops.adapt_datefield_value(value.end),
+            *period,
             value.breakdown,
             value.series,
-            ops.adapt_decimalfield_value(number, 20, 6) if number is not None else None,
+            number,
             value.text,
             kind,
             source,
@@ -476,44 +493,42 @@ def _write(
         rows._raw_delete(rows.db)  # no signals: the history gets its "~" records below
     inserted = [(pk, *row(value, version)) for value, pk, version in changed]
     _insert_many(table, ("id", *VALUE_COLUMNS), inserted)
-    _insert_many(table, VALUE_COLUMNS, [row(value, 1) for value in new])
+    added = [row(value, 1) for value in new]
+    _insert_many(table, VALUE_COLUMNS, added)
     new_ids = _ids_of(new)
     records = [(*values, when, reason, "~", user) for values in inserted]
     records += [
         (
-            new_ids[(v.indicator.pk, v.period, v.breakdown, v.series)],
-            *row(v, 1),
+            new_ids[(v.indicator_id, v.period, v.breakdown, v.series)],
+            *values,
             when,
             reason,
             "+",
             user,
         )
-        for v in new
+        for v, values in zip(new, added, strict=True)
     ]
     _insert_many(history, HISTORY_COLUMNS, records)
 
 
 def _insert_many(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One prepared INSERT run over every row: the database driver binds each row's
+    parameters in C (a multi-row VALUES statement would have its whole text rewritten and
+    parsed per batch)."""
     if not rows:
         return
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    per_row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    # Multi-row VALUES, within SQLite's limit of 32,766 parameters per statement.
-    size = max(1, min(BATCH, 30_000 // len(columns)))
+    sql = f"INSERT INTO {quote(table)} ({names}) VALUES (" + ", ".join(["%s"] * len(columns)) + ")"
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            sql = f"INSERT INTO {quote(table)} ({names}) VALUES " + ", ".join(
-                [per_row] * len(chunk)
-            )
-            cursor.execute(sql, [cell for r in chunk for cell in r])
+        for start in range(0, len(rows), BATCH * 10):
+            cursor.executemany(sql, rows[start : start + BATCH * 10])
 
 
 def _ids_of(values: list[SheetValue]) -> dict[tuple, int]:
     if not values:
         return {}
-    indicators = {v.indicator.pk for v in values}
+    indicators = {v.indicator_id for v in values}
     rows = IndicatorValue.objects.filter(indicator_id__in=indicators).values_list(
         "pk", "indicator_id", "period", "breakdown", "series"
     )
