@@ -4,6 +4,7 @@ violation. Screenshots of each page and width go to test-artifacts/screenshots/.
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 pytestmark = pytest.mark.browser
 
@@ -53,9 +54,13 @@ def _pages(role: str) -> list[tuple[str, str]]:
         ("reports", f"{app}/plans/{plan.pk}/reports/"),
         ("notifications", f"{app}/notifications/"),
         ("account", "/app/account/"),
+        ("complaints-reports", f"{app}/klachtenverslag/"),
     ]
+    if role in ("admin", "coordinator"):  # a draft, computed from the demo's complaints
+        pages.append(("complaints-report", f"{app}/klachtenverslag/{timezone.localdate().year}/"))
     if role in ("admin", "coordinator"):
         pages.append(("item-edit", f"{app}/items/{item.pk}/edit/"))
+    pages += _council_pages(plan, app)
     if role == "editor":  # an action of their own, and its progress update
         mine = ProgressUpdate.objects.filter(item__owner__email=ROLES["editor"]).first()
         pages.append(("item-edit", f"{app}/items/{mine.item_id}/edit/"))
@@ -69,8 +74,22 @@ def _pages(role: str) -> list[tuple[str, str]]:
             ("members", f"{app}/members/"),
             ("departments", f"{app}/departments/"),
             ("portal-settings", f"{app}/portal/"),
+            ("complaint-form-settings", f"{app}/klachtenformulier/"),
         ]
     return pages
+
+
+def _council_pages(plan, app: str) -> list[tuple[str, str]]:
+    """Council questions: the list of rounds, a published round's questions and the demo's
+    answered question (every role reads these)."""
+    from koers.council.models import Question
+
+    answered = Question.objects.filter(round__plan=plan, state="approved").first()
+    return [
+        ("council-questions", f"{app}/raadsvragen/"),
+        ("council-round", f"{app}/raadsvragen/rondes/{answered.round_id}/"),
+        ("council-question", f"{app}/raadsvragen/{answered.pk}/"),
+    ]
 
 
 @pytest.mark.parametrize("role", ROLES)
