@@ -1,7 +1,11 @@
 """An indicator value through the reporting round, in a browser: the owner types it in the
 progress update on a phone, the coordinator approves the update, and the value is in the
-cijferdatabank. The update form fits 390 px without sideways scrolling and without serious
+cijferdatabank and on the dashboard (counted off target, its tile first), and on the portal
+once the round is published. The update form fits 390 px without sideways scrolling and without serious
 or critical axe-core violations. Screenshots go to test-artifacts/indicators/."""
+
+import re
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -34,7 +38,7 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     indicator = indicator_services.create_indicator(
         update.item.plan.organisation,
         {
-            "code": "RT-B1",
+            "code": "00-RT",  # first of the tiles off target, by code
             "name": "Deelnemers aan de buurtactiviteiten",
             "unit": "number",
             "is_public": True,
@@ -42,6 +46,7 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
         actor=coordinator,
     )
     indicator_services.link_indicator(update.item, indicator, "output", actor=coordinator)
+    indicator_services.save_target(indicator, 2026, Decimal(2000), actor=coordinator)
     base = live_server.url + "/app/voorbeeld"
     SHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -66,6 +71,9 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     page.context.clear_cookies()
     page = log_in("coordinator@voorbeeld.be")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    dashboard = f"{base}/dashboard/?plan={update.item.plan_id}"
+    page.goto(dashboard)
+    off_before = _count(page, "niet op koers")
     page.goto(f"{base}/updates/{update.pk}/")
     expect(page.locator("#update-read-only")).to_contain_text(
         "Deelnemers aan de buurtactiviteiten (2026): 1.240"
@@ -77,6 +85,14 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     page.goto(f"{base}/indicators/{indicator.pk}/")
     expect(page.locator("main")).to_contain_text("1.240")
     page.screenshot(path=str(SHOTS / "round-value-approved.png"), full_page=True)
+    # The dashboard counts it off target (1.240 against 2.000) and shows its tile first.
+    page.goto(dashboard)
+    assert _count(page, "niet op koers") == off_before + 1
+    tile = page.locator(".k-dashboard__tile").first
+    expect(tile).to_contain_text("Deelnemers aan de buurtactiviteiten")
+    expect(tile).to_contain_text("1.240")
+    expect(tile).to_contain_text("niet op koers")
+    page.screenshot(path=str(SHOTS / "round-value-dashboard.png"), full_page=True)
     stored = IndicatorValue.objects.get(indicator=indicator)
     assert (stored.period, stored.round_id) == ("2026", update.round_id)
 
@@ -90,3 +106,9 @@ def test_owner_reports_an_indicator_value_that_reaches_the_cijferdatabank_on_app
     page.goto(portal)
     expect(page.locator("main")).to_contain_text("1.240")
     page.screenshot(path=str(SHOTS / "round-value-portal.png"), full_page=True)
+
+
+def _count(page, words: str) -> int:
+    """A count in the dashboard's indicator heading ("(N op koers, M niet op koers)")."""
+    heading = page.locator("#indicators-heading").inner_text()
+    return int(re.search(rf"(\d+) {words}", heading).group(1))
