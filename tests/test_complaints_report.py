@@ -395,3 +395,22 @@ def _saved(response, folder: Path, fmt: str) -> Path:
     path = folder / f"download.{fmt}"
     path.write_bytes(response.content)
     return path
+
+
+def test_the_accessible_pdf_is_tagged_in_dutch_with_the_chart_described(town, tmp_path):
+    organisation, roads, waste = town
+    _year_of_complaints(organisation, roads, waste)
+    report = build_yearly_report(organisation, 2026)
+    reader = PdfReader(str(report_files.render(report, "pdfua", tmp_path / "verslag.pdf")))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "nl-BE"
+    assert "/StructTreeRoot" in catalog
+    raw = (tmp_path / "verslag.pdf").read_bytes()
+    assert b"/Figure" in raw
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Klachtenverslag 2026" in text
+    assert "Kerncijfers" in text and "Evolutie over de jaren" in text
+    assert [entry.title for entry in reader.outline if not isinstance(entry, list)][:2] == [
+        "Inhoud",
+        "Kerncijfers",
+    ]

@@ -6,6 +6,7 @@ and with errors), the confirmation and the public summary of the published repor
 screenshots go to test-artifacts/screenshots/."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 from koers.accounts.actor import Actor
 from koers.accounts.models import Organisation
 from koers.complaints.models import Complaint
+from koers.complaints.services import handle_complaint
 from koers.complaints_public import reports
 from koers.complaints_public.models import PortalComplaintForm
 from tests.browser.checks import problems
@@ -43,7 +45,7 @@ def _tab_to_link(page, name: str, presses: int = 80) -> None:
 
 
 def test_a_citizen_files_a_complaint_with_the_keyboard_on_a_phone(
-    page, live_server, browser_demo, screenshot, settings
+    page, live_server, browser_demo, screenshot, settings, log_in
 ):
     settings.KOERS_COMPLAINT_FORM_MIN_SECONDS = 1  # a fast typist; the rule is tested elsewhere
     organisation = Organisation.objects.get(slug="voorbeeld")
@@ -112,4 +114,39 @@ def test_a_citizen_files_a_complaint_with_the_keyboard_on_a_phone(
     assert complaint.deadline >= complaint.received_on + datetime.timedelta(days=1)
     found += problems(page, "confirmation")
     screenshot("complaint-received-390")
+
+    # A handler answers it the same day; the coordinator's report counts it, and once
+    # published again the portal's summary does too.
+    before = reports.build(organisation, year).current
+    handle_complaint(
+        complaint,
+        {
+            "admissible": True,
+            "answered_on": timezone.localdate(),
+            "outcome": Complaint.Outcome.FOUNDED,
+            "answer": "Het voetpad wordt deze week hersteld.",
+        },
+        actor=Actor.system(),
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in("coordinator@voorbeeld.be")
+    page.goto(f"{live_server.url}/app/voorbeeld/klachtenverslag/{year}/")
+    expect(page.locator("#report-state")).to_contain_text("Gepubliceerd op")
+    page.get_by_role("button", name="Terugzetten naar concept").click()
+    page.get_by_role("button", name="Verslag publiceren").click()
+    expect(page.locator("#report-state")).to_contain_text("Gepubliceerd op")
+    figures = page.locator("#key-figures")
+    founded = figures.get_by_role("row", name=re.compile("Gegrond of deels gegrond"))
+    expect(founded).to_contain_text(str(before.founded + 1))
+    answered = figures.get_by_role("row", name=re.compile("^Beantwoord"))
+    expect(answered).to_contain_text(str(before.answered + 1))
+    found += problems(page, "staff report page")
+    screenshot("complaints-report-staff-1280")
+    for address, name in (
+        (base + "klachten/", "summary"),
+        (base + "klacht/", "form"),
+    ):
+        page.goto(address)
+        found += problems(page, f"{name} at 1280 px")
+    screenshot("complaints-summary-1280")
     assert not found, found

@@ -24,7 +24,7 @@ from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.complaints.models import Complaint
 from koers.complaints.services import register_complaint, settings_of
-from koers.complaints_public import intake_guard, reports
+from koers.complaints_public import intake_guard, report_files, reports
 from koers.complaints_public.forms import ComplaintPortalForm, PortalFormSettingsForm
 from koers.complaints_public.models import PortalComplaintForm
 from koers.complaints_public.report_files import FORMATS, format_labels
@@ -216,6 +216,8 @@ def report_page(request, year):
         "stored": stored,
         "tables": reports.tables(report),
         "key_figures": reports.key_figures(report),
+        "trend_headers": report_files.trend_headers(),
+        "trend_rows": report_files.trend_rows(report),
         "formats": format_labels(),
         "may_publish": reports.may_publish(membership),
     }
