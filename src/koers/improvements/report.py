@@ -2,23 +2,26 @@
 
 The web page is a template (``improvements/report.html``); the files are made with the
 building blocks of the plan report's renderers: ReportLab with the PDF report's fonts,
-styles, tables and escaped paragraphs (``koers.reporting.renderers.pdf``), and python-docx
-for Word. User text is never read as markup: PDF paragraphs are built from escaped plain
-text, and Word runs hold plain text.
+styles, tables and escaped paragraphs (``koers.reporting.renderers.pdf``), and the Word
+report's house style, headings and tables (``koers.reporting.renderers.docx``). User text
+is never read as markup: PDF paragraphs are built from plain text, short PDF cells are
+plain strings, and Word's table cells are escaped XML.
 """
 
 import io
 
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.shared import Pt
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from koers.improvements.reading import SourceFigures, SourceReport
+from koers.improvements.reading import Outstanding, SourceFigures, SourceReport
+from koers.reporting.renderers import docx as report_docx
 from koers.reporting.renderers import pdf as report_pdf
+from koers.reporting.renderers.docx import TEXT, Column
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FORMATS = {"pdf": ("pdf", "application/pdf"), "docx": ("docx", DOCX)}
@@ -56,15 +59,15 @@ def outstanding_header() -> list[str]:
     return [_("Ref."), _("Recommendation"), _("Owner"), _("Deadline"), _("State")]
 
 
-def outstanding_row(action) -> list[str]:
-    owner = action.owner.user.get_full_name() if action.owner else ""
-    owner = owner or (action.department.name if action.department else "–")
+def outstanding_row(action: Outstanding, dates: dict) -> list[str]:
+    if action.deadline is not None and action.deadline not in dates:
+        dates[action.deadline] = date_format(action.deadline)
     return [
         action.reference or "–",
-        action.recommendation or action.finding,
-        owner,
-        date_format(action.deadline) if action.deadline else "–",
-        _("late") if action.late else action.get_status_display(),
+        action.text,
+        action.responsible or "–",
+        dates[action.deadline] if action.deadline else "–",
+        _("late") if action.late else action.status_label,
     ]
 
 
@@ -108,7 +111,7 @@ def render_pdf(report: SourceReport) -> bytes:
         bottomMargin=18 * mm,
         title=title(report),
         author=report.organisation.name,
-        lang="nl-BE",
+        lang=translation.get_language() or "nl-be",
     )
     paragraph = report_pdf.text_paragraph
     width = A4[0] - 36 * mm
@@ -124,6 +127,8 @@ def render_pdf(report: SourceReport) -> bytes:
     rows.append(summary_row(report.total, _("Total")))
     columns = [width - 6 * 19 * mm] + [19 * mm] * 6
     story.append(report_pdf._table(rows, columns, total_row=True, text_columns=(0,)))
+    dates: dict = {}
+    widths = [18 * mm, width - 18 * mm - 38 * mm - 22 * mm - 22 * mm, 38 * mm, 22 * mm, 22 * mm]
     for figures in report.sources:
         story += [
             Spacer(1, 6 * mm),
@@ -134,49 +139,55 @@ def render_pdf(report: SourceReport) -> bytes:
         if figures.outstanding:
             rows = [outstanding_header()]
             for action in figures.outstanding:
-                rows.append([paragraph(text, styles["Cell"]) for text in outstanding_row(action)])
-            widths = [
-                16 * mm,
-                width - 16 * mm - 38 * mm - 22 * mm - 22 * mm,
-                38 * mm,
-                22 * mm,
-                22 * mm,
-            ]
+                cells = outstanding_row(action, dates)
+                # running texts wrap (paragraphs); the short ones are plain strings
+                cells[1] = paragraph(cells[1], styles["Cell"])
+                cells[2] = paragraph(cells[2], styles["Cell"])
+                cells[0] = report_pdf._fitting(cells[0], widths[0] - 2 * report_pdf.PADDING)
+                rows.append(cells)
             story.append(report_pdf._table(rows, widths, text_columns=(0, 1, 2, 3, 4)))
     document.build(story)
     return out.getvalue()
 
 
+class _WordWriter(report_docx.Builder):
+    """The plan report's Word building blocks (house style, language, headings, tables
+    written as XML in one go) for this report."""
+
+    def __init__(self):
+        self.document = Document()
+        self._house_style()
+        self._language(translation.get_language() or "nl-be")
+        self._style_ids = {}
+        self.width = self.document._block_width
+        self.headings = []
+
+
 def render_docx(report: SourceReport) -> bytes:
-    document = Document()
-    document.styles["Normal"].font.size = Pt(10)
-    document.core_properties.title = title(report)
-    document.core_properties.author = report.organisation.name
-    document.add_heading(title(report), level=0)
-    document.add_paragraph(situation(report))
-    rows = [summary_header()]
-    rows += [summary_row(figures, figures.source.name) for figures in report.sources]
+    writer = _WordWriter()
+    properties = writer.document.core_properties
+    properties.title = title(report)
+    properties.author = report.organisation.name
+    body = writer.container()
+    writer.heading(body, title(report), 0)
+    writer.paragraph(body, situation(report))
+    columns = [Column(header) for header in summary_header()]
+    columns[1:] = [Column(column.header, report_docx.NUMBER) for column in columns[1:]]
+    rows = [summary_row(figures, figures.source.name) for figures in report.sources]
     rows.append(summary_row(report.total, _("Total")))
-    _docx_table(document, rows)
+    report_docx._table(writer, body, columns, rows, total_row=True)
+    dates: dict = {}
     for figures in report.sources:
-        document.add_heading(figures.source.name, level=1)
-        document.add_paragraph(source_line(figures))
-        document.add_paragraph(figures_line(figures))
+        writer.heading(body, figures.source.name, 1)
+        writer.paragraph(body, source_line(figures))
+        writer.paragraph(body, figures_line(figures))
         if figures.outstanding:
-            rows = [outstanding_header()]
-            rows += [outstanding_row(action) for action in figures.outstanding]
-            _docx_table(document, rows)
+            header = outstanding_header()
+            kinds = (report_docx.SHORT, TEXT, report_docx.SHORT, report_docx.SHORT, TEXT)
+            columns = [Column(text, kind) for text, kind in zip(header, kinds, strict=True)]
+            rows = [outstanding_row(action, dates) for action in figures.outstanding]
+            report_docx._table(writer, body, columns, rows)
+    writer.flush(body)
     out = io.BytesIO()
-    document.save(out)
+    writer.document.save(out)
     return out.getvalue()
-
-
-def _docx_table(document, rows: list[list[str]]) -> None:
-    table = document.add_table(rows=len(rows), cols=len(rows[0]))
-    table.style = "Table Grid"
-    for cells, row in zip(table.rows, rows, strict=True):
-        for cell, text in zip(cells.cells, row, strict=True):
-            cell.text = text
-    for cell in table.rows[0].cells:
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
