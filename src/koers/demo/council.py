@@ -2,6 +2,8 @@
 about the published start report; one question is answered and public, one answer waits
 for approval, one is being written and one waits to be assigned."""
 
+from django.utils import timezone
+
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership
 from koers.followup.models import ReportingRound
@@ -54,6 +56,7 @@ QUESTIONS = [
 def load_council_questions(organisation) -> None:
     """The demo's council questions on the published round of the organisation's plan."""
     from koers.council import services
+    from koers.council.models import QuestionNotice
 
     round_ = (
         ReportingRound.objects.filter(
@@ -95,3 +98,5 @@ def load_council_questions(organisation) -> None:
         if entry["until"] == "public":
             question = services.approve(question, actor=coordinator)
             services.set_public(question, True, actor=coordinator)
+    # The demo's notices show in the app, but no e-mail goes out about them.
+    QuestionNotice.objects.filter(question__round=round_).update(emailed_at=timezone.now())
