@@ -9,6 +9,10 @@ then times reading and checking it (``read_values``, the file read in a child pr
 within the import limits) and loading it (``load_values``: bulk inserts with history), a
 second load of the same file with every value changed (bulk updates with history), and
 the cijferdatabank and indicator pages (median of 5 GETs, with query counts).
+
+Beside the import, the **database floor**: the same number of value rows and history rows,
+built beforehand, inserted with the same prepared statements and rolled back. The import
+cannot be faster than that; the ratio says what reading, checking and comparing add.
 """
 
 import argparse
@@ -36,14 +40,26 @@ from decimal import Decimal  # noqa: E402
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from measure import measure_page  # noqa: E402
 
 from koers.accounts.actor import Actor  # noqa: E402
 from koers.accounts.models import Membership, Organisation, Role  # noqa: E402
-from koers.indicators.importing import load_values, read_values  # noqa: E402
-from koers.indicators.models import Indicator, IndicatorTarget  # noqa: E402
+from koers.indicators.importing import (  # noqa: E402
+    HISTORY_COLUMNS,
+    VALUE_COLUMNS,
+    _insert_many,
+    load_values,
+    read_values,
+)
+from koers.indicators.models import (  # noqa: E402
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
 
 
 def sheet(indicators: int, years: list[int], breakdowns: int, shift: int) -> bytes:
@@ -54,6 +70,34 @@ def sheet(indicators: int, years: list[int], breakdowns: int, shift: int) -> byt
             values = [f"{(n + b + y + shift) % 100},{y % 10}" for y in years]
             lines.append(";".join([f"I{n:04d}", wijk, *values]))
     return "\n".join(lines).encode()
+
+
+class RolledBack(Exception):
+    pass
+
+
+def database_floor(values: int, indicator_ids: list[int]) -> float:
+    """Seconds to insert ``values`` value rows and as many history rows, built beforehand,
+    with the import's statements, in a transaction that is rolled back."""
+    ops = connection.ops
+    when = ops.adapt_datetimefield_value(timezone.now())
+    day = ops.adapt_datefield_value(timezone.localdate())
+    rows = [
+        (indicator_ids[n % len(indicator_ids)], f"F{n // len(indicator_ids)}", day, day,
+         "", "", ops.adapt_decimalfield_value(Decimal(n % 100), 20, 6), "", "imported",
+         "floor.csv", None, when, 1)
+        for n in range(values)
+    ]  # fmt: skip
+    history = [(n + 10_000_000, *row, when, "floor", "+", None) for n, row in enumerate(rows)]
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            _insert_many(IndicatorValue._meta.db_table, VALUE_COLUMNS, rows)
+            _insert_many(IndicatorValue.history.model._meta.db_table, HISTORY_COLUMNS, history)
+            raise RolledBack
+    except RolledBack:
+        pass
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -92,6 +136,8 @@ def main() -> None:
             loaded = time.perf_counter() - start
             values = len(read.values)
             rows.append((label, values, checked, loaded, counts))
+        ids = list(Indicator.objects.filter(organisation=organisation).values_list("pk", flat=True))
+        floor = database_floor(rows[0][1], ids)
         client = Client()
         client.force_login(user)
         pages = [
@@ -108,7 +154,12 @@ def main() -> None:
         print(f"{'step':24} {'values':>8} {'check s':>8} {'load s':>8} {'values/s':>10}")
         for label, values, checked, loaded, counts in rows:
             rate = values / (checked + loaded)
-            print(f"{label:24} {values:8} {checked:8.2f} {loaded:8.2f} {rate:10.0f}  {counts}")
+            print(
+                f"{label:24} {values:8} {checked:8.2f} {loaded:8.2f} {rate:10.0f}  {counts}"
+                f"  {(checked + loaded) / floor:.1f} x floor"
+            )
+        values = rows[0][1]
+        print(f"{'database floor':24} {values:8} {'':8} {floor:8.2f} {values / floor:10.0f}")
         print(f"\n{'page':24} {'ms':>8} {'queries':>8} {'KB':>8}")
         for label, address in pages:
             ms, queries, size = measure_page(client, address)
