@@ -55,6 +55,8 @@ def _pages(plan: Plan) -> list[tuple[str, str, int]]:
         ("accessibility-statement", "toegankelijkheid/", 200),
         ("council-questions", "raadsvragen/", 200),
         ("council-round", f"raadsvragen/{published.pk}/", 200),
+        ("complaint-form", "klacht/", 200),  # the demo takes complaints on its portal
+        ("complaints", "klachten/", 200),
     ]
 
 

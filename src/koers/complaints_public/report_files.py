@@ -76,10 +76,13 @@ def trend_chart(report: YearlyReport) -> Chart:
     axes.bar_label(on_time, padding=2, fontsize=FONT["size"], fontfamily=FONT["family"])
     axes.set_xticks(positions, [as_label(year) for year in years])
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.legend(
+    axes.set_ylim(0, max([*received, 1]) * 1.15)  # room for the figures above the bars
+    axes.legend(  # below the bars, never over them
         [bars, on_time],
         [_("received"), _("answered within the deadline")],
-        loc="upper left",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=2,
         frameon=False,
         prop=FONT,
     )

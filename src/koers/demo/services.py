@@ -145,6 +145,9 @@ def load_demo(reset: bool = False) -> bool:
     from koers.demo.complaints import load_complaints
 
     load_complaints(organisations["voorbeeld"])
+    from koers.complaints_public.demo import open_complaint_form
+
+    open_complaint_form(organisations["voorbeeld"])
     return True
 
 

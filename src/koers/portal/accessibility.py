@@ -32,6 +32,8 @@ PAGE_NAMES = {
     "accessibility-statement": _("Accessibility statement"),
     "council-questions": _("Council questions: the rounds with public questions"),
     "council-round": _("Council questions and answers of a round"),
+    "complaint-form": _("Complaint form"),
+    "complaints": _("Complaints: the figures of the yearly report"),
 }
 
 
