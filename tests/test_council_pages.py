@@ -270,3 +270,32 @@ def test_the_round_list_reads_a_constant_number_of_queries(demo, login, publishe
     assert "pagina 1 van 2" in page
     filtered = client.get(url + "?state=asked").content.decode()
     assert 'data-state="approved"' not in filtered
+
+
+def test_asking_about_an_indicator_from_its_page(demo, login, published, actors):
+    from koers.indicators.services import create_indicator
+
+    indicator = create_indicator(
+        demo.voorbeeld,
+        {"code": "RV-1", "name": "Geplante bomen", "unit": "number", "owner": demo.user(EDITOR)},
+        actor=actors[COORDINATOR],
+    )
+    client = login(READER)
+    page = client.get(reverse("indicators:detail", kwargs={"org": ORG, "pk": indicator.pk}))
+    ask_url = app_url("ask", pk=published.pk) + f"?indicator={indicator.pk}"
+    assert f'href="{ask_url}"' in page.content.decode().replace("&amp;", "&")
+    client.post(ask_url, {"subject": "indicator", "title": "Bomen geteld?", "text": "Wanneer?"})
+    question = Question.objects.get(title="Bomen geteld?")
+    assert (question.subject, question.indicator, question.item) == ("indicator", indicator, None)
+    assert services.default_assignee(question) == demo.user(EDITOR)  # the indicator's owner
+    # editors do not ask: no button for them
+    page = login(EDITOR).get(reverse("indicators:detail", kwargs={"org": ORG, "pk": indicator.pk}))
+    assert ask_url.split("?")[0] not in page.content.decode()
+    # another organisation's indicator cannot be asked about
+    other = create_indicator(
+        demo.proefdorp,
+        {"code": "RV-2", "name": "Elders", "unit": "number"},
+        actor=Actor.system(),
+    )
+    client = login(READER)
+    assert client.get(app_url("ask", pk=published.pk) + f"?indicator={other.pk}").status_code == 404
