@@ -7,6 +7,15 @@ budget, spent, remaining, timing). An extracted element counts as correct when
 an expected element of the same kind starts on the same line (or, without
 lines, has the same code or title) and every value the expectation gives is
 equal.
+
+Version 2 of the format (written for documents of other governments) scores the
+tree without the family's own names: every item is of kind ``item`` (its level
+is given by its parent), and it adds the kinds ``field`` (an item's owner,
+departments, planned dates, intended result or progress note, matched by item
+and field), ``status`` (matched by item), ``amount`` (a budget line: year,
+direction, initial, current, actual) and ``indicator`` (not read yet: always
+missing). ``parent_code`` names a parent by its code where a line holds several
+items.
 """
 
 import json
@@ -16,7 +25,35 @@ from decimal import Decimal
 
 from koers.importers.vocabulary import normalise
 
-COMPARED = ("parent", "code", "title", "budget", "spent", "remaining", "timing", "period", "done")
+COMPARED = (
+    "parent",
+    "parent_code",
+    "code",
+    "title",
+    "budget",
+    "spent",
+    "remaining",
+    "timing",
+    "period",
+    "done",
+    "value",
+    "status",
+    "year",
+    "direction",
+    "initial",
+    "current",
+    "actual",
+)
+MONEY = ("budget", "spent", "remaining", "initial", "current", "actual")
+FIELDS = (
+    "owner",
+    "departments",
+    "planned_start",
+    "planned_end",
+    "intended_result",
+    "progress_note",
+)
+KEYED_BY_PARENT = ("field", "status")
 
 
 @dataclass
@@ -56,11 +93,12 @@ class Evaluation:
         return "\n".join(rows)
 
 
-def elements_of(document: dict) -> list[dict]:
-    """The elements of a PlanDocument in the expectation's terms."""
+def elements_of(document: dict, version: int = 1) -> list[dict]:
+    """The elements of a PlanDocument in the expectation's terms (see the module)."""
     found: list[dict] = []
+    generic = version >= 2
 
-    def visit(item: dict, parent_line: int | None) -> None:
+    def visit(item: dict, parent_line: int | None, parent_code: str | None) -> None:
         source = item.get("source") or {}
         line = source.get("line") or source.get("paragraph") or source.get("row")
         lines = item.get("budget_lines") or []
@@ -74,9 +112,10 @@ def elements_of(document: dict) -> list[dict]:
             timing = {"start": item.get("planned_start"), "end": item.get("planned_end")}
         found.append(
             {
-                "kind": source.get("kind", "item"),
+                "kind": "item" if generic else source.get("kind", "item"),
                 "line": line,
                 "parent": parent_line,
+                "parent_code": parent_code,
                 "code": item.get("code"),
                 "title": item.get("title"),
                 "budget": _money(budget),
@@ -103,11 +142,39 @@ def elements_of(document: dict) -> list[dict]:
                     "done": bool(milestone.get("done", False)),
                 }
             )
+        if generic:
+            found.extend(_details(item, line))
         for child in item.get("children") or []:
-            visit(child, line)
+            visit(child, line, item.get("code"))
 
     for item in document["plan"]["items"]:
-        visit(item, None)
+        visit(item, None, None)
+    return found
+
+
+def _details(item: dict, line: int | None) -> list[dict]:
+    """Fields, status and budget lines of one item (format version 2)."""
+    found = []
+    for name in FIELDS:
+        value = item.get(name)
+        if value:
+            value = value if name in ("planned_start", "planned_end") else None
+            found.append({"kind": "field", "parent": line, "field": name, "value": value})
+    if item.get("status"):
+        found.append({"kind": "status", "parent": line, "status": item["status"]})
+    for budget in item.get("budget_lines") or []:
+        found.append(
+            {
+                "kind": "amount",
+                "line": (budget.get("source") or {}).get("line"),
+                "parent": line,
+                "year": budget.get("year"),
+                "direction": budget.get("direction"),
+                "initial": budget.get("initial"),
+                "current": budget.get("current"),
+                "actual": budget.get("actual"),
+            }
+        )
     return found
 
 
@@ -118,7 +185,9 @@ def _money(value: Decimal | None) -> str | None:
 def _same(key: str, expected, actual) -> bool:
     if key == "title":
         return normalise(expected or "") == normalise(actual or "")
-    if key in ("budget", "spent", "remaining") and expected is not None and actual is not None:
+    if key == "value" and expected is None:
+        return True  # a text value is not written in the expectation: its presence counts
+    if key in MONEY and expected is not None and actual is not None:
         return Decimal(str(expected)) == Decimal(str(actual))
     if key == "code":
         return (expected or None) == (actual or None)
@@ -126,6 +195,8 @@ def _same(key: str, expected, actual) -> bool:
 
 
 def _key(element: dict):
+    if element["kind"] in KEYED_BY_PARENT:
+        return ("parent", element["kind"], element.get("parent"), element.get("field"))
     if element.get("line") is not None:
         return ("line", element["kind"], element["line"])
     if element.get("code"):
@@ -135,7 +206,7 @@ def _key(element: dict):
 
 def evaluate(expectation: dict, document: dict) -> Evaluation:
     expected = expectation["elements"]
-    actual = elements_of(document)
+    actual = elements_of(document, expectation.get("version", 1))
     result = Evaluation()
     expected_counts = Counter(element["kind"] for element in expected)
     actual_counts = Counter(element["kind"] for element in actual)
@@ -143,6 +214,9 @@ def evaluate(expectation: dict, document: dict) -> Evaluation:
         result.kinds[kind] = KindScore(expected_counts[kind], actual_counts[kind])
     index: dict = {}
     for element in actual:
+        if element["kind"] in KEYED_BY_PARENT:
+            index.setdefault(_key(element), element)
+            continue
         for key in {
             _key(element),
             ("code", element["kind"], element.get("code")),
@@ -176,3 +250,45 @@ def load_expectation(text: str) -> dict:
     ):
         raise ValueError("not a koers.import-expectation file")
     return data
+
+
+def total(evaluations: dict[str, "Evaluation"]) -> Evaluation:
+    """The scores of several documents added up, per kind."""
+    summed = Evaluation()
+    for evaluation in evaluations.values():
+        for kind, score in evaluation.kinds.items():
+            into = summed.kinds.setdefault(kind, KindScore())
+            into.expected += score.expected
+            into.extracted += score.extracted
+            into.correct += score.correct
+    return summed
+
+
+def overall(evaluation: Evaluation) -> KindScore:
+    """All kinds of one evaluation together."""
+    score = KindScore()
+    for kind in evaluation.kinds.values():
+        score.expected += kind.expected
+        score.extracted += kind.extracted
+        score.correct += kind.correct
+    return score
+
+
+def document_table(evaluations: dict[str, Evaluation]) -> str:
+    """One row per document: its elements expected, found and correct, precision and recall."""
+    rows = [
+        f"{'document':<40} {'expected':>8} {'found':>8} {'correct':>8} "
+        f"{'precision':>9} {'recall':>7}"
+    ]
+    for name, evaluation in sorted(evaluations.items()):
+        score = overall(evaluation)
+        rows.append(
+            f"{name[:40]:<40} {score.expected:>8} {score.extracted:>8} {score.correct:>8} "
+            f"{score.precision:>9.3f} {score.recall:>7.3f}"
+        )
+    score = overall(total(evaluations))
+    rows.append(
+        f"{'total':<40} {score.expected:>8} {score.extracted:>8} {score.correct:>8} "
+        f"{score.precision:>9.3f} {score.recall:>7.3f}"
+    )
+    return "\n".join(rows)
