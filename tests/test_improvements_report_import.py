@@ -73,7 +73,9 @@ def test_figures_per_source(setting):
         1,
         1,
     )
-    assert audit_figures.not_accepted == 1
+    assert (audit_figures.not_accepted, audit_figures.cancelled) == (1, 0)
+    for one in result.sources:  # every action is counted once
+        assert one.done + one.late + one.open + one.cancelled + one.not_accepted == one.total
     assert audit_figures.share_done == 40
     assert [a.late for a in audit_figures.outstanding] == [True, False]
     assert (figures["Risicoanalyse"].total, figures["Risicoanalyse"].cancelled) == (1, 1)

@@ -122,7 +122,8 @@ class SourceFigures:
     late: int = 0
     open: int = 0  # still to be done, not late
     cancelled: int = 0
-    not_accepted: int = 0
+    not_accepted: int = 0  # not done: the organisation did not accept the recommendation
+    # done + late + open + cancelled + not_accepted == total
     outstanding: list = field(default_factory=list)  # late first, then by deadline
 
     @property
@@ -162,8 +163,8 @@ def source_report(organisation, today: date, source_id: int | None = None) -> So
             done=Count("id", filter=Q(status=Status.DONE)),
             late=Count("id", filter=late(today) & ~refused),
             open=Count("id", filter=Q(status__in=OPEN) & ~late(today) & ~refused),
-            cancelled=Count("id", filter=Q(status=Status.CANCELLED)),
-            not_accepted=Count("id", filter=Q(status__in=OPEN) & refused),
+            cancelled=Count("id", filter=Q(status=Status.CANCELLED) & ~refused),
+            not_accepted=Count("id", filter=~Q(status=Status.DONE) & refused),
         )
         .order_by()
     )

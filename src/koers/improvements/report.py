@@ -39,6 +39,7 @@ def summary_header() -> list[str]:
         _("Late"),
         _("Open"),
         _("Not accepted"),
+        _("Cancelled"),
         _("Implemented"),
     ]
 
@@ -51,6 +52,7 @@ def summary_row(figures: SourceFigures, name: str) -> list[str]:
         str(figures.late),
         str(figures.open),
         str(figures.not_accepted),
+        str(figures.cancelled),
         f"{figures.share_done} %",
     ]
 
@@ -125,7 +127,7 @@ def render_pdf(report: SourceReport) -> bytes:
         rows.append(summary_row(figures, ""))
         rows[-1][0] = paragraph(figures.source.name, styles["Cell"])
     rows.append(summary_row(report.total, _("Total")))
-    columns = [width - 6 * 19 * mm] + [19 * mm] * 6
+    columns = [width - 7 * 18 * mm] + [18 * mm] * 7
     story.append(report_pdf._table(rows, columns, total_row=True, text_columns=(0,)))
     dates: dict = {}
     widths = [18 * mm, width - 18 * mm - 38 * mm - 22 * mm - 22 * mm, 38 * mm, 22 * mm, 22 * mm]
