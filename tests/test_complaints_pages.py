@@ -13,6 +13,7 @@ from koers.accounts.actor import Actor
 from koers.complaints.models import Complainant, Complaint
 from koers.complaints.services import handle_complaint, register_complaint
 from tests.complaints_world import PERSONAL, build_world
+from tests.factories import make_item, make_plan
 from tests.form_data import form_data
 
 ORG = "klachtdorp"
@@ -146,9 +147,19 @@ def test_registering_keeps_the_typing_on_an_error_and_then_registers(world, clie
 
 
 def test_the_handler_answers_on_the_complaint_page(world, client):
+    plan = make_plan(world.organisation, title="Meerjarenplan Klachtdorp")
+    item = make_item(plan, title="Wegen <veilig> herstellen", code="W1")
+    make_item(make_plan(world.other_organisation), title="Niet van ons")
     client.force_login(world.assigned.user)
     url = _urls(world)["detail"]
-    data = form_data(client.get(url), form_id=None)
+    page = client.get(url).content.decode()
+    assert (
+        f'<option value="{item.pk}">Meerjarenplan Klachtdorp: W1 Wegen &lt;veilig&gt; herstellen'
+        "</option>" in page
+    )
+    assert "Niet van ons" not in page
+    data = form_data(page, form_id=None)
+    data["plan_item"] = str(item.pk)
     data.update(
         admissible="true",
         acknowledged_on="2026-10-02",
@@ -161,6 +172,7 @@ def test_the_handler_answers_on_the_complaint_page(world, client):
     assert response.status_code == 302
     complaint = Complaint.objects.get(pk=world.complaint.pk)
     assert (complaint.outcome, complaint.closed_on) == ("founded", datetime.date(2026, 10, 14))
+    assert complaint.plan_item == item
     history = client.get(_urls(world)["history"]).content.decode()
     assert "Assigned Lid" in history
     changed = (

@@ -1,4 +1,7 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.locking import VersionedForm
@@ -16,9 +19,35 @@ class MemberChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.email
 
 
+class LongSelect(forms.Select):
+    """A select of many options (a plan's items) written out directly: the same HTML as
+    Django's Select, without a template per option, which takes most of a page's time
+    at a thousand options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = set(self.format_value(value))
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if key in chosen else "", label)
+                for key, label in ((str(k), str(v)) for k, v in self.choices)
+            ),
+        )
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class PlanItemChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, item):
-        return f"{item.plan.title}: {item.code} {item.title}".replace("  ", " ")
+    """The organisation's plan items, offered from one query of their labels (no model
+    objects: a plan has thousands); the chosen one is read when the form is checked."""
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, **kwargs)
+        rows = queryset.values_list("pk", "plan__title", "code", "title")
+        self.choices = [("", self.empty_label)] + [
+            (pk, " ".join(f"{plan}: {code} {title}".split())) for pk, plan, code, title in rows
+        ]
 
 
 def _organisation_fields(form, organisation) -> None:
@@ -111,11 +140,12 @@ class HandlingForm(VersionedForm, forms.ModelForm):
         )
         self.fields["plan_item"] = PlanItemChoiceField(
             label=_("Improvement in the plan"),
-            queryset=PlanItem.objects.filter(plan__organisation=organisation, depth__gt=1)
-            .select_related("plan")
-            .order_by("plan__title", "path"),
+            queryset=PlanItem.objects.filter(plan__organisation=organisation, depth__gt=1).order_by(
+                "plan__title", "path"
+            ),
             required=False,
             help_text=_("The plan item this complaint leads to, if any."),
+            widget=LongSelect,
         )
 
     def handling_values(self) -> dict:

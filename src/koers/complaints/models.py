@@ -141,6 +141,11 @@ class Complaint(models.Model):
         indexes = [
             models.Index(fields=["organisation", "-received_on", "-id"], name="complaint_list"),
             models.Index(fields=["organisation", "closed_on", "deadline"], name="complaint_open"),
+            # The register of a member who sees only the complaints assigned to them.
+            models.Index(
+                fields=["handler", "organisation", "-received_on", "-id"],
+                name="complaint_handler_list",
+            ),
         ]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
