@@ -299,3 +299,12 @@ def test_asking_about_an_indicator_from_its_page(demo, login, published, actors)
     )
     client = login(READER)
     assert client.get(app_url("ask", pk=published.pk) + f"?indicator={other.pk}").status_code == 404
+
+
+def test_a_published_rounds_page_links_to_its_council_questions(demo, login, published):
+    client = login(READER)
+    page = client.get(reverse("followup:round", kwargs={"org": ORG, "pk": published.pk}))
+    assert f'href="{app_url("round", pk=published.pk)}" id="round-council"' in page.content.decode()
+    open_round = ReportingRound.objects.get(plan=demo.plan, state="open")
+    page = client.get(reverse("followup:round", kwargs={"org": ORG, "pk": open_round.pk}))
+    assert 'id="round-council"' not in page.content.decode()
