@@ -66,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous portal pages: Cache-Control, an ETag of the page and 304 Not Modified.
+    # Outside the session and CSRF middleware, so that it sees every cookie they set.
+    "koers.portal.http_cache.PortalHttpCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "koers.accounts.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -270,6 +273,8 @@ KOERS_REMINDER_DAYS_AFTER = [int(d) for d in env_list("REMINDER_DAYS_AFTER", ["1
 # Department heads get the list of missing updates of their department these days after it.
 KOERS_ESCALATION_DAYS_AFTER = [int(d) for d in env_list("ESCALATION_DAYS_AFTER", ["1"])]
 KOERS_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+# Seconds a browser or proxy may keep an anonymous portal page (koers.portal.http_cache).
+KOERS_PORTAL_MAX_AGE = env_int("PORTAL_MAX_AGE", 60)
 
 # Background jobs (reports asked for on the web, imports): Django's tasks API. "database":
 # the queue is a table, run by `koers worker` processes (koers serve starts one);
