@@ -84,12 +84,16 @@ def published_rounds(organisation: Organisation):
     ).select_related("plan")
 
 
-def rounds_about_item(item: PlanItem) -> list[ReportingRound]:
-    """The published rounds of the item's plan that covered it, latest first."""
+def latest_round_about_item(item: PlanItem) -> ReportingRound | None:
+    """The latest published round of the item's plan that covered it (the newest first:
+    usually the first one read covers it)."""
     rounds = ReportingRound.objects.filter(
         plan_id=item.plan_id, state=ReportingRound.State.PUBLISHED
-    )
-    return [round_ for round_ in rounds if items_in_scope(round_).filter(pk=item.pk).exists()]
+    ).select_related("plan")
+    for round_ in rounds.order_by("-period_end", "-id"):
+        if items_in_scope(round_).filter(pk=item.pk).exists():
+            return round_
+    return None
 
 
 def askable_items(round_: ReportingRound):

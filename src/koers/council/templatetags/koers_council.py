@@ -14,12 +14,12 @@ def item_questions(context, item):
     """The questions about the item the member may read, and a button to ask one about the
     latest published round that covered it."""
     membership = context["request"].membership
-    rounds = services.rounds_about_item(item) if can(membership, ASK_QUESTIONS) else []
+    asks = can(membership, ASK_QUESTIONS)
     return {
         "organisation": context["organisation"],
         "item": item,
         "questions": services.item_questions(item, membership),
-        "ask_round": rounds[0] if rounds else None,
+        "ask_round": services.latest_round_about_item(item) if asks else None,
     }
 
 
