@@ -270,3 +270,22 @@ def test_query_counts_do_not_grow_with_the_register(world, client, page, django_
     _many(world, 120)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_complaint_page_lists_the_improvement_actions_it_led_to(world, client):
+    from koers.improvements.models import ImprovementAction, Source
+
+    source = Source.objects.create(
+        organisation=world.organisation, name="Klachten 2026", kind=Source.Kind.COMPLAINT
+    )
+    ImprovementAction.objects.create(
+        organisation=world.organisation,
+        source=source,
+        reference="KL-01",
+        finding="Putten worden te laat hersteld.",
+        complaint=world.complaint,
+    )
+    client.force_login(world.coordinator.user)
+    page = client.get(_urls(world)["detail"]).content.decode()
+    assert "Putten worden te laat hersteld." in page
+    assert "/app/klachtdorp/verbeteracties/" in page

@@ -173,8 +173,15 @@ def complaint_detail(request, pk):
             "may_see_personal_data": access.may_see_personal_data(request.membership, complaint),
             "may_handle": may_handle,
             "status": reading.status_of(complaint, services.timezone.localdate()),
+            "improvements": _improvement_actions(complaint),
         },
     )
+
+
+def _improvement_actions(complaint) -> list:
+    """The improvement actions that name this complaint (koers.improvements), if any."""
+    related = getattr(complaint, "improvement_actions", None)
+    return list(related.order_by("reference", "pk")) if related is not None else []
 
 
 @member_view
