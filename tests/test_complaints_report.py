@@ -416,3 +416,27 @@ def test_the_accessible_pdf_is_tagged_in_dutch_with_the_chart_described(town, tm
         "Inhoud",
         "Kerncijfers",
     ]
+
+
+def test_a_published_reports_file_is_made_once_per_publication(
+    voorbeeld_complaints, login, settings, monkeypatch
+):
+    coordinator = login("coordinator@voorbeeld.be")
+    coordinator.post(_report_url("report"), {"action": "publish"})
+    first = coordinator.get(_report_url("download", fmt="docx"))
+    folder = Path(settings.KOERS_REPORT_DIR) / str(voorbeeld_complaints.pk)
+    (kept,) = folder.glob("klachtenverslag-2026-v*-docx.docx")
+    assert kept.read_bytes() == first.content
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr("koers.complaints_public.reports.render_file", not_again)
+    reader = login("reader@voorbeeld.be")
+    assert reader.get(_report_url("download", fmt="docx")).content == first.content
+    monkeypatch.undo()
+    coordinator = login("coordinator@voorbeeld.be")
+    coordinator.post(_report_url("report"), {"action": "withdraw"})
+    coordinator.post(_report_url("report"), {"action": "publish"})
+    coordinator.get(_report_url("download", fmt="docx"))
+    assert len(list(folder.glob("klachtenverslag-2026-v*-docx.docx"))) == 2  # a new version

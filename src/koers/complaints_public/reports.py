@@ -12,25 +12,31 @@
 Others get a 404 for a report they may not read, as for anything they may not see.
 """
 
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.functions import ExtractYear
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import MANAGE_PLANS, VIEW, VIEW_COMPLAINTS, can
 from koers.complaints.models import Complaint
 from koers.complaints_public.models import YearlyComplaintReport
-from koers.complaints_public.report_files import key_figures, tables
+from koers.complaints_public.report_files import FORMATS, key_figures, tables
+from koers.complaints_public.report_files import render as render_file
 from koers.complaints_public.yearly_report import (
     YearlyReport,
     build_yearly_report,
     figures_json,
     from_json,
 )
-from koers.plans.terminology import speaking_dutch_of
+from koers.plans.terminology import dutch_of, speaking_dutch_of
 
 __all__ = ["key_figures", "tables"]
 
@@ -110,6 +116,25 @@ def withdraw(organisation, year: int, actor: Actor) -> None:
     stored.version += 1
     attribute(stored, actor, _("Complaints report taken back to draft"))
     stored.save()
+
+
+def published_file(stored: YearlyComplaintReport, fmt: str) -> Path:
+    """The file of a published report in ``fmt``, made at its first download and kept in
+    ``KOERS_REPORT_DIR/<organisation id>/`` under the report's version (a new publication
+    makes new files); always in the organisation's Dutch, whoever asks first."""
+    suffix = FORMATS[fmt][0]
+    folder = Path(settings.KOERS_REPORT_DIR) / str(stored.organisation_id)
+    path = folder / f"klachtenverslag-{stored.year}-v{stored.version}-{fmt}.{suffix}"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        preset = stored.organisation.terminology_preset
+        with (
+            translation.override(dutch_of(preset)),
+            tempfile.TemporaryDirectory(prefix="koers-complaints-", dir=folder) as work,
+        ):
+            made = render_file(from_json(stored.figures), fmt, Path(work) / path.name)
+            os.replace(made, path)  # whole or not at all, also with two at once
+    return path
 
 
 def published_years(organisation) -> list[int]:

@@ -226,13 +226,17 @@ def report_page(request, year):
 
 @member_view
 def report_download(request, year, fmt):
+    """The report as a file: a draft is made now; a published report's file is made once
+    per publication and kept (``reports.published_file``)."""
     if fmt not in FORMATS:
         raise Http404
-    report, _stored = reports.report_for(request.membership, year)
+    report, stored = reports.report_for(request.membership, year)
     suffix, content_type = FORMATS[fmt]
-    with tempfile.TemporaryDirectory(prefix="koers-complaints-") as folder:
-        path = render_file(report, fmt, Path(folder) / f"report.{suffix}")
-        data = path.read_bytes()
+    if stored is not None and stored.is_published:
+        data = reports.published_file(stored, fmt).read_bytes()
+    else:
+        with tempfile.TemporaryDirectory(prefix="koers-complaints-") as folder:
+            data = render_file(report, fmt, Path(folder) / f"report.{suffix}").read_bytes()
     response = HttpResponse(data, content_type=content_type)
     name = f"klachtenverslag-{year}{'-toegankelijk' if fmt == 'pdfua' else ''}.{suffix}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
