@@ -440,3 +440,18 @@ def test_a_published_reports_file_is_made_once_per_publication(
     coordinator.post(_report_url("report"), {"action": "publish"})
     coordinator.get(_report_url("download", fmt="docx"))
     assert len(list(folder.glob("klachtenverslag-2026-v*-docx.docx"))) == 2  # a new version
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf", "pdfua", "docx"])
+def test_a_year_without_complaints_has_a_report_too(town, tmp_path, fmt):
+    organisation, _roads, _waste = town
+    report = build_yearly_report(organisation, 2026)
+    assert (report.received, report.current.median_days, report.current.within_share) == (
+        0,
+        None,
+        None,
+    )
+    out = report_files.render(report, fmt, tmp_path / f"leeg.{report_files.FORMATS[fmt][0]}")
+    content = " ".join(_texts(fmt, out).split())
+    assert "Geen klachten." in content
+    assert "Nog geen klacht van dit jaar leidde tot een verbeteractie" in content
