@@ -22,7 +22,8 @@ CORPUS = Path(os.environ.get("KOERS_CORPUS_DIR", ROOT.parent / "shared" / "corpu
 EXPECTED = ROOT / "tests" / "import_expected" / "corpus"
 
 # Measured 2026-12-05 before any corpus rule: precision 0.023, recall 0.014 (2 of 140).
-FLOOR_PRECISION = 0.023
+# 2026-12-05, page chrome left out: precision 0.024 (84 elements found), recall 0.014.
+FLOOR_PRECISION = 0.024
 FLOOR_RECALL = 0.014
 TARGET = 0.95
 

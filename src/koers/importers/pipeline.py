@@ -7,6 +7,7 @@ from koers.importers.draft import Draft, Warning
 from koers.importers.errors import DocumentError
 from koers.importers.families import FAMILIES, detect
 from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check, limit_error, megabytes
+from koers.importers.noise import drop_noise
 from koers.importers.readers import read_document
 
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
@@ -70,10 +71,12 @@ def import_document(
         fmt, lines = read_document(data, filename, progress=progress, limits=limits)
         step = _Steps(progress, fmt)
         step("read")
+        dropped = 0
         if fmt in ("csv", "xlsx"):
             detected, scores = "table", {}
             chosen = "table"
         else:
+            lines, dropped = drop_noise(lines)
             detected, scores = detect(lines)
             chosen = family or detected  # 'table' reads the tables of an HTML or Word file
         parse = FAMILIES[chosen]
@@ -81,6 +84,13 @@ def import_document(
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")
+    if dropped:
+        draft.warn(
+            "noise_dropped",
+            "%(count)s lines of page chrome (navigation, page numbers, repeated widgets) were "
+            "left out.",
+            count=dropped,
+        )
     check("too_many_items", sum(draft.counts().values()), limits.max_items)
     if len(draft.warnings) > MAX_WARNINGS:
         left_out = len(draft.warnings) - MAX_WARNINGS

@@ -24,6 +24,9 @@ MESSAGES = (
     ),
     gettext_noop("The document has no text to build a plan from."),
     gettext_noop(
+        "%(count)s lines of page chrome (navigation, page numbers, repeated widgets) were left out."
+    ),
+    gettext_noop(
         "No headings or lists were recognised; the text was kept as the plan's description."
     ),
     gettext_noop(
