@@ -248,6 +248,27 @@ def test_settings_are_for_administrators_and_checked(world):
         )
 
 
+def test_two_first_saves_of_the_settings_at_once(world, monkeypatch):
+    """Both administrators opened the settings before any were saved; the second save
+    gets the conflict, not an error."""
+    from koers.complaints.models import ComplaintSettings
+
+    opened = services.settings_of(world.organisation)  # not saved yet
+    services.save_settings(
+        world.organisation, {"deadline_days": 30}, actor=Actor.member(world.admin)
+    )
+    monkeypatch.setattr(services, "settings_of", lambda organisation: opened)
+    with pytest.raises(EditConflict) as conflict:
+        services.save_settings(
+            world.organisation,
+            {"deadline_days": 60},
+            actor=Actor.member(world.admin),
+            expected_version=0,
+        )
+    assert conflict.value.current.deadline_days == 30
+    assert ComplaintSettings.objects.get(organisation=world.organisation).deadline_days == 30
+
+
 def test_months_before():
     assert services.months_before(datetime.date(2026, 10, 15), 24) == datetime.date(2024, 10, 15)
     assert services.months_before(datetime.date(2026, 3, 31), 1) == datetime.date(2026, 2, 28)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
-from koers.accounts.locking import claim_version
+from koers.accounts.locking import EditConflict, claim_version
 from koers.accounts.models import Membership, Organisation, Role
 from koers.accounts.permissions import HANDLE_COMPLAINTS, MANAGE_ORGANISATION
 from koers.complaints import access
@@ -268,7 +268,14 @@ def save_settings(
         raise ValidationError({"reminder_days": _("The reminder must come before the deadline.")})
     found.full_clean(exclude=["organisation"])
     attribute(found, actor)
-    found.save()
+    if found.pk is not None:
+        found.save()
+        return found
+    try:  # the first save: someone else's first save at the same moment wins
+        with transaction.atomic():
+            found.save()
+    except IntegrityError:
+        raise EditConflict(ComplaintSettings.objects.get(organisation=organisation)) from None
     return found
 
 
