@@ -11,6 +11,7 @@ import re
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max
 from django.test import Client
 from django.urls import reverse
@@ -281,3 +282,34 @@ def test_administrators_switch_the_form_on(demo, login, client):
     client.logout()
     page = _page(client.get(FORM))
     assert "Klachten &lt;b&gt;welkom&lt;/b&gt;" in page
+
+
+def test_the_throttle_counts_in_the_database_cache_too(portal, frozen_clock, settings):
+    """``KOERS_CACHE_URL=db://``: the counts are rows of the cache table, shared by every
+    process, none kept in the process itself."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    database_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "koers_test_cache",
+        }
+    }
+    settings.KOERS_COMPLAINT_FORM_ADDRESS_LIMIT = 2
+    with override_settings(CACHES=database_cache):
+        call_command("createcachetable", verbosity=0)
+        client = Client(REMOTE_ADDR="203.0.113.7")
+        for number in range(2):
+            sent = _send(client, frozen_clock, {"subject": f"Klacht {number}"})
+            assert sent.status_code == 302
+        response = _send(client, frozen_clock, {"subject": "Klacht 3"})
+        assert response.status_code == 429
+        _kept(_page(response), {"subject": "Klacht 3"})
+        assert _filed(portal).count() == 2
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM koers_test_cache WHERE cache_key LIKE %s",
+                ["%complaint-form%"],
+            )
+            assert cursor.fetchone()[0] == 2  # one count per address, one per organisation
