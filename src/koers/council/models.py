@@ -119,6 +119,8 @@ class Question(models.Model):
         verbose_name = _("council question")
         indexes = [
             models.Index(fields=["round", "state"], name="question_round_state"),
+            # a round's list, newest first
+            models.Index(fields=["round", "-asked_at", "-id"], name="question_round_newest"),
             models.Index(fields=["organisation", "state"], name="question_org_state"),
         ]
 

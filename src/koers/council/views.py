@@ -93,8 +93,13 @@ def round_questions(request, pk):
         assignee=whole_number(request.GET.get("assignee", "")),
     )
     questions = services.round_questions(round_, membership, filters)
-    page = CountedPaginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = services.state_counts(round_, membership)
+    known = None  # the counts per state tell how many there are, unless a person is chosen
+    if filters.asker is None and filters.assignee is None:
+        known = counts.get(state, 0) if state else sum(counts.values())
+    page = CountedPaginator(questions, PAGE_SIZE, known_count=known).get_page(
+        request.GET.get("page")
+    )
     today = services.today()
     for question in page.object_list:
         question.late = services.is_late(question, today)
