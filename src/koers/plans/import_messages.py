@@ -26,6 +26,10 @@ MESSAGES = (
     gettext_noop(
         "%(count)s lines of page chrome (navigation, page numbers, repeated widgets) were left out."
     ),
+    gettext_noop("%(code)s is %(levels)s levels below the item above it; check its level."),
+    gettext_noop(
+        "The tree was built from the numbered lines only (%(count)s); other lines were kept as the text of the item above them. Check the levels before loading."
+    ),
     gettext_noop(
         "No headings or lists were recognised; the text was kept as the plan's description."
     ),

@@ -13,6 +13,7 @@ from koers.importers import codes
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
 from koers.importers.lines import Line
+from koers.importers.outlines import coded_lines
 
 MAX_DEPTH = 8
 SHORT = 90
@@ -26,6 +27,8 @@ def parse(lines: list[Line]) -> Draft:
         draft.warn("no_items", "The document has no text to build a plan from.")
         return draft
     has_headings = any(line.heading for line in lines)
+    if not has_headings and (coded := coded_lines(lines)):
+        return _numbered(draft, lines, coded)
     guessed = False
     stack: list[tuple[int, DraftItem]] = []  # (heading level, item)
     bullets: list[tuple[int, DraftItem]] = []  # (bullet depth, item) under the current heading
@@ -82,8 +85,58 @@ def parse(lines: list[Line]) -> Draft:
                 "The file has no marked headings; short lines standing alone were taken as "
                 "headings.",
             )
+    _name_levels(draft)
+    return draft
+
+
+def _name_levels(draft: Draft) -> None:
     levels = max((depth for depth, _item in draft.walk()), default=0)
     draft.levels = tuple(f"Niveau {n}" for n in range(1, min(levels, 10) + 1))
+
+
+def _numbered(draft: Draft, lines: list[Line], coded: list) -> Draft:
+    """A tree of the numbered lines only; the other lines are the text of the item above."""
+    by_line: dict[int, list] = {}
+    for element in coded:
+        by_line.setdefault(id(element.line), []).append(element)
+    stack: list[tuple[int, DraftItem]] = []
+    current: DraftItem | None = None
+    for line in lines:
+        elements = by_line.get(id(line))
+        if not elements:
+            if current is not None:
+                current.add_text("description", line)
+            else:
+                draft.context.append(line)
+            continue
+        for element in elements:
+            level = min(element.level, MAX_DEPTH)
+            item = DraftItem(element.title, "numbered", line.source, code=element.code)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            if stack and stack[-1][0] < level - 1:
+                draft.warn(
+                    "level_skipped",
+                    "%(code)s is %(levels)s levels below the item above it; check its level.",
+                    line.source,
+                    code=element.code,
+                    levels=level - stack[-1][0],
+                )
+            (stack[-1][1].children if stack else draft.items).append(item)
+            stack.append((level, item))
+            current = item
+    draft.warn(
+        "generic",
+        "The document did not look like a known plan format; the tree was built from its "
+        "headings and lists. Check the levels before loading.",
+    )
+    draft.warn(
+        "numbered_outline",
+        "The tree was built from the numbered lines only (%(count)s); other lines were kept as "
+        "the text of the item above them. Check the levels before loading.",
+        count=len(coded),
+    )
+    _name_levels(draft)
     return draft
 
 
