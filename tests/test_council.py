@@ -56,7 +56,8 @@ def ask(round_, item, actor, **values):
 
 def test_a_council_member_asks_about_an_item_of_a_published_round(demo, people, published):
     item = demo.item("BD2-02-02")
-    question = ask(published, item, people["reader"])
+    question = ask(published, item, people["reader"], title=" Zonne-\npanelen?\r\n ")
+    assert question.title == "Zonne- panelen?"  # one line: it goes into e-mail subjects
     assert (question.state, question.asker.email, question.item, question.round) == (
         "asked",
         READER,

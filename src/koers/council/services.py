@@ -161,7 +161,7 @@ def ask(round_: ReportingRound, values: dict, *, actor: Actor) -> Question:
     if not is_published(round_):
         raise ValidationError(_("Questions can be asked about a published round only."))
     subject, item, indicator = _check_subject(round_, values)
-    title = (values.get("title") or "").strip()
+    title = " ".join((values.get("title") or "").split())  # one line: it is an e-mail subject
     text = (values.get("text") or "").strip()
     if not title:
         raise ValidationError({"title": _("Sum up the question in a few words.")})
