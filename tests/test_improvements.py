@@ -372,3 +372,48 @@ def test_actions_are_added_only_to_open_rounds_and_by_coordinators(world):
     round_ = ReportingRound.objects.get(pk=round_.pk)
     with pytest.raises(ValidationError):
         services.add_to_round(round_, actor=world.coordinator)
+
+
+def test_a_stale_state_form_is_refused_and_keeps_the_typing(world, client):
+    round_ = open_round(world.plan, Actor.system())
+    services.add_to_round(round_, actor=world.coordinator)
+    update = ImprovementUpdate.objects.get()
+    services.save_update(
+        update,
+        {"narrative": "Tekst van de collega."},
+        version=1,
+        submit=False,
+        actor=Actor.member(world.members.colleague),
+    )
+    client.force_login(world.members.owner.user)
+    url = reverse("improvements:update", kwargs={"org": "gemeente", "pk": update.pk})
+    response = client.post(url, {"version": 1, "narrative": "Mijn eigen tekst.", "save": "1"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Mijn eigen tekst." in page and "Tekst van de collega." in page
+    assert 'name="version" value="2"' in page
+    update.refresh_from_db()
+    assert update.narrative == "Tekst van de collega."
+
+
+def test_evidence_is_downloaded_by_members_and_its_file_goes_with_it(
+    world, client, django_capture_on_commit_callbacks
+):
+    evidence = services.add_evidence(
+        world.action,
+        SimpleUploadedFile("besluit.pdf", b"%PDF-1.4 besluit"),
+        actor=Actor.member(world.members.owner),
+    )
+    storage, name = evidence.file.storage, evidence.file.name
+    client.force_login(world.members.reader.user)
+    url = reverse("improvements:evidence", kwargs={"org": "gemeente", "pk": evidence.pk})
+    response = client.get(url)
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 besluit"
+    assert response["Content-Type"] == "application/pdf"
+    remove = reverse("improvements:evidence_remove", kwargs={"org": "gemeente", "pk": evidence.pk})
+    assert client.post(remove).status_code == 403  # a reader
+    client.force_login(world.members.owner.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(remove).status_code == 302
+    assert not Evidence.objects.exists()
+    assert not storage.exists(name)

@@ -507,14 +507,13 @@ def update_edit(request, pk):
                 )  # fmt: skip
                 data = request.POST.copy()
                 data["version"] = conflict.current.version
-                form = UpdateForm(data, instance=conflict.current)
+                # the retry form binds a copy: validating it writes the typing on its instance
+                retry = ImprovementUpdate.objects.select_related("round").get(pk=update.pk)
+                form = UpdateForm(data, instance=retry)
                 form.is_valid()
-                return render(
-                    request,
-                    "improvements/update.html",
-                    _update_context(request, conflict.current, form, writable),
-                    status=409,
-                )
+                context = _update_context(request, conflict.current, form, writable)
+                context["theirs"] = conflict.current
+                return render(request, "improvements/update.html", context, status=409)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
