@@ -28,6 +28,13 @@ MESSAGES = (
     ),
     gettext_noop("%(code)s is %(levels)s levels below the item above it; check its level."),
     gettext_noop(
+        "'%(label)s' has no field in Koers (or its value '%(value)s' was not understood); it was kept in the description."
+    ),
+    gettext_noop(
+        "The page was read as one item with %(count)s labelled fields; its other text was kept as the item's description."
+    ),
+    gettext_noop("'%(title)s' is a row of a table whose other cells are empty; check it."),
+    gettext_noop(
         "The tree was built from the numbered lines only (%(count)s); other lines were kept as the text of the item above them. Check the levels before loading."
     ),
     gettext_noop(

@@ -10,6 +10,7 @@ outcome is an empty tree with a warning.
 import re
 
 from koers.importers import codes
+from koers.importers import fields as labelled
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
 from koers.importers.lines import Line
@@ -17,6 +18,7 @@ from koers.importers.outlines import coded_lines
 
 MAX_DEPTH = 8
 SHORT = 90
+SHEET_MIN = 4  # distinct labelled fields that make a page one item (a project sheet)
 
 
 def parse(lines: list[Line]) -> Draft:
@@ -27,14 +29,35 @@ def parse(lines: list[Line]) -> Draft:
         draft.warn("no_items", "The document has no text to build a plan from.")
         return draft
     has_headings = any(line.heading for line in lines)
+    fielded = labelled.find_fields(lines)
     if not has_headings and (coded := coded_lines(lines)):
-        return _numbered(draft, lines, coded)
+        return _numbered(draft, lines, coded, fielded)
+    if not has_headings and len({f.key for f in fielded.values()}) >= SHEET_MIN:
+        return _sheet(draft, lines, fielded)
+    taken = {index for f in fielded.values() for index in f.taken}
     guessed = False
     stack: list[tuple[int, DraftItem]] = []  # (heading level, item)
     bullets: list[tuple[int, DraftItem]] = []  # (bullet depth, item) under the current heading
     for index, line in enumerate(lines):
+        if index in taken:
+            if index in fielded and stack:
+                labelled.apply(draft, stack[-1][1], fielded[index])
+            elif index in fielded:
+                draft.context.append(line)
+            continue
+        if labelled.is_list_label(line.text) and stack:
+            bullets = []
+            continue
         following = lines[index + 1] if index + 1 < len(lines) else None
         level = _heading_level(line, following, has_headings)
+        if (
+            level is not None
+            and not has_headings
+            and (same := _same_title(draft, line.text, stack))
+        ):
+            stack = [(level, same)]
+            bullets = []
+            continue
         if level is not None:
             guessed = guessed or not has_headings
             found = codes.leading_code(line.text)
@@ -89,20 +112,91 @@ def parse(lines: list[Line]) -> Draft:
     return draft
 
 
+def _same_title(draft: Draft, text: str, stack: list) -> DraftItem | None:
+    """A guessed heading that repeats a top item's title (the next W-question's part)."""
+    if stack:
+        return None if stack[-1][1].title != text else stack[-1][1]
+    return next((item for item in draft.items if item.title == text), None)
+
+
+def _sheet(draft: Draft, lines: list[Line], found: dict) -> Draft:
+    """A page of labelled fields is one item: the short line before the first label."""
+    first = next(
+        (index for index, line in enumerate(lines) if labelled.label_of(line.text)), min(found)
+    )
+    taken = {index for f in found.values() for index in f.taken}
+    title_at = next(
+        (
+            index
+            for index in range(first - 1, -1, -1)
+            if len(lines[index].text) <= SHORT
+            and not lines[index].text.endswith((".", ";", ",", ":"))
+            and index not in taken
+            and not labelled.label_of(lines[index].text)
+        ),
+        None,
+    )
+    if title_at is None:
+        title_line = lines[first]
+        item = DraftItem(draft.title or title_line.text, "sheet", title_line.source)
+    else:
+        item = DraftItem(lines[title_at].text, "sheet", lines[title_at].source)
+    draft.items.append(item)
+    rows = False  # below a table's header row of two labels ('Resultaat', 'Status')
+    for index, line in enumerate(lines):
+        if index in found:
+            labelled.apply(draft, item, found[index])
+            rows = False
+        elif index in taken or index == title_at:
+            continue
+        elif title_at is not None and index < title_at:
+            draft.context.append(line)
+        elif labelled.label_of(line.text):
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            rows = rows or bool(following and labelled.label_of(following.text))
+        elif rows and len(line.text) <= SHORT:
+            item.children.append(DraftItem(line.text, "row", line.source))
+            draft.warn(
+                "row_without_value",
+                "'%(title)s' is a row of a table whose other cells are empty; check it.",
+                line.source,
+                title=line.text[:60],
+            )
+        else:
+            rows = False
+            item.add_text("description", line)
+    draft.warn(
+        "one_item_page",
+        "The page was read as one item with %(count)s labelled fields; its other text was kept "
+        "as the item's description.",
+        item.source,
+        count=len(found),
+    )
+    _name_levels(draft)
+    return draft
+
+
 def _name_levels(draft: Draft) -> None:
     levels = max((depth for depth, _item in draft.walk()), default=0)
     draft.levels = tuple(f"Niveau {n}" for n in range(1, min(levels, 10) + 1))
 
 
-def _numbered(draft: Draft, lines: list[Line], coded: list) -> Draft:
+def _numbered(draft: Draft, lines: list[Line], coded: list, found: dict) -> Draft:
     """A tree of the numbered lines only; the other lines are the text of the item above."""
     by_line: dict[int, list] = {}
     for element in coded:
         by_line.setdefault(id(element.line), []).append(element)
     stack: list[tuple[int, DraftItem]] = []
     current: DraftItem | None = None
-    for line in lines:
+    taken = {index for f in found.values() for index in f.taken}
+    for index, line in enumerate(lines):
         elements = by_line.get(id(line))
+        if not elements and index in taken:
+            if index in found and current is not None:
+                labelled.apply(draft, current, found[index])
+            elif index in found:
+                draft.context.append(line)
+            continue
         if not elements:
             if current is not None:
                 current.add_text("description", line)
@@ -149,6 +243,8 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
     if found and len(line.text) <= 200 and not line.text.endswith((".", ";", ",")):
         code = found[0]
         return min(1 + len(re.findall(r"[-./]", code)), MAX_DEPTH)
+    if labelled.label_of(line.text) or labelled.is_list_label(line.text):
+        return None
     stands_alone = line.blank_before and (following is None or following.blank_before)
     if (
         stands_alone
@@ -156,7 +252,11 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         and not line.text.endswith((".", ";", ",", ":"))
         and line.text[:1].isupper()
         and following is not None
-        and (following.bullet or len(following.text) > len(line.text))
+        and (
+            following.bullet
+            or len(following.text) > len(line.text)
+            or labelled.label_of(following.text) is not None
+        )
     ):
         return 2
     return None
