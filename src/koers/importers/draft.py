@@ -57,6 +57,8 @@ class DraftBudget:
     year: int | None = None
     initial: Decimal | None = None
     actual: Decimal | None = None
+    current: Decimal | None = None  # the budget after changes, where a table gives it
+    direction: str = "expense"
 
 
 @dataclass
@@ -206,13 +208,15 @@ class Draft:
     def _budget(self, line: DraftBudget) -> dict:
         data = {
             "year": line.year or self.reference_year(),
-            "direction": "expense",
+            "direction": line.direction,
             "source": line.source.as_dict(),
         }
         if line.label:
             data["label"] = line.label[:300]
         if line.initial is not None:
             data["initial"] = data["current"] = _money(line.initial)
+        if line.current is not None:
+            data["current"] = _money(line.current)
         if line.actual is not None:
             data["actual"] = _money(line.actual)
         return data

@@ -34,6 +34,10 @@ MESSAGES = (
         "The page was read as one item with %(count)s labelled fields; its other text was kept as the item's description."
     ),
     gettext_noop("'%(title)s' is a row of a table whose other cells are empty; check it."),
+    gettext_noop("The row has %(found)s of %(columns)s amounts; check its budget line."),
+    gettext_noop(
+        "The stated difference %(stated)s is not the actual amount minus the budget, %(computed)s."
+    ),
     gettext_noop(
         "The tree was built from the numbered lines only (%(count)s); other lines were kept as the text of the item above them. Check the levels before loading."
     ),

@@ -9,7 +9,7 @@ outcome is an empty tree with a warning.
 
 import re
 
-from koers.importers import codes
+from koers.importers import cells, codes
 from koers.importers import fields as labelled
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
@@ -189,7 +189,12 @@ def _numbered(draft: Draft, lines: list[Line], coded: list, found: dict) -> Draf
     stack: list[tuple[int, DraftItem]] = []
     current: DraftItem | None = None
     taken = {index for f in found.values() for index in f.taken}
+    first_row = next(index for index, line in enumerate(lines) if id(line) in by_line)
+    columns = cells.money_columns(lines, first_row)
+    amounts: set[int] = set()  # lines that are cells of a row's amounts
     for index, line in enumerate(lines):
+        if index in amounts:
+            continue
         elements = by_line.get(id(line))
         if not elements and index in taken:
             if index in found and current is not None:
@@ -219,6 +224,11 @@ def _numbered(draft: Draft, lines: list[Line], coded: list, found: dict) -> Draf
             (stack[-1][1].children if stack else draft.items).append(item)
             stack.append((level, item))
             current = item
+        if columns is not None:
+            values, count = cells.amounts_after(lines, index, columns)
+            if count >= 2:
+                cells.budget_line(draft, current, line, values, columns)
+                amounts.update(range(index + 1, index + 1 + count))
     draft.warn(
         "generic",
         "The document did not look like a known plan format; the tree was built from its "
