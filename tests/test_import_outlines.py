@@ -114,3 +114,21 @@ def test_programmes_with_task_fields_and_table_names_that_are_no_items():
 
 def test_one_numbered_line_is_no_outline():
     assert coded_lines(_lines("Doel", "1. Wij betrekken de inwoners van Voorbeeld.")) is None
+
+
+def test_plain_text_chapters_schema_titles_and_widget_labels():
+    text = "\n\n".join(
+        [
+            "M2 - Staat van het financieel evenwicht",
+            "Lasten",
+            "12,5%",
+            "3. Veilig en gezond Voorbeeld",
+            "Buurtpreventie",
+            "Samen met de buurten van Voorbeeld zetten we in op preventie en toezicht.",
+            "Gezonde scholen",
+            "Elke school van Voorbeeld krijgt een plan voor gezonde voeding en meer beweging.",
+        ]
+    )
+    result = import_document(text.encode(), "voorbeeld.txt")
+    assert _tree(text) == [(7, "3", None), (9, None, 7), (13, None, 7)]
+    assert result.document["plan"]["items"][0]["title"] == "Veilig en gezond Voorbeeld"

@@ -18,6 +18,9 @@ from koers.importers.outlines import coded_lines
 
 MAX_DEPTH = 8
 SHORT = 90
+SCHEMA_TITLE = re.compile(r"^(?:schema\s+)?[MJTB][1-9]\s*(?:-|–|:)\s", re.IGNORECASE)
+CHAPTER = re.compile(r"^\d{1,2}\.\s+[A-ZÀ-Ý][^\d]*$")  # '2. Wonen en werken'
+LETTERS = re.compile(r"[^\W\d_]{2}")
 SHEET_MIN = 4  # distinct labelled fields that make a page one item (a project sheet)
 
 
@@ -60,7 +63,7 @@ def parse(lines: list[Line]) -> Draft:
             continue
         if level is not None:
             guessed = guessed or not has_headings
-            found = codes.leading_code(line.text)
+            found = _code_of(line.text, has_headings)
             item = DraftItem(
                 found[1] if found else line.text,
                 "heading",
@@ -110,6 +113,15 @@ def parse(lines: list[Line]) -> Draft:
             )
     _name_levels(draft)
     return draft
+
+
+def _code_of(text: str, has_headings: bool) -> tuple[str, str] | None:
+    """The item's code and title: 'PE1-01 Title', or '2. Title' as a chapter in plain text."""
+    found = codes.leading_code(text)
+    if found is None and not has_headings and CHAPTER.match(text):
+        number, _, rest = text.partition(".")
+        return number, rest.strip()
+    return found
 
 
 def _same_title(draft: Draft, text: str, stack: list) -> DraftItem | None:
@@ -249,6 +261,10 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         return min(line.heading, MAX_DEPTH)
     if has_headings or line.bullet or line.cells or line.cell:
         return None
+    if "|" in line.text or SCHEMA_TITLE.match(line.text):
+        return None  # a table row, or the title of a financial schema (M2, J1, T1)
+    if CHAPTER.match(line.text) and len(line.text) <= SHORT and not line.text.endswith(":"):
+        return 1
     found = codes.leading_code(line.text)
     if found and len(line.text) <= 200 and not line.text.endswith((".", ";", ",")):
         code = found[0]
@@ -264,7 +280,7 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         and following is not None
         and (
             following.bullet
-            or len(following.text) > len(line.text)
+            or (len(following.text) > len(line.text) and LETTERS.search(following.text))
             or labelled.label_of(following.text) is not None
         )
     ):
