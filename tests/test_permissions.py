@@ -105,6 +105,8 @@ PAGES = {
     "reporting:report_text": ("round", MANAGE),
     "dashboard:dashboard": (None, VIEW),
     "feed:tokens": (None, ADMIN),
+    "audit:log": (None, ADMIN),
+    "audit:csv": (None, ADMIN),
     "feed:revoke": ("feed_token", POST_ONLY),
     "council:index": (None, VIEW),
     "council:settings": (None, MANAGE),
@@ -306,7 +308,7 @@ def test_every_url_is_in_the_matrix():
     complaints = get_resolver().namespace_dict["complaints"][1].reverse_dict.keys()
     named |= {f"complaints:{name}" for name in complaints if isinstance(name, str)}
     namespaces = ("notifications", "reporting", "dashboard", "feed", "improvements")
-    for namespace in (*namespaces, "complaints_public"):
+    for namespace in (*namespaces, "complaints_public", "audit"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "koers.demo",
     "koers.jobs",
     "koers.operations",
+    "koers.audit",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.council.urls")),
     path("app/<slug:org>/", include("koers.api.app_urls")),
     path("app/<slug:org>/", include("koers.dashboard.urls")),
+    path("app/<slug:org>/", include("koers.audit.urls")),
     path("api/", include("koers.api.urls")),
     # The public portal takes every other first path segment: keep it last.
     path("<slug:org>/", include("koers.portal.urls")),

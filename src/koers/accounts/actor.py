@@ -36,6 +36,7 @@ def attribute(instance, actor: Actor, reason: str = "") -> None:
         instance._history_user = actor.user
     if reason:
         instance._change_reason = short_reason(reason)
+        instance._koers_full_reason = reason  # the audit log keeps it whole
 
 
 def short_reason(reason: str) -> str:

@@ -1,0 +1,37 @@
+"""Every history record django-simple-history writes for an object of an organisation
+becomes an audit entry of that organisation, in the same transaction. The reason is kept
+whole: :func:`koers.accounts.actor.attribute` leaves the full text on the instance, where
+history keeps at most 100 characters of it."""
+
+from django.dispatch import receiver
+from simple_history.signals import post_create_historical_record
+
+from koers.audit.models import AuditEntry
+from koers.audit.organisation import organisation_id_of
+
+VERBS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@receiver(post_create_historical_record)
+def history_recorded(sender, instance, history_instance, **kwargs):
+    organisation_id = organisation_id_of(instance)
+    if organisation_id is None:
+        return
+    meta = instance._meta
+    user = history_instance.history_user
+    reason = getattr(instance, "_koers_full_reason", "") or (
+        history_instance.history_change_reason or ""
+    )
+    data = {"reason": reason} if reason else {}
+    verb = VERBS.get(history_instance.history_type, "changed")
+    AuditEntry.objects.create(
+        organisation_id=organisation_id,
+        action=f"{meta.app_label}.{meta.model_name}.{verb}",
+        object_type=f"{meta.app_label}.{meta.model_name}",
+        object_id=instance.pk,
+        object_label=str(instance)[:300],
+        actor=user,
+        actor_label=(user.get_username() if user is not None else "")[:300],
+        data=data,
+        created_at=history_instance.history_date,
+    )

@@ -1,0 +1,39 @@
+"""An audit entry as a sentence in the reader's language, made when it is read: a change
+of language changes old entries too, and the kind of object is named as its model names
+itself (``verbose_name``)."""
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+from koers.audit.models import AuditEntry
+
+
+def kind_label(object_type: str) -> str:
+    """A kind of object (``<app>.<model>``) as its model names itself ("mijlpaal" …)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)
+
+
+def kind_of(entry: AuditEntry) -> str:
+    return kind_label(entry.object_type)
+
+
+def sentence(entry: AuditEntry) -> str:
+    values = {
+        "who": entry.actor_label or _("Koers (command line or background job)"),
+        "kind": kind_of(entry),
+        "name": entry.object_label,
+    }
+    if entry.verb == "created":
+        text = _("%(who)s created %(kind)s “%(name)s”.") % values
+    elif entry.verb == "deleted":
+        text = _("%(who)s deleted %(kind)s “%(name)s”.") % values
+    else:
+        text = _("%(who)s changed %(kind)s “%(name)s”.") % values
+    reason = (entry.data or {}).get("reason")
+    if reason:
+        text += " " + _("Reason: %(reason)s") % {"reason": reason}
+    return text
