@@ -126,3 +126,34 @@ def test_a_theme_with_a_goal_label_and_a_list_of_sub_goals():
         "Minder inbraken",
         "Veilige schoolroutes",
     ]
+
+
+def test_a_credit_without_a_year_stays_inside_the_plan_period():
+    from koers.plans.document.validation import validate
+
+    result = import_document(
+        "\n\n".join(
+            [
+                "Voorjaarsnota 2029",
+                "Fietsbrug Voorbeeld",
+                "Afdeling",
+                "Ruimte",
+                "Startdatum project",
+                "1-3-2025",
+                "Einddatum project",
+                "30-6-2026",
+                "Verleend krediet",
+                "800.000",
+                "Peildatum",
+                "31-3-2029",
+            ]
+        ).encode(),
+        "voorbeeld.txt",
+    )
+    validate(result.document)
+    (item,) = result.document["plan"]["items"]
+    assert item["budget_lines"][0]["year"] == 2029
+    assert (result.document["plan"]["first_year"], result.document["plan"]["last_year"]) == (
+        2025,
+        2029,
+    )

@@ -128,7 +128,7 @@ class Draft:
             for period in [item.timing] + [m.period for m in item.milestones]:
                 if period is not None:
                     years.update(y for y in (period.first_year, period.last_year) if y)
-            years.update(line.year for line in item.budget if line.year)
+            years.update(line.year or self.reference_year() for line in item.budget)
         if not years:
             first = self.reference_year()
             return first, first + 5

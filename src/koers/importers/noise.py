@@ -26,7 +26,7 @@ from dataclasses import replace
 from functools import cache
 
 from koers.importers.lines import Line
-from koers.importers.vocabulary import is_chrome, normalise, vocabulary
+from koers.importers.vocabulary import _chrome, normalise, vocabulary
 
 PAGE_MARKER = re.compile(
     r"^(?:\d{1,4}\s*(?:/|of|van)\s*\d{1,4}"
@@ -49,12 +49,20 @@ def _noise() -> tuple[frozenset, tuple]:
     )
 
 
-def is_noise(text: str) -> bool:
-    """A line that is chrome wherever it stands."""
-    if is_chrome(text) or PAGE_MARKER.match(text.strip()) or WIDGET.match(text.strip()):
+def is_noise(text: str, words: str | None = None) -> bool:
+    """A line that is chrome wherever it stands (``words``: the text already normalised)."""
+    words = normalise(text) if words is None else words
+    if _is_navigation(words):
+        return True
+    stripped = text.strip()
+    if PAGE_MARKER.match(stripped) or WIDGET.match(stripped):
         return True
     exact, starts = _noise()
-    words = normalise(text)
+    return words in exact or words.startswith(starts)
+
+
+def _is_navigation(words: str) -> bool:
+    exact, starts = _chrome()
     return words in exact or words.startswith(starts)
 
 
@@ -62,17 +70,27 @@ def drop_noise(lines: list[Line]) -> tuple[list[Line], int]:
     """The lines without page chrome, and the number of lines dropped."""
     headers = _running_headers(lines)
     kept: list[Line] = []
+    texts: list[str] = []
     navigation = 0
     for line in lines:
-        if is_chrome(line.text):
+        words = normalise(line.text)
+        if _is_navigation(words):
             navigation += 1
             continue
-        if is_noise(line.text) or (headers and normalise(line.text) in headers):
+        if is_noise(line.text, words) or (headers and words in headers):
             continue
-        if not line.cells and (match := LEADER.search(line.text)) and match.start() > 0:
+        if (
+            not line.cells
+            and line.text.rstrip()[-1:].isdigit()
+            and ("..." in line.text or "…" in line.text or ". . ." in line.text)
+            and (match := LEADER.search(line.text))
+            and match.start() > 0
+        ):
             line = replace(line, text=line.text[: match.start()].rstrip(" .…"))
+            words = normalise(line.text)
         kept.append(line)
-    kept = _without_repeats(kept)
+        texts.append(words)
+    kept = _without_repeats(kept, texts)
     return kept, len(lines) - len(kept) - navigation
 
 
@@ -88,8 +106,7 @@ def _running_headers(lines: list[Line]) -> frozenset:
     return frozenset(text for text, count in seen.items() if count >= 2)
 
 
-def _without_repeats(lines: list[Line]) -> list[Line]:
-    texts = [normalise(line.text) for line in lines]
+def _without_repeats(lines: list[Line], texts: list[str]) -> list[Line]:
     drop: set[int] = set()
     index = BLOCK_MIN
     limit = min(len(lines), BLOCK_SCAN)
