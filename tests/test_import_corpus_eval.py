@@ -30,10 +30,12 @@ EXPECTED = ROOT / "tests" / "import_expected" / "corpus"
 # 2026-12-05, money tables with one cell per line: precision 0.922, recall 0.867
 # (130 of 150; items 99/110, fields 8/10, amounts 23/25, indicators 0/5).
 # 2026-12-05, chapters '2. Titel', schema titles and widget labels in plain text:
-# precision 0.971, recall 0.907 (136 of 150; items 105/110, fields 8/10, amounts 23/25,
-# indicators 0/5). Target 95 % / 95 %: precision reached, recall 4.3 points short.
-FLOOR_PRECISION = 0.971
-FLOOR_RECALL = 0.907
+# precision 0.971, recall 0.907 (136 of 150).
+# 2026-12-05, 'Programma 2: Titel' as a top item: precision 0.972, recall 0.913 (137 of
+# 150; items 106/110, fields 8/10, amounts 23/25, indicators 0/5). Target 95 % / 95 %:
+# precision reached, recall 3.7 points short (indicators are not read yet: 5 of the 13).
+FLOOR_PRECISION = 0.972
+FLOOR_RECALL = 0.913
 TARGET = 0.95
 
 needs_corpus = pytest.mark.skipif(

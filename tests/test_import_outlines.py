@@ -132,3 +132,16 @@ def test_plain_text_chapters_schema_titles_and_widget_labels():
     result = import_document(text.encode(), "voorbeeld.txt")
     assert _tree(text) == [(7, "3", None), (9, None, 7), (13, None, 7)]
     assert result.document["plan"]["items"][0]["title"] == "Veilig en gezond Voorbeeld"
+
+
+def test_a_level_word_with_a_number_is_a_top_item_in_plain_text():
+    text = "\n\n".join(
+        [
+            "Programma 2: Voorbeeld werkt",
+            "Lokale economie",
+            "We ondersteunen de winkels en de markt van Voorbeeld met een nieuw centrumplan.",
+        ]
+    )
+    assert _tree(text) == [(1, "2", None), (3, None, 1)]
+    result = import_document(text.encode(), "voorbeeld.txt")
+    assert result.document["plan"]["items"][0]["title"] == "Voorbeeld werkt"

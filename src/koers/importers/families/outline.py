@@ -14,7 +14,7 @@ from koers.importers import fields as labelled
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
 from koers.importers.lines import Line
-from koers.importers.outlines import coded_lines
+from koers.importers.outlines import LEVEL_WORD, coded_lines
 
 MAX_DEPTH = 8
 SHORT = 90
@@ -121,6 +121,8 @@ def _code_of(text: str, has_headings: bool) -> tuple[str, str] | None:
     if found is None and not has_headings and CHAPTER.match(text):
         number, _, rest = text.partition(".")
         return number, rest.strip()
+    if found is None and not has_headings and (match := LEVEL_WORD.match(text)):
+        return match["code"], match["rest"].strip()
     return found
 
 
@@ -263,7 +265,11 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         return None
     if "|" in line.text or SCHEMA_TITLE.match(line.text):
         return None  # a table row, or the title of a financial schema (M2, J1, T1)
-    if CHAPTER.match(line.text) and len(line.text) <= SHORT and not line.text.endswith(":"):
+    if (
+        (CHAPTER.match(line.text) or LEVEL_WORD.match(line.text))
+        and len(line.text) <= SHORT
+        and not line.text.endswith(":")
+    ):
         return 1
     found = codes.leading_code(line.text)
     if found and len(line.text) <= 200 and not line.text.endswith((".", ";", ",")):
