@@ -75,6 +75,7 @@ def _pages(role: str) -> list[tuple[str, str]]:
             ("departments", f"{app}/departments/"),
             ("portal-settings", f"{app}/portal/"),
             ("complaint-form-settings", f"{app}/klachtenformulier/"),
+            ("audit-log", f"{app}/logboek/"),
         ]
     return pages
 
