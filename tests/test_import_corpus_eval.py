@@ -34,8 +34,11 @@ EXPECTED = ROOT / "tests" / "import_expected" / "corpus"
 # 2026-12-05, 'Programma 2: Titel' as a top item: precision 0.972, recall 0.913 (137 of
 # 150; items 106/110, fields 8/10, amounts 23/25, indicators 0/5). Target 95 % / 95 %:
 # precision reached, recall 3.7 points short (indicators are not read yet: 5 of the 13).
+# 2026-12-05, a numbered sentence under a theme as its child: precision 0.972, recall 0.920
+# (138 of 150; items 107/110, fields 8/10, amounts 23/25, indicators 0/5): recall 3 points
+# short of the target.
 FLOOR_PRECISION = 0.972
-FLOOR_RECALL = 0.913
+FLOOR_RECALL = 0.920
 TARGET = 0.95
 
 needs_corpus = pytest.mark.skipif(

@@ -145,3 +145,17 @@ def test_a_level_word_with_a_number_is_a_top_item_in_plain_text():
     assert _tree(text) == [(1, "2", None), (3, None, 1)]
     result = import_document(text.encode(), "voorbeeld.txt")
     assert result.document["plan"]["items"][0]["title"] == "Voorbeeld werkt"
+
+
+def test_a_numbered_sentence_under_a_theme_is_its_child_with_a_warning():
+    text = "\n\n".join(
+        [
+            "Wat gaan we daarvoor doen?",
+            "Bestuur",
+            "1.   Inwoners van Voorbeeld betrekken bij elk nieuw plan van de gemeente en de buurt.",
+        ]
+    )
+    assert _tree(text) == [(3, None, None), (5, "1", 3)]
+    result = import_document(text.encode(), "voorbeeld.txt")
+    (warning,) = [w for w in result.warnings if w.code == "numbered_line"]
+    assert (warning.source.line, warning.params["parent"]) == (5, "Bestuur")

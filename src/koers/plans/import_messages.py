@@ -35,6 +35,7 @@ MESSAGES = (
     ),
     gettext_noop("'%(title)s' is a row of a table whose other cells are empty; check it."),
     gettext_noop("The row has %(found)s of %(columns)s amounts; check its budget line."),
+    gettext_noop("A numbered line under '%(parent)s' was taken as its child item %(code)s."),
     gettext_noop(
         "The stated difference %(stated)s is not the actual amount minus the budget, %(computed)s."
     ),

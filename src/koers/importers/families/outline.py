@@ -20,6 +20,7 @@ MAX_DEPTH = 8
 SHORT = 90
 SCHEMA_TITLE = re.compile(r"^(?:schema\s+)?[MJTB][1-9]\s*(?:-|–|:)\s", re.IGNORECASE)
 CHAPTER = re.compile(r"^\d{1,2}\.\s+[A-ZÀ-Ý][^\d]*$")  # '2. Wonen en werken'
+NUMBERED_ACTIVITY = re.compile(r"^(?P<code>\d{1,2})[.)]\s+(?P<rest>[A-ZÀ-Ý].*)$")
 LETTERS = re.compile(r"[^\W\d_]{2}")
 SHEET_MIN = 4  # distinct labelled fields that make a page one item (a project sheet)
 
@@ -78,6 +79,23 @@ def parse(lines: list[Line]) -> Draft:
             (stack[-1][1].children if stack else draft.items).append(item)
             stack.append((level, item))
             bullets = []
+            continue
+        if (
+            not has_headings
+            and stack
+            and not line.bullet
+            and len(line.text) <= 200
+            and (numbered := NUMBERED_ACTIVITY.match(line.text))
+        ):
+            item = DraftItem(numbered["rest"], "numbered", line.source, code=numbered["code"])
+            stack[-1][1].children.append(item)
+            draft.warn(
+                "numbered_line",
+                "A numbered line under '%(parent)s' was taken as its child item %(code)s.",
+                line.source,
+                parent=stack[-1][1].title[:60],
+                code=numbered["code"],
+            )
             continue
         if line.bullet and stack:
             while bullets and bullets[-1][0] >= line.bullet:
@@ -268,7 +286,7 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
     if (
         (CHAPTER.match(line.text) or LEVEL_WORD.match(line.text))
         and len(line.text) <= SHORT
-        and not line.text.endswith(":")
+        and not line.text.endswith((":", "."))
     ):
         return 1
     found = codes.leading_code(line.text)
