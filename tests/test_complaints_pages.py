@@ -211,6 +211,8 @@ def test_the_administrator_marks_a_complaint_handler(world, client):
     assert client.post(url, data).status_code == 302
     world.reader.refresh_from_db()
     assert world.reader.handles_complaints is True
+    members = client.get(reverse("accounts:members", kwargs={"org": ORG})).content.decode()
+    assert members.count('<span class="k-tag">klachtenbehandelaar</span>') == 2  # + handler
     client.force_login(world.reader.user)
     assert PERSONAL["email"].encode() in client.get(_urls(world)["detail"]).content
 
