@@ -596,3 +596,31 @@ def test_the_round_figures_follow_every_change_of_its_updates(db, client):
         assert rows["Wegen"] == 1
         item_services.delete_item(PlanItem.objects.get(pk=item.pk), actor=SYSTEM)
         assert _round_page(client, plan, second)["counts"].total == total - 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_transaction_of_a_decorated_service_gives_a_new_version():
+    """A function decorated with ``@transaction.atomic`` enters the same ``Atomic`` object
+    on every call: two calls in a row are two transactions, and each must bump."""
+    from django.db import transaction
+
+    from koers.plans.content import plan_changed
+    from koers.plans.models import Plan
+    from tests.factories import make_plan
+
+    bump = transaction.atomic(plan_changed)  # one Atomic for every call, as a service has
+    plan = make_plan()
+
+    def version():
+        return Plan.objects.values_list("content_version", flat=True).get(pk=plan.pk)
+
+    seen = [version()]
+    for _call in range(3):
+        bump(plan.pk)
+        seen.append(version())
+    assert len(set(seen)) == 4, seen
+    with transaction.atomic():  # within one transaction, one bump is enough
+        bump(plan.pk)
+        inside = version()
+        bump(plan.pk)
+        assert version() == inside

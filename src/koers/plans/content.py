@@ -55,21 +55,30 @@ def _bumped_in_this_transaction(plan_id: int) -> bool:
     that is still open, with no cached read since (deleting a subtree sends a signal per
     row). Outside a transaction every write is committed on its own, so every change
     bumps. A block rolled back to a savepoint is no longer on the stack, so the next change
-    bumps again."""
+    bumps again.
+
+    The blocks alone do not name a transaction: a function decorated with
+    ``@transaction.atomic`` enters the same ``Atomic`` object on every call, so two calls in
+    a row would look like one. Django gives every outermost transaction a new list of
+    commit hooks (``run_on_commit``, replaced when a transaction commits or rolls back);
+    that list is recorded too, so the next transaction bumps again."""
     if not connection.in_atomic_block:
         return False
     stack = list(connection.atomic_blocks)
+    hooks = connection.run_on_commit
     seen = getattr(connection, "_koers_plan_versions", None)
     if seen is None:
         seen = connection._koers_plan_versions = {}
     recorded = seen.get(plan_id)
-    if (
-        recorded is not None
-        and len(recorded) <= len(stack)
-        and all(mine is theirs for mine, theirs in zip(recorded, stack, strict=False))
-    ):
-        return True
-    seen[plan_id] = stack
+    if recorded is not None:
+        blocks, recorded_hooks = recorded
+        if (
+            recorded_hooks is hooks
+            and len(blocks) <= len(stack)
+            and all(mine is theirs for mine, theirs in zip(blocks, stack, strict=False))
+        ):
+            return True
+    seen[plan_id] = (stack, hooks)
     if len(seen) > 1000:  # a long-lived connection: forget blocks that have ended
         for pk in [pk for pk, blocks in seen.items() if pk != plan_id]:
             del seen[pk]
