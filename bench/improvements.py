@@ -103,14 +103,18 @@ def main() -> None:
             client.force_login(made["user"])
             register = reverse("improvements:list", kwargs={"org": slug})
             report = reverse("improvements:report", kwargs={"org": slug})
+            pdf, docx = (
+                reverse("improvements:report_file", kwargs={"org": slug, "fmt": fmt})
+                for fmt in ("pdf", "docx")
+            )
             pages = (
                 ("hello-world", "/bench-hello/"),
                 ("register", register),
                 ("register, late", f"{register}?late=1&department={made['department'].pk}"),
                 ("register, page 50", f"{register}?page=50"),
                 ("report (web)", report),
-                ("report PDF", reverse("improvements:report_file", kwargs={"org": slug, "fmt": "pdf"})),
-                ("report Word", reverse("improvements:report_file", kwargs={"org": slug, "fmt": "docx"})),
+                ("report PDF", pdf),
+                ("report Word", docx),
             )  # fmt: skip
             for label, url in pages:
                 rows.append((actions, label, *measure_page(client, url)))

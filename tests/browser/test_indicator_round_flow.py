@@ -1,8 +1,8 @@
 """An indicator value through the reporting round, in a browser: the owner types it in the
 progress update on a phone, the coordinator approves the update, and the value is in the
 cijferdatabank and on the dashboard (counted off target, its tile first), and on the portal
-once the round is published. The update form fits 390 px without sideways scrolling and without serious
-or critical axe-core violations. Screenshots go to test-artifacts/indicators/."""
+once the round is published. The update form fits 390 px without sideways scrolling and
+without serious or critical axe-core violations. Screenshots go to test-artifacts/indicators/."""
 
 import re
 from decimal import Decimal
