@@ -153,3 +153,32 @@ def test_the_day_filter_reads_whole_days(world):
     filters = reading.Filters(since=date(2026, 1, 1), until=date(2026, 1, 1))
     found = reading.entries(world["organisation"], filters)
     assert "created_at" in str(found.query)
+
+
+def test_a_plan_document_and_an_indicator_file_are_logged_as_one_load_each(world):
+    from koers.demo.synthetic import synthetic_plan_document
+    from koers.indicators import services as indicators
+    from koers.indicators.importing import load_values, read_values
+    from koers.plans.document.load import load_plan_document
+
+    organisation, admin = world["organisation"], world["admin"]
+    loaded = load_plan_document(synthetic_plan_document(12), organisation, user=admin.user)
+    entry = AuditEntry.objects.get(action="plans.plan.loaded")
+    assert (entry.object_id, entry.actor, entry.data["items"]) == (
+        loaded.plan.pk,
+        admin.user,
+        loaded.item_count,
+    )
+    with translation.override("nl"):
+        assert f"laadde {loaded.item_count} onderdelen in" in sentence(entry)
+    indicators.create_indicator(
+        organisation, {"code": "W1", "name": "Woningen"}, actor=Actor.system()
+    )
+    sheet = read_values(
+        organisation, b"Indicator;Periode;Waarde\nW1;2024;12\nW1;2025;14\n", "w.csv"
+    )
+    load_values(organisation, sheet, actor=Actor.member(admin), filename="w.csv")
+    entry = AuditEntry.objects.get(action="indicators.indicatorvalue.imported")
+    assert entry.organisation == organisation and entry.data["new"] == 2
+    with translation.override("nl"):
+        assert "importeerde 2 nieuwe en 0 gewijzigde waarden uit “w.csv”" in sentence(entry)

@@ -27,13 +27,23 @@ def sentence(entry: AuditEntry) -> str:
         "kind": kind_of(entry),
         "name": entry.object_label,
     }
-    if entry.verb == "created":
+    data = entry.data or {}
+    if entry.action == "plans.plan.loaded":
+        values["count"] = data.get("items", 0)
+        text = _("%(who)s loaded %(count)s items into %(kind)s “%(name)s”.") % values
+    elif entry.action == "indicators.indicatorvalue.imported":
+        values.update(new=data.get("new", 0), changed=data.get("changed", 0))
+        text = (
+            _("%(who)s imported %(new)s new and %(changed)s changed values from “%(name)s”.")
+            % values
+        )
+    elif entry.verb == "created":
         text = _("%(who)s created %(kind)s “%(name)s”.") % values
     elif entry.verb == "deleted":
         text = _("%(who)s deleted %(kind)s “%(name)s”.") % values
     else:
         text = _("%(who)s changed %(kind)s “%(name)s”.") % values
-    reason = (entry.data or {}).get("reason")
+    reason = data.get("reason")
     if reason:
         text += " " + _("Reason: %(reason)s") % {"reason": reason}
     return text

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, short_reason
 from koers.accounts.models import Organisation
+from koers.audit.services import log_action
 from koers.importers import DocumentError, read_document_isolated
 from koers.indicators.figures import FigureError, read_figure
 from koers.indicators.models import Indicator, IndicatorValue, ValueImport
@@ -407,6 +408,14 @@ def write_values(
     counts = {"new": len(new), "changed": len(changed), "unchanged": unchanged}
     if keep_typed:
         counts["kept"] = kept
+    if new or changed:
+        log_action(
+            values[0].indicator.organisation_id,
+            "indicators.indicatorvalue.imported",
+            user=actor.user,
+            label=source[:300],
+            data={**counts, "reason": reason},
+        )
     return counts
 
 

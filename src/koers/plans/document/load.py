@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
+from koers.audit.services import log_action
 from koers.indicators.models import Indicator, ItemIndicator
 from koers.plans.content import plan_changed
 from koers.plans.document.bulk import (
@@ -117,6 +118,13 @@ def load_plan_document(
             reason=reason,
             warnings=warnings,
             base_path="$.plan.items",
+        )
+        log_action(
+            organisation.pk,
+            "plans.plan.loaded",
+            user=user,
+            obj=plan,
+            data={"items": inserted.count, "reason": reason},
         )
     return LoadResult(
         plan=plan, item_count=inserted.count, warnings=warnings, indicators=indicators
