@@ -23,9 +23,17 @@ class Actor:
     def member(cls, membership: Membership) -> "Actor":
         return cls(user=membership.user, membership=membership)
 
-    def require(self, capability: str, item=None) -> None:
+    def require(self, capability: str, item=None, *, organisation=None) -> None:
+        """Refuse (PermissionDenied) a member without ``capability`` (on ``item``), or one
+        of another organisation than ``organisation`` (an Organisation or its id): a
+        service given another organisation's plan, round or record refuses it itself,
+        whether or not the view that called it checked."""
         if self.membership is None:  # the command line acts with the operator's authority
             return
+        if organisation is not None:
+            organisation_id = getattr(organisation, "pk", organisation)
+            if organisation_id != self.membership.organisation_id:
+                raise PermissionDenied
         if not can(self.membership, capability, item):
             raise PermissionDenied
 

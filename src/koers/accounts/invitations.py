@@ -89,7 +89,7 @@ def invite_again(membership, *, actor) -> None:
     link may have expired)."""
     from koers.accounts.permissions import MANAGE_ORGANISATION
 
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=membership.organisation_id)
     if not is_waiting(membership.user):
         raise ValidationError(_("This person has chosen a password already."))
     send_invitation(membership.user, membership.organisation, invited_by=actor.user)

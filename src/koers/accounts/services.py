@@ -18,7 +18,7 @@ def add_member(organisation: Organisation, values: dict, *, actor: Actor) -> Mem
     person invited before who has not chosen a password yet."""
     from koers.accounts.invitations import send_invitation
 
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=organisation)
     email = values["email"].strip().lower()
     User = get_user_model()
     user = User.objects.filter(email__iexact=email).first()
@@ -47,7 +47,7 @@ def update_member(
 ) -> Membership:
     """Change a member's role and departments; EditConflict when the membership was
     saved since ``expected_version``."""
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=membership.organisation_id)
     claim_version(membership, expected_version)
     stored_role = Membership.objects.values_list("role", flat=True).get(pk=membership.pk)
     if stored_role == Role.ADMIN and values["role"] != Role.ADMIN:
@@ -63,7 +63,7 @@ def update_member(
 
 @transaction.atomic
 def remove_member(membership: Membership, *, actor: Actor) -> None:
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=membership.organisation_id)
     if membership.role == Role.ADMIN:
         _keep_an_admin(membership)
     attribute(membership, actor)
@@ -99,7 +99,7 @@ def save_department(
 ) -> Department:
     """Add or rename a department, or change its head; EditConflict when it was saved
     since ``expected_version``."""
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=organisation)
     if department is not None:
         claim_version(department, expected_version)
     name = values["name"].strip()

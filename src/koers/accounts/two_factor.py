@@ -159,7 +159,7 @@ def required_step(user, organisation_slug: str) -> str | None:
 
 def set_required(organisation: Organisation, required: bool, *, actor: Actor) -> Organisation:
     """The organisation's rule: two-step verification for administrators and coordinators."""
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=organisation)
     organisation.two_factor_required = required
     organisation.save(update_fields=["two_factor_required"])
     return organisation

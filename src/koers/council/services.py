@@ -54,7 +54,7 @@ def settings_for(organisation: Organisation) -> CouncilSettings:
 def save_settings(
     organisation: Organisation, values: dict, *, actor: Actor, expected_version: int | None = None
 ) -> CouncilSettings:
-    actor.require(MANAGE_QUESTIONS)
+    actor.require(MANAGE_QUESTIONS, organisation=organisation)
     stored = settings_for(organisation)
     if stored.pk is None:
         if expected_version not in (None, 0):

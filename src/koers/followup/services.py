@@ -44,7 +44,7 @@ def items_in_scope(round_: ReportingRound):
 @transaction.atomic
 def open_round(plan: Plan, values: dict, *, actor: Actor) -> ReportingRound:
     """Create a round and an update for every item in scope, starting from the last round's."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=plan.organisation_id)
     if values["period_start"] > values["period_end"]:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
     scope_item = values.get("scope_item")
@@ -126,13 +126,18 @@ def _insert_updates(round_: ReportingRound, earlier: dict, actor: Actor) -> None
     )
 
 
+def _organisation_of(round_: ReportingRound) -> int:
+    """The organisation of the round's plan, read from the database."""
+    return Plan.objects.values_list("organisation_id", flat=True).get(rounds=round_.pk)
+
+
 @transaction.atomic
 def update_round(
     round_: ReportingRound, values: dict, *, actor: Actor, expected_version: int | None = None
 ) -> ReportingRound:
     """Change a round's name, period and deadline (its scope stays: the updates were made
     for it); EditConflict when the round was saved since ``expected_version``."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=_organisation_of(round_))
     claim_version(round_, expected_version)
     start = values.get("period_start", round_.period_start)
     end = values.get("period_end", round_.period_end)
@@ -148,7 +153,7 @@ def update_round(
 
 @transaction.atomic
 def _set_round_state(round_: ReportingRound, state: str, reason: str, actor: Actor):
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=_organisation_of(round_))
     claim_version(round_, None)
     round_.state = state
     attribute(round_, actor, reason)
@@ -384,7 +389,12 @@ def _spending(update: ProgressUpdate, amounts: dict | None) -> dict:
 @transaction.atomic
 def _review(update: ProgressUpdate, state: str, comment: str, reason: str, actor: Actor):
     """Review the update as it is now in the database (locked), not as it was loaded."""
-    actor.require(MANAGE_PLANS)
+    actor.require(
+        MANAGE_PLANS,
+        organisation=Plan.objects.values_list("organisation_id", flat=True).get(
+            rounds__updates=update.pk
+        ),
+    )
     locked = ProgressUpdate.objects.select_for_update(of=("self",)).select_related("round")
     update = locked.get(pk=update.pk)
     if update.round.state != Round.State.OPEN:

@@ -47,7 +47,7 @@ def save_source(
     source: Source | None = None,
     expected_version: int | None = None,
 ) -> Source:
-    actor.require(MANAGE_IMPROVEMENTS)
+    actor.require(MANAGE_IMPROVEMENTS, organisation=organisation)
     if source is None:
         source = Source(organisation=organisation)
     elif source.organisation_id != organisation.id:
@@ -115,7 +115,7 @@ def save_action(
     reason: str = "",
 ) -> ImprovementAction:
     """Create or change an action; ``plan_items`` (when given) replaces its links."""
-    actor.require(MANAGE_IMPROVEMENTS)
+    actor.require(MANAGE_IMPROVEMENTS, organisation=organisation)
     if action is None:
         action = ImprovementAction(organisation=organisation)
     elif action.organisation_id != organisation.id:
@@ -148,7 +148,7 @@ def _completion(action: ImprovementAction) -> None:
 
 @transaction.atomic
 def delete_action(action: ImprovementAction, *, actor: Actor) -> None:
-    actor.require(MANAGE_IMPROVEMENTS)
+    actor.require(MANAGE_IMPROVEMENTS, organisation=action.organisation_id)
     attribute(action, actor, _("Improvement action deleted"))
     action.delete()
 
@@ -198,7 +198,7 @@ def open_actions(organisation):
 def add_to_round(round_: ReportingRound, *, actor: Actor, source: Source | None = None) -> int:
     """Put the organisation's open actions (of one source, if given) in scope of an open
     round: each gets a draft state for its owner. Actions already in the round stay."""
-    actor.require(MANAGE_IMPROVEMENTS)
+    actor.require(MANAGE_IMPROVEMENTS, organisation=round_.plan.organisation_id)
     if round_.state != ReportingRound.State.OPEN:
         raise ValidationError(_("Improvement actions can only be added to an open round."))
     organisation = round_.plan.organisation
@@ -303,7 +303,12 @@ def withdraw(update: ImprovementUpdate, *, version: int, actor: Actor) -> Improv
 
 @transaction.atomic
 def _review(update: ImprovementUpdate, state: str, comment: str, reason: str, actor: Actor):
-    actor.require(MANAGE_IMPROVEMENTS)
+    actor.require(
+        MANAGE_IMPROVEMENTS,
+        organisation=ImprovementUpdate.objects.values_list(
+            "action__organisation_id", flat=True
+        ).get(pk=update.pk),
+    )
     update = (
         ImprovementUpdate.objects.select_for_update(of=("self",))
         .select_related("round", "action")

@@ -113,7 +113,7 @@ def save_branding(
 ) -> Organisation:
     """Name, colour and logo of the portal; EditConflict when they were saved since
     ``expected_version``."""
-    actor.require(MANAGE_ORGANISATION)
+    actor.require(MANAGE_ORGANISATION, organisation=organisation)
     claim_version(organisation, expected_version)
     version = organisation.version
     organisation = form.save(commit=False)

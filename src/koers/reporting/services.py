@@ -85,10 +85,16 @@ def save_report_text(text, values: dict, actor, *, expected_version: int | None 
     from koers.accounts.actor import attribute
     from koers.accounts.locking import EditConflict, claim_version
     from koers.accounts.permissions import MANAGE_PLANS
+    from koers.plans.models import Plan
     from koers.plans.richtext import sanitise
     from koers.reporting.models import RoundReportText
 
-    actor.require(MANAGE_PLANS)
+    actor.require(
+        MANAGE_PLANS,
+        organisation=Plan.objects.values_list("organisation_id", flat=True).get(
+            rounds=text.round_id
+        ),
+    )
     if text.pk is None:
         # Written meanwhile by someone who also started from nothing?
         existing = RoundReportText.objects.filter(round_id=text.round_id).first()

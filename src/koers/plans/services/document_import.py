@@ -315,7 +315,9 @@ def load_import(
     into: Plan | None = None,
 ) -> LoadResult:
     """Load the confirmed import as a new plan, or into ``into`` as non-public items."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=draft.organisation_id)
+    if into is not None:
+        actor.require(MANAGE_PLANS, organisation=into.organisation_id)
     document = copy.deepcopy(draft.document)
     rows = preview_rows(document)
     keep = {row.number for row in rows} if keep is None else keep

@@ -94,7 +94,7 @@ def _apply_m2m(item: PlanItem, values: dict) -> None:
 @transaction.atomic
 def create_item(plan: Plan, parent: PlanItem | None, values: dict, *, actor: Actor) -> PlanItem:
     """Add an item as the last child of ``parent`` (``None``: top level of the plan)."""
-    actor.require(MANAGE_STRUCTURE)
+    actor.require(MANAGE_STRUCTURE, organisation=plan.organisation_id)
     lock_plan_tree(plan.pk)
     parent = parent or plan_root(plan)
     if parent.plan_id != plan.id:
@@ -285,12 +285,16 @@ def delete_item(
     return trash
 
 
+def _organisation_of(plan_id: int) -> int:
+    return Plan.objects.values_list("organisation_id", flat=True).get(pk=plan_id)
+
+
 @transaction.atomic
 def restore_deleted(trash: DeletedSubtree, *, actor: Actor) -> PlanItem:
     """Undo a deletion: put the subtree back as the last child of its old parent."""
     from koers.plans.document.load import insert_items
 
-    actor.require(MANAGE_STRUCTURE)
+    actor.require(MANAGE_STRUCTURE, organisation=_organisation_of(trash.plan_id))
     # Lock the record, so that a double click restores once.
     trash = DeletedSubtree.objects.select_for_update().get(pk=trash.pk)
     if trash.restored_at is not None:

@@ -39,7 +39,7 @@ def create_plan(
     organisation: Organisation, values: dict, *, actor: Actor, statuses: list[dict] | None = None
 ) -> Plan:
     """A new, empty plan with the status vocabulary of its preset (or the given one)."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=organisation)
     _check_plan_values(values)
     plan = Plan(organisation=organisation)
     for name in PLAN_FIELDS:
@@ -75,7 +75,7 @@ def update_plan(
 ) -> Plan:
     """Change the plan's settings; EditConflict when they were saved since
     ``expected_version``."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=plan.organisation_id)
     claim_version(plan, expected_version)
     _check_plan_values(values)
     for name in PLAN_FIELDS:
@@ -90,7 +90,7 @@ def update_plan(
 
 @transaction.atomic
 def delete_plan(plan: Plan, *, actor: Actor) -> None:
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=plan.organisation_id)
     attribute(plan, actor)
     plan.delete()
 
@@ -108,7 +108,7 @@ def save_statuses(
 
     ``expected_versions`` ({status id: version the form showed}): EditConflict, and
     nothing saved, when any of these statuses was saved since."""
-    actor.require(MANAGE_PLANS)
+    actor.require(MANAGE_PLANS, organisation=plan.organisation_id)
     if any(status.plan_id != plan.id for status in statuses):
         raise ValidationError(_("This status belongs to another plan."))
     expected_versions = expected_versions or {}
