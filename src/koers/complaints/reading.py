@@ -14,11 +14,11 @@ from django.utils.translation import pgettext
 from koers.accounts.models import Department, Membership
 from koers.complaints import access
 from koers.complaints.models import Complaint
+from koers.plans.services.spreadsheet import FORMULA_START
 
 PAGE_SIZE = 50
 STATUSES = ("open", "late", "closed")
 # A spreadsheet reads a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -162,7 +162,7 @@ def export_csv(membership: Membership, filters: Filters) -> str:
         handler = " ".join(filter(None, [complaint.handler_first, complaint.handler_last]))
         writer.writerow(
             [
-                cell if not cell.startswith(FORMULA_STARTS) else "'" + cell
+                cell if not cell.startswith(FORMULA_START) else "'" + cell
                 for cell in [
                     complaint.reference,
                     complaint.received_on.isoformat(),
