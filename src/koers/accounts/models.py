@@ -13,8 +13,23 @@ from koers.plans.terminology import DEFAULT_PRESET, preset_choices
 # First path segments Koers uses itself; the public portal of an organisation lives at
 # /<slug>/, so its slug cannot be one of these.
 RESERVED_SLUGS = frozenset(
-    {"app", "api", "accounts", "i18n", "jsi18n", "static", "files", "admin", "health"}
+    {
+        "app",
+        "api",
+        "accounts",
+        "i18n",
+        "jsi18n",
+        "static",
+        "files",
+        "admin",
+        "health",
+        "provider",
+    }
 )
+
+
+class OrganisationUnavailable(Exception):
+    """The organisation is suspended: its pages answer a neutral "not available" page."""
 
 
 def validate_free_slug(value: str) -> None:
@@ -59,6 +74,8 @@ class Organisation(models.Model):
     two_factor_required = models.BooleanField(
         _("two-step verification required for administrators and coordinators"), default=False
     )
+    # Suspended by the hosting provider: members cannot sign in, the portal is not shown.
+    suspended = models.BooleanField(_("suspended"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -29,7 +29,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from koers.accounts.models import Organisation
+from koers.accounts.models import Organisation, OrganisationUnavailable
+from koers.accounts.scoping import enter_organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
@@ -44,6 +45,9 @@ WORD = re.compile(r"\w+", re.UNICODE)
 def organisation_or_404(slug: str) -> Organisation:
     """The organisation of a portal page; the page speaks the Dutch of its country."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    if organisation.suspended:
+        raise OrganisationUnavailable
+    enter_organisation(organisation)
     use_dutch_of(organisation.terminology_preset)
     return organisation
 
