@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "koers.jobs",
     "koers.operations",
     "koers.audit",
+    "koers.hosting",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "koers.accounts.signin.IdleSessionMiddleware",
+    # A suspended organisation, and a sign-in through one organisation's own provider
+    # reaching another's pages (before the two-step rule, which may otherwise redirect).
+    "koers.hosting.middleware.OrganisationAccessMiddleware",
     "koers.accounts.signin.TwoFactorRequiredMiddleware",
     "koers.database_busy.DatabaseBusyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -138,6 +142,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through an organisation's OpenID Connect provider (koers/hosting/oidc.py).
+    "koers.hosting.oidc.SingleSignOnBackend",
 ]
 KOERS_LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # per user name and address
 KOERS_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)  # per address

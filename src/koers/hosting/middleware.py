@@ -1,0 +1,63 @@
+"""Two rules on every page of an organisation, without a query of their own:
+
+- a suspended organisation (``OrganisationUnavailable``, raised where the page loads the
+  organisation: the member check of the app, the portal) answers a neutral page;
+- a session signed in through one organisation's own provider sees that organisation's
+  pages only: on another's, the person is logged out and asked to sign in again.
+"""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from koers.accounts.models import OrganisationUnavailable
+
+# Set at a sign-in through an organisation's provider (see oidc.py and views.py).
+THROUGH_SLUG = "koers_sso_organisation_slug"
+SECOND_FACTOR = "koers_sso_second_factor"
+
+
+class OrganisationAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("org")
+        session = getattr(request, "session", None)
+        if not slug or session is None or not request.path_info.startswith("/app/"):
+            return None
+        through = session.get(THROUGH_SLUG)
+        if through is None or not request.user.is_authenticated:
+            return None
+        if through != slug:
+            logout(request)
+            messages.info(
+                request,
+                _(
+                    "You signed in through another organisation's sign-in service. "
+                    "Sign in again for this organisation."
+                ),
+            )
+            return redirect(reverse("login") + "?next=" + quote(request.get_full_path(), safe="/"))
+        if session.get(SECOND_FACTOR):
+            # The organisation's provider checked a second factor (its setting at sign-in).
+            request.user.is_verified = lambda: True
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OrganisationUnavailable):
+            return unavailable(request)
+        return None
+
+
+def unavailable(request):
+    response = render(request, "hosting/unavailable.html", status=503)
+    response["Cache-Control"] = "no-store"
+    return response
