@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.cache_config import cache_settings
 from koers.env import data_dir, env_bool, env_int, env_list, env_str, proxy_ssl_header
+from koers.operations.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -62,10 +63,16 @@ INSTALLED_APPS = [
     "koers.operations",
     "koers.audit",
     "koers.hosting",
+    "koers.search",
 ]
 
 MIDDLEWARE = [
+    # X-Request-ID in and out, and on every log line of the request (first: covers them all).
+    "koers.operations.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Every request in its own tenant scope: queries of an organisation's data raise until
+    # the membership check (or the portal's slug) binds the request to its organisation.
+    "koers.accounts.scoping.TenantScopeMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous portal pages: Cache-Control, an ETag of the page and 304 Not Modified.
@@ -201,6 +208,35 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Where stored files go (attachments, evidence, reports, logos; koers/storage.py): "local"
+# (the KOERS_*_DIR directories, also on a shared volume) or "s3" (one bucket of
+# S3-compatible object storage, each kind of file under its own prefix; django-storages).
+KOERS_STORAGE = env_str("STORAGE", "local")
+KOERS_S3_BUCKET = env_str("S3_BUCKET", "")
+KOERS_S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")  # empty: AWS itself
+KOERS_S3_REGION = env_str("S3_REGION", "")
+KOERS_S3_ACCESS_KEY_ID = env_str("S3_ACCESS_KEY_ID", "")  # or KOERS_S3_ACCESS_KEY_ID_FILE
+KOERS_S3_SECRET_ACCESS_KEY = env_str("S3_SECRET_ACCESS_KEY", "")
+KOERS_S3_PREFIX = env_str("S3_PREFIX", "")  # e.g. "koers/": several installations, one bucket
+KOERS_S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "")  # "path" for MinIO and most
+if KOERS_STORAGE == "s3":
+    if not KOERS_S3_BUCKET:
+        raise ImproperlyConfigured("KOERS_STORAGE=s3 needs KOERS_S3_BUCKET.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": KOERS_S3_BUCKET,
+            "endpoint_url": KOERS_S3_ENDPOINT_URL or None,
+            "region_name": KOERS_S3_REGION or None,
+            "access_key": KOERS_S3_ACCESS_KEY_ID or None,
+            "secret_key": KOERS_S3_SECRET_ACCESS_KEY or None,
+            "location": "/".join(p for p in (KOERS_S3_PREFIX.strip("/"), "files") if p),
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+elif KOERS_STORAGE != "local":
+    raise ImproperlyConfigured("KOERS_STORAGE is 'local' or 's3'.")
 # Serve static files straight from the package: no collectstatic needed for the demo.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -365,9 +401,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
-}
+# Logs on standard error: the message alone ("text") or one JSON object a line ("json"),
+# with the request id (X-Request-ID) or the job id (koers/operations/logs.py).
+LOGGING = logging_config(env_str("LOG_FORMAT", "text"), env_str("LOG_LEVEL", "WARNING"))
