@@ -16,12 +16,15 @@ class Source:
     paragraph: int | None = None
     row: int | None = None
     sheet: str | None = None
+    file: str | None = None  # the page's name inside a ZIP or folder of pages
 
     def as_dict(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
 
     def __str__(self) -> str:
         parts = []
+        if self.file:
+            parts.append(f"file {self.file}")
         if self.sheet:
             parts.append(f"sheet {self.sheet}")
         if self.page:

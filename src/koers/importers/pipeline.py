@@ -8,7 +8,7 @@ from koers.importers.errors import DocumentError
 from koers.importers.families import FAMILIES, detect
 from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check, limit_error, megabytes
 from koers.importers.noise import drop_noise
-from koers.importers.readers import read_document
+from koers.importers.readers import format_of, read_document
 
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_bytes
 MAX_WARNINGS = 500  # more are summed up in one warning, so that a preview stays small
@@ -67,8 +67,13 @@ def import_document(
             size=megabytes(len(data)),
             limit=megabytes(limits.max_bytes),
         )
+    if format_of(filename) == "zip":  # saved pages of one plan website: merged into one plan
+        from koers.importers.archive import import_archive
+
+        return import_archive(data, filename, family=family, limits=limits, progress=progress)
+    notes: list[tuple[str, str, dict]] = []  # what a reader has to say (OCR used, not available)
     try:
-        fmt, lines = read_document(data, filename, progress=progress, limits=limits)
+        fmt, lines = read_document(data, filename, progress=progress, limits=limits, notes=notes)
         step = _Steps(progress, fmt)
         step("read")
         dropped = 0
@@ -84,6 +89,8 @@ def import_document(
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")
+    for code, message, params in notes:
+        draft.warn(code, message, **params)
     if dropped:
         draft.warn(
             "noise_dropped",
@@ -98,7 +105,7 @@ def import_document(
         draft.warn("more_warnings", "%(count)s more warnings were left out.", count=left_out)
     if not draft.title:
         draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
-    if not lines:
+    if not lines and not notes:
         draft.warn("no_text", "The document contains no text (a scanned PDF has no text layer).")
     document = draft.to_plan_document()
     step("built")

@@ -335,8 +335,9 @@ class DocumentUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "A PlanDocument (.json), a document (.txt, .md, .html, .docx, .pdf) or a "
-            "spreadsheet (.xlsx, .csv)."
+            "A PlanDocument (.json), a document (.txt, .md, .html, .docx, .pdf), a "
+            "spreadsheet (.xlsx, .csv) or a ZIP file of saved pages of one plan website "
+            "(.zip)."
         ),
     )
     family = forms.ChoiceField(label=_("Kind of document"), choices=FAMILY_CHOICES, required=False)

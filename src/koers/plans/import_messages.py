@@ -68,7 +68,30 @@ MESSAGES = (
     gettext_noop("The document contains no text (a scanned PDF has no text layer)."),
     gettext_noop("The document is nested too deeply to import."),
     gettext_noop(
-        "Files of type '%(suffix)s' cannot be imported; use .txt, .md, .html, .docx, .pdf, .xlsx or .csv."
+        "Files of type '%(suffix)s' cannot be imported; use .txt, .md, .html, .docx, .pdf, .xlsx, .csv or a .zip of pages."
+    ),
+    # koers.importers.archive: a ZIP file or folder of saved pages
+    gettext_noop("The ZIP file is damaged and cannot be read."),
+    gettext_noop(
+        "The ZIP file contains a file name that points outside the archive ('%(name)s'); nothing was read."
+    ),
+    gettext_noop(
+        "The ZIP file contains another archive ('%(name)s'); unpack it and put its pages in the one ZIP file."
+    ),
+    gettext_noop("A file in the ZIP file lies %(value)s folders deep; the limit is %(limit)s."),
+    gettext_noop("The ZIP file is protected with a password; make a ZIP file without a password."),
+    gettext_noop("The ZIP file or folder contains no pages (.html, .htm, .txt or .md)."),
+    gettext_noop("The page %(file)s was left out: it cannot be read."),
+    gettext_noop("The page %(file)s was linked to '%(title)s' by its title only; check it."),
+    # koers.importers.readers.ocr: a scanned PDF
+    gettext_noop(
+        "The PDF has no text layer (it is a scan) and text recognition is not available on this server; ask the administrator to install tesseract-ocr and tesseract-ocr-nld, or import a PDF with text."
+    ),
+    gettext_noop(
+        "The PDF has no text layer (it is a scan): the text of its %(count)s pages was recognised (OCR). Check titles, codes and amounts: recognition makes mistakes."
+    ),
+    gettext_noop(
+        "Text recognition stopped after %(done)s of %(count)s pages to stay within the time limit; the other pages were left out."
     ),
     gettext_noop("The file is empty."),
     gettext_noop("The file is named .%(fmt)s but its content is not a %(fmt)s document."),
@@ -129,6 +152,8 @@ def location_text(source: dict | None) -> str:
     if not source:
         return ""
     parts = []
+    if source.get("file"):
+        parts.append(gettext("file %(name)s") % {"name": source["file"]})
     if source.get("sheet"):
         parts.append(gettext("sheet %(name)s") % {"name": source["sheet"]})
     if source.get("page"):

@@ -99,7 +99,7 @@ def search_page(request, org):
     found = []
     for plan in plans:
         public = cache.public_plan(plan)
-        rows = public.search(public.rows, query, cache.search_index(plan, public))
+        rows = public.search(public.rows, query, plan)
         snippets = _with_snippets(rows[:PAGE_SIZE], query, public)
         found.append((plan, snippets, len(rows), f"results-{plan.pk}"))
     context = {"portal": organisation, "query": query, "found": found}
@@ -180,7 +180,7 @@ def _plan_html(request, org, pk) -> str:
             chosen = [row for row in chosen if int(data["sdg"]) in sdgs.get(row.item.pk, ())]
         query = data.get("q", "").strip()
         if query:
-            chosen = public.search(chosen, query, cache.search_index(plan, public))
+            chosen = public.search(chosen, query, plan)
     filtered = form.is_valid() and any(form.cleaned_data.values())
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     goals_label = plan.terminology.level_plural(1)

@@ -20,6 +20,7 @@ FORMATS = {
     ".pdf": "pdf",
     ".xlsx": "xlsx",
     ".csv": "csv",
+    ".zip": "zip",  # saved pages of one plan website (koers.importers.archive)
 }
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -32,7 +33,7 @@ def format_of(filename: str) -> str:
         raise DocumentError(
             "unsupported_format",
             "Files of type '%(suffix)s' cannot be imported; use .txt, .md, .html, .docx, "
-            ".pdf, .xlsx or .csv.",
+            ".pdf, .xlsx, .csv or a .zip of pages.",
             suffix=suffix or filename,
         )
     return FORMATS[suffix]
@@ -42,7 +43,7 @@ def check_content(fmt: str, data: bytes) -> None:
     """Refuse a file whose content does not match its name."""
     if not data.strip():
         raise DocumentError("empty", "The file is empty.")
-    if fmt in ("docx", "xlsx") and not data.startswith(ZIP_MAGIC):
+    if fmt in ("docx", "xlsx", "zip") and not data.startswith((ZIP_MAGIC, b"PK\x05\x06")):
         raise DocumentError(
             "wrong_content",
             "The file is named .%(fmt)s but its content is not a %(fmt)s document.",
@@ -64,18 +65,24 @@ def check_content(fmt: str, data: bytes) -> None:
 
 
 def read_document(
-    data: bytes, filename: str, progress=None, limits: ImportLimits | None = None
+    data: bytes,
+    filename: str,
+    progress=None,
+    limits: ImportLimits | None = None,
+    notes: list | None = None,
 ) -> tuple[str, list[Line]]:
     """Return the format and the lines of a document.
 
     Every failure becomes a :class:`DocumentError`: a damaged file must give a
     message, never a traceback; so does a file beyond one of the ``limits``.
+    ``notes``, when given, receives (code, English message, params) of what a reader
+    wants said in the preview (a scanned PDF read with text recognition).
     """
     limits = limits or DEFAULT_LIMITS
     fmt = format_of(filename)
     check_content(fmt, data)
     try:
-        lines = _read(fmt, data, progress, limits)
+        lines = _read(fmt, data, progress, limits, notes if notes is not None else [])
     except (DocumentError, RecursionError):
         raise
     except MemoryError:
@@ -95,7 +102,7 @@ def _longest(line: Line) -> int:
     return max(map(len, line.cells), default=0) if line.cells else len(line.text)
 
 
-def _read(fmt: str, data: bytes, progress, limits: ImportLimits) -> list[Line]:
+def _read(fmt: str, data: bytes, progress, limits: ImportLimits, notes: list) -> list[Line]:
     if fmt in ("text", "markdown"):
         from koers.importers.readers.text import read_text
 
@@ -111,7 +118,11 @@ def _read(fmt: str, data: bytes, progress, limits: ImportLimits) -> list[Line]:
     if fmt == "pdf":
         from koers.importers.readers.pdf import read_pdf
 
-        return read_pdf(data, progress=progress, limits=limits)
+        return read_pdf(data, progress=progress, limits=limits, notes=notes)
+    if fmt == "zip":
+        from koers.importers.archive import read_archive_lines
+
+        return read_archive_lines(data, limits)
     from koers.importers.readers.spreadsheet import read_csv, read_xlsx
 
     return read_csv(data, limits=limits) if fmt == "csv" else read_xlsx(data, limits=limits)

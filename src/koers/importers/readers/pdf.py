@@ -1,7 +1,9 @@
 """PDF: the text layer, page by page, read with pypdf.
 
 Encrypted files are refused (unless they open with an empty password); a PDF
-without a text layer (a scan) yields no lines and the family parser warns.
+without a text layer (a scan) is read by text recognition when tesseract is
+installed (:mod:`koers.importers.readers.ocr`), else it yields no lines and a
+note says why.
 Page numbers and running headers that repeat on most pages are dropped.
 The page count is checked against the limit before any text is extracted.
 """
@@ -19,7 +21,9 @@ from koers.importers.readers.text import lines_from_text
 PAGE_NUMBER = re.compile(r"^(pagina|page|p\.)?\s*\d{1,4}(\s*(van|of|/)\s*\d{1,4})?$", re.I)
 
 
-def read_pdf(data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS) -> list[Line]:
+def read_pdf(
+    data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS, notes: list | None = None
+) -> list[Line]:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -62,6 +66,11 @@ def read_pdf(data: bytes, progress=None, limits: ImportLimits = DEFAULT_LIMITS) 
         per_page.append(lines_from_text(text, page=number + 1))
         if progress is not None:
             progress(number + 1, count)
+    if count and not any(per_page):  # no text layer at all: a scan
+        from koers.importers.readers.ocr import recognise
+
+        texts = recognise(data, count, limits, notes if notes is not None else [])
+        per_page = [lines_from_text(text, page=n) for n, text in enumerate(texts, start=1)]
     return _without_running_lines(per_page)
 
 

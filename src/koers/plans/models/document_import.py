@@ -79,6 +79,7 @@ def format_label(key: str) -> str:
         "csv": _("a CSV file"),
     }
     return labels.get(key, key)
+        "zip": _("a ZIP file of web pages"),
 
 
 def family_label(key: str) -> str:

@@ -22,7 +22,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help=_("PlanDocument JSON file ('-' for standard input) or a document")
+            "file",
+            help=_(
+                "PlanDocument JSON file ('-' for standard input), a document, or a folder "
+                "(or .zip) of saved pages of one plan website"
+            ),
         )
         parser.add_argument(
             "--family",
@@ -58,6 +62,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, organisation=None, replace=None, yes=False, **options):
+        if file != "-" and Path(file).is_dir():  # saved pages of one plan website
+            return self._import_document(*self._folder(file), organisation, replace, options)
         text = sys.stdin.buffer.read() if file == "-" else self._read(file)
         if file != "-" and Path(file).suffix.lower() != ".json":
             return self._import_document(file, text, organisation, replace, options)
@@ -99,6 +105,20 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("File not found: %(file)s") % {"file": file})
         return path.read_bytes()
+
+    def _folder(self, folder: str) -> tuple[str, bytes]:
+        """A folder of pages, packed as the ZIP file the web takes: (name, bytes)."""
+        from koers.importers.archive import zip_folder
+        from koers.plans.services.document_import import import_limits
+
+        try:
+            content = zip_folder(Path(folder), import_limits())
+        except DocumentError as error:
+            raise CommandError(
+                _("%(file)s cannot be imported: %(reason)s Nothing was changed.")
+                % {"file": folder, "reason": error_text(error)}
+            ) from None
+        return f"{Path(folder).resolve().name or 'pages'}.zip", content
 
     def _organisation(self, slug: str | None) -> Organisation:
         if slug:
