@@ -77,9 +77,9 @@ def format_label(key: str) -> str:
         "pdf": _("a PDF document"),
         "xlsx": _("an Excel workbook"),
         "csv": _("a CSV file"),
+        "zip": _("a ZIP file of web pages"),
     }
     return labels.get(key, key)
-        "zip": _("a ZIP file of web pages"),
 
 
 def family_label(key: str) -> str:
