@@ -49,6 +49,23 @@ class DocumentImport(models.Model):
     target_plan = models.ForeignKey(
         "plans.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    fingerprint = models.CharField(
+        _("layout fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("Of the document as first read; finds the import profile of its layout."),
+    )
+    profile = models.ForeignKey(
+        "plans.ImportProfile",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The import profile applied to this document."),
+    )
+    profile_skipped = models.BooleanField(
+        _("profile not applied"), default=False, help_text=_("The user chose not to apply it.")
+    )
 
     class Meta:
         ordering = ["-created_at"]
