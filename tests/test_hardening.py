@@ -256,7 +256,12 @@ def test_the_server_header_names_no_software_version(tmp_path, server):
 def test_health_answers_200_without_login_or_session(db, client):
     response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "storage": "ok",
+        "workers": {"status": "not used"},
+    }
     assert "Set-Cookie" not in response.headers
     assert not client.cookies
     assert client.post("/health/").status_code == 405
@@ -283,7 +288,11 @@ def test_health_answers_503_when_the_database_does_not(tmp_path):
     assert result.returncode == 0, result.stderr
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503"
-    assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+    assert json.loads(body) == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "storage": "ok",
+    }
 
 
 def test_no_organisation_can_take_the_health_address():

@@ -1,0 +1,137 @@
+"""/health/: the database, the storage of files and the job workers' heartbeat."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.utils import timezone
+
+from koers.jobs.models import Worker
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "files"
+    settings.KOERS_WORKER_LEASE_SECONDS = 60
+    return settings.MEDIA_ROOT
+
+
+def _worker(seconds_ago: float, worker_id: str = "w1") -> Worker:
+    now = timezone.now()
+    return Worker.objects.create(
+        worker_id=worker_id,
+        host="web-1",
+        pid=123,
+        started_at=now - timedelta(hours=1),
+        seen_at=now - timedelta(seconds=seconds_ago),
+    )
+
+
+def test_all_well_with_a_live_worker(db, client, settings, media):
+    settings.TASKS = DATABASE_QUEUE
+    with time_machine.travel(timezone.now(), tick=False):
+        _worker(seconds_ago=5)
+        _worker(seconds_ago=600, worker_id="old")
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "storage": "ok",
+        "workers": {
+            "status": "ok",
+            "alive": 1,
+            "last_heartbeat_seconds": 5.0,
+            "lease_seconds": 60,
+        },
+    }
+    assert client.get("/health/?workers=required").status_code == 200
+    # the probe file was removed again
+    assert list(media.rglob("*.txt")) == []
+
+
+def test_a_stale_heartbeat_is_degraded_but_serves_pages(db, client, settings):
+    settings.TASKS = DATABASE_QUEUE
+    with time_machine.travel(timezone.now(), tick=False):
+        _worker(seconds_ago=61)
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["workers"] == {
+        "status": "stale",
+        "alive": 0,
+        "last_heartbeat_seconds": 61.0,
+        "lease_seconds": 60,
+    }
+    # monitoring that needs the workers asks for them
+    required = client.get("/health/?workers=required")
+    assert required.status_code == 503
+    assert required.json()["status"] == "degraded"
+
+
+def test_no_worker_ever_is_degraded(db, client, settings):
+    settings.TASKS = DATABASE_QUEUE
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "storage": "ok",
+        "workers": {"status": "none", "alive": 0, "lease_seconds": 60},
+    }
+    assert client.get("/health/?workers=required").status_code == 503
+
+
+def test_jobs_run_in_the_web_process_need_no_worker(db, client):
+    # the suite's default: the immediate backend
+    response = client.get("/health/?workers=required")
+    assert response.status_code == 200
+    assert response.json()["workers"] == {"status": "not used"}
+    assert response.json()["status"] == "ok"
+
+
+def test_storage_that_cannot_be_written_is_unavailable(db, client, media):
+    media.parent.mkdir(parents=True, exist_ok=True)
+    media.write_text("a file where the directory should be")
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "storage": "unavailable",
+        "workers": {"status": "not used"},
+    }
+
+
+class _ForgetfulStorage(FileSystemStorage):
+    """Saves, but reads back something else (a broken object store)."""
+
+    def _open(self, name, mode="rb"):
+        from django.core.files.base import ContentFile
+
+        return ContentFile(b"something else", name=name)
+
+
+def test_storage_that_returns_other_content_is_unavailable(db, client, media, monkeypatch):
+    broken = _ForgetfulStorage(location=str(media))
+    monkeypatch.setattr(default_storage, "_wrapped", broken)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["storage"] == "unavailable"
+    assert list(media.rglob("*.txt")) == []  # removed even so
+
+
+def test_the_probe_goes_through_the_default_storage(db, client, media, monkeypatch):
+    names = []
+    real_save = default_storage.save
+
+    def save(name, content, **kwargs):
+        names.append(name)
+        return real_save(name, content, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", save)
+    assert client.get("/health/").status_code == 200
+    assert len(names) == 1 and names[0].startswith("health/probe-")
