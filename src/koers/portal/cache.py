@@ -2,7 +2,7 @@
 
 ``publication`` decides what the public may see; this module keeps its answer for a plan
 (the public rows with their rolled-up published figures, the publication, departments and
-SDGs of the rows, a search index and the public JSON) in the cache of
+SDGs of the rows and the public JSON) in the cache of
 ``koers.plans.content``, so that a portal page reads one item, not the whole plan. Every
 write that changes any of it gives the plan a new content version (``koers.plans.receivers``):
 items, milestones, budget lines, statuses, links, the plan's settings, publication
@@ -12,13 +12,8 @@ items, milestones, budget lines, statuses, links, the plan's settings, publicati
 import html
 import json
 import re
-import sys
-import unicodedata
-from array import array
-from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -30,89 +25,14 @@ from koers.plans.content import PlanVersion, cached
 from koers.plans.models import Plan, PlanItem
 from koers.plans.services.tree import TreeRow
 from koers.portal import publication
-
-
-@dataclass
-class SearchIndex:
-    """Per stem and per word, the positions of the rows whose code, title, description or
-    published progress text contain it; ``vocabulary`` sorted, for words that start with
-    what was typed."""
-
-    stems: dict[str, array] = field(default_factory=dict)
-    words: dict[str, array] = field(default_factory=dict)
-    vocabulary: list[str] = field(default_factory=list)
-
-    def positions(self, query: str) -> set[int] | None:
-        """Positions of rows that contain every word of the query (as a Dutch stem, or as
-        the start of a word), as ``publication.search`` decides; None: no words typed."""
-        wanted = [
-            (w, publication.stem(w)) for w in publication.WORD.findall(publication.fold(query))
-        ]
-        if not wanted:
-            return None
-        found: set[int] | None = None
-        for word, word_stem in wanted:
-            matches = set(self.stems.get(word_stem, ()))
-            start = bisect_left(self.vocabulary, word)
-            for known in self.vocabulary[start:]:
-                if not known.startswith(word):
-                    break
-                matches.update(self.words[known])
-            found = matches if found is None else found & matches
-            if not found:
-                return set()
-        return found
-
+from koers.search.queries import published_items
 
 TAG = re.compile(r"<[^>]*>")
 
 
-@lru_cache(maxsize=1)
-def _combining_marks() -> re.Pattern:
-    """Every character ``unicodedata.combining`` calls combining, as one character class."""
-    marks = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))]
-    return re.compile("[" + re.escape("".join(marks)) + "]")
-
-
-def _fold(text: str) -> str:
-    """``publication.fold`` (lower case, accents off) with one regular expression instead of
-    a test per character: the index folds every text of the plan."""
-    return _combining_marks().sub("", unicodedata.normalize("NFKD", text.lower()))
-
-
 def _plain(html_text: str) -> str:
-    """The text of sanitised rich text (tags off, entities read), for the index only."""
+    """The text of sanitised rich text (tags off, entities read), for snippets."""
     return html.unescape(TAG.sub(" ", html_text))
-
-
-def _search_index(rows: list[TreeRow], texts: dict[int, str]) -> SearchIndex:
-    stems, words = defaultdict(set), defaultdict(set)
-    folded: dict[str, str] = {}  # each chunk of text between spaces, folded once per index
-    stemmed: dict[str, str] = {}
-    for position, row in enumerate(rows):
-        text = f"{row.item.code} {row.item.title} {_plain(texts.get(row.item.pk, ''))}"
-        for word in set(publication.WORD.findall(_fold_chunks(text, folded))):
-            words[word].add(position)
-            if word not in stemmed:
-                stemmed[word] = publication.stem(word)
-            stems[stemmed[word]].add(position)
-    return SearchIndex(
-        stems={key: array("I", sorted(value)) for key, value in stems.items()},
-        words={key: array("I", sorted(value)) for key, value in words.items()},
-        vocabulary=sorted(words),
-    )
-
-
-def _fold_chunks(text: str, folded: dict[str, str]) -> str:
-    """``_fold(text)`` as far as its words go: folded per chunk between spaces (folding
-    never joins or splits chunks; a space is no part of a word), each chunk once."""
-    chunks = []
-    for chunk in text.split():
-        done = folded.get(chunk)
-        if done is None:
-            done = folded[chunk] = chunk.lower() if chunk.isascii() else _fold(chunk)
-        chunks.append(done)
-    return " ".join(chunks)
 
 
 @dataclass
@@ -153,13 +73,15 @@ class PublicPlan:
             "progress": round(sum(measured) / len(measured)) if measured else None,
         }
 
-    def search(self, rows: list[TreeRow], query: str, index: SearchIndex) -> list[TreeRow]:
-        """Those of ``rows`` (rows of this plan) that match the query in ``index``
-        (``search_index``)."""
-        positions = index.positions(query)
-        if positions is None:
+    def search(self, rows: list[TreeRow], query: str, plan: Plan) -> list[TreeRow]:
+        """Those of ``rows`` (rows of this plan) whose code, title, description or published
+        progress text match the query, searched in the database (one query;
+        ``koers.search``)."""
+        snapshot = self.publication.snapshot
+        found = published_items(plan.pk, snapshot.pk if snapshot else None, query).ids()
+        if found is None:
             return rows
-        return [row for row in rows if self.position[row.item.pk] in positions]
+        return [row for row in rows if row.item.pk in found]
 
 
 def compute_public_plan(plan: Plan) -> PublicPlan:
@@ -198,20 +120,6 @@ def compute_public_plan(plan: Plan) -> PublicPlan:
 def public_plan(plan: Plan) -> PublicPlan:
     """The plan as the portal shows it, for the plan's current content version."""
     return cached(plan, "portal", lambda: compute_public_plan(plan))
-
-
-def search_index(plan: Plan, public: PublicPlan) -> SearchIndex:
-    """The search index of the plan's public rows (``public``), built at the first search
-    after a change: pages that do not search do not wait for it."""
-
-    def build() -> SearchIndex:
-        shown = [row.item.pk for row in public.rows]
-        texts = dict(PlanItem.objects.filter(pk__in=shown).values_list("pk", "description"))
-        for item_id in texts:
-            texts[item_id] += " " + public.publication.text(item_id)
-        return _search_index(public.rows, texts)
-
-    return cached(plan, "portal-search", build)
 
 
 def published_item_or_404(organisation: Organisation, pk: int) -> PlanItem:

@@ -15,7 +15,6 @@ nothing unpublished, nothing of another organisation and no draft can leak.
 """
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +26,6 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.html import strip_tags
 
 from koers.accounts.models import Organisation, OrganisationUnavailable
 from koers.followup.models import ProgressUpdate, ReportingRound
@@ -36,7 +34,7 @@ from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
 from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
 from koers.plans.terminology import use_dutch_of
 from koers.portal.models import PublishedItem, PublishedSnapshot
-from koers.portal.stemming import stem  # one stemmer per thread
+from koers.search.text import matcher
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -368,45 +366,10 @@ def store_items(model, snapshot_id: int, figures: dict[int, tuple[dict, str, str
 # -- search -------------------------------------------------------------------------------
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: 'Financiën' and 'financien' are the same word."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in text if not unicodedata.combining(char))
-
-
-def search(rows: list[TreeRow], texts: dict[int, str], query: str) -> list[TreeRow]:
-    """Rows whose code, title, description or published progress contain every query word
-    (as a Dutch stem, or as the start of a word)."""
-    wanted = [(word, stem(word)) for word in WORD.findall(fold(query))]
-    if not wanted:
-        return rows
-    found = []
-    for row in rows:
-        text = f"{row.item.code} {row.item.title} {texts.get(row.item.pk, '')}"
-        words = WORD.findall(fold(strip_tags(text)))
-        word_stems = {stem(word) for word in words}
-        if all(
-            wanted_stem in word_stems or any(word.startswith(wanted_word) for word in words)
-            for wanted_word, wanted_stem in wanted
-        ):
-            found.append(row)
-    return found
-
-
 def _matches(query: str):
-    """A test for one word of a text: does it match a word of the query as ``search`` does
-    (the same Dutch stem, or starting with the typed word)? None: no words typed."""
-    wanted = [(word, stem(word)) for word in WORD.findall(fold(query))]
-    if not wanted:
-        return None
-    stems = {word_stem for _, word_stem in wanted}
-    starts = tuple(word for word, _ in wanted)
-
-    def test(word: str) -> bool:
-        folded = fold(word)
-        return folded.startswith(starts) or stem(folded) in stems
-
-    return test
+    """A test for one word of a text: does it match a word of the query as the database
+    search does (``koers.search.text.matcher``)? None: no words typed."""
+    return matcher(query)
 
 
 def highlight(text: str, query: str) -> str:
