@@ -1,4 +1,4 @@
-"""Nothing shared between threads gives wrong results: the portal's Dutch stems and the
+"""Nothing shared between threads gives wrong results: the search's Dutch stems and the
 report charts, each made by 8 threads at once, equal the ones made by one thread."""
 
 import re
@@ -12,9 +12,9 @@ import pytest
 from snowballstemmer import stemmer
 
 from koers.plans.services.tree import Money
-from koers.portal import publication, stemming
 from koers.reporting import charts
 from koers.reporting.contents import GoalMoney, Summary
+from koers.search import text
 
 THREADS = 8
 ROOTS = [
@@ -74,15 +74,15 @@ def busy_switching():
 
 def test_stems_are_right_and_stay_right_under_8_threads(busy_switching):
     words = _words()
-    alone = stemmer("dutch")  # a stemmer of this test's own, used by one thread
-    expected = {word: stemming.LONG_VOWEL.sub(r"\1", alone.stemWord(word)) for word in words}
-    stemming.stem.cache_clear()
+    alone = stemmer("dutch_porter")  # a stemmer of this test's own, used by one thread
+    expected = {word: alone.stemWord(word) for word in words}
+    text.term.cache_clear()
     errors, wrong = [], []
 
     def work(offset: int) -> None:
         for word in words[offset:] + words[:offset]:  # every thread every word
             try:
-                if publication.stem(word) != expected[word]:
+                if text.term(word) != expected[word]:
                     wrong.append(word)
             except Exception as error:
                 errors.append(repr(error))
@@ -91,8 +91,7 @@ def test_stems_are_right_and_stay_right_under_8_threads(busy_switching):
         list(pool.map(work, [n * len(words) // THREADS for n in range(THREADS)]))
     assert errors == [] and wrong == []
     # What was cached is right too: asking again gives the expected stem.
-    assert [word for word in words if publication.stem(word) != expected[word]] == []
-    assert publication.stem is stemming.stem
+    assert [word for word in words if text.term(word) != expected[word]] == []
 
 
 def _summary(number: int) -> Summary:
