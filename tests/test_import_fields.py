@@ -77,7 +77,8 @@ def test_a_project_sheet_is_one_item_with_its_fields():
     assert "Een nieuwe sporthal" in item["description"]
     assert "Projectfase: Uitvoeringsfase" in item["description"]
     kept = [w for w in warnings if w.code == "field_as_text"]
-    assert [w.params["label"] for w in kept] == ["Soort rapportage", "Projectfase"]
+    assert [w.params["label"] for w in kept] == ["Soort rapportage"]
+    assert item["status"] == "op-schema"  # the phase 'Uitvoeringsfase' is under way
     assert "children" not in item
 
 

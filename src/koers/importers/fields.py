@@ -20,7 +20,7 @@ from koers.importers.amounts import bare_amount
 from koers.importers.draft import Draft, DraftBudget, DraftItem
 from koers.importers.lines import Line
 from koers.importers.periods import Period
-from koers.importers.statuses import parse_status
+from koers.importers.statuses import parse_phase, parse_status, preset_key
 from koers.importers.vocabulary import normalise, vocabulary
 
 DATE = re.compile(r"^(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)$")
@@ -112,6 +112,17 @@ def apply(draft: Draft, item: DraftItem, found: Field) -> None:
         if status is not None:
             item.status = status
             return
+    if key == "phase" and item.status is None and (status := parse_phase(value)) is not None:
+        item.status = status
+        item.add_text("description", Line(f"{found.label}: {value}", line.source))
+        draft.warn(
+            "phase_as_status",
+            "The phase '%(value)s' was read as the status '%(status)s'; check it.",
+            line.source,
+            value=value[:60],
+            status=preset_key(status.key, draft.preset),
+        )
+        return
     if key in ("start", "end"):
         date = parse_date(value)
         if date is not None:

@@ -39,6 +39,29 @@ LEVEL_WORD = re.compile(
     r"(?P<code>\d{1,3}(?:\.\d{1,3}){0,4})\s*[:.\-–]?\s+(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
+# A level word that names an item's level without a seed code: 'Actie: Titel',
+# 'Beleidsdoelstelling 3 - Titel', 'Prestatie 2.1: Titel'; the rank orders them.
+LEVEL_RANKS = {
+    "programma": 1,
+    "prioritaire beleidsdoelstelling": 1,
+    "beleidsdoelstelling": 1,
+    "maatschappelijk effect": 1,
+    "ontwikkelpad": 1,
+    "taakveld": 2,
+    "doelstelling": 2,
+    "doel": 2,
+    "actieplan": 2,
+    "subdoel": 3,
+    "actie": 3,
+    "prestatie": 3,
+    "resultaat": 3,
+    "project": 3,
+}
+LEVEL_TITLE = re.compile(
+    r"^(?P<word>" + "|".join(sorted(LEVEL_RANKS, key=len, reverse=True)) + r")"
+    r"(?:\s+(?P<code>\d{1,3}(?:\.\d{1,3}){0,4}))?\s*[:\-–]\s+(?P<rest>[^\W\d_].*)$",
+    re.IGNORECASE,
+)
 LETTER_CODE = r"(?P<prefix>[A-Z]{1,5})(?P<sep>[- ]?)(?P<number>\d{1,4}(?:[.-]\d{1,4}){0,4})"
 LETTERED = re.compile(rf"^{LETTER_CODE}\s*[:.]?\s+(?P<rest>[^\W\d_].*)$")
 EMBEDDED = re.compile(rf"(?:^|\s)(?:\d{{1,4}}\s+)?(?={LETTER_CODE}\s*:\s+[^\W\d_])")

@@ -1,7 +1,7 @@
 """Timing text → a period with a start and an end date, the text kept as it was.
 
-'2021', '2020-2021', 'vanaf 2021', 'Q4 2021', 'voorjaar 2011', 'najaar van 2020',
-'februari–maart 2011', 'juni en dec. 2011', 'eerste helft van 2021', 'voor 15 mei
+'2021', '2020-2021', 'vanaf 2021', 'Q4 2021', 'kwartaal 4 (2022)', 'voorjaar 2011',
+'najaar van 2020', 'februari–maart 2011', 'juni en dec. 2011', 'eerste helft van 2021', 'voor 15 mei
 2011', '15 mei 2011'. Several dates in one text span from the earliest start to
 the latest end; 'vanaf' (or 'eerste aanzet') leaves the end open, a text of only
 deadlines leaves the start open.
@@ -133,6 +133,10 @@ PATTERNS = [
         r"(?P<qw>eerste|1e|1ste|tweede|2e|2de|derde|3e|3de|vierde|4e|4de)\s+"
         r"kwartaal" + _OF + _YEAR.format(name="year"),
     ),
+    (
+        "quarter_number",
+        r"kwartaal\s+(?P<q>[1-4])\s*(?:\(\s*|van\s+|,\s*)?" + _YEAR.format(name="year") + r"\)?",
+    ),
     ("half", r"(?P<half>" + "|".join(HALVES) + r")" + _OF + _YEAR.format(name="year")),
     ("season", r"(?P<season>" + "|".join(SEASONS) + r")" + _OF + _YEAR.format(name="year")),
     (
@@ -195,7 +199,7 @@ def _span(kind: str, groups: dict) -> tuple[date | None, date | None]:
     if kind == "month":
         month = MONTHS[get("month").lower()]
         return date(year, month, 1), _month_end(year, month)
-    if kind in ("quarter", "quarter_range", "quarter_word"):
+    if kind in ("quarter", "quarter_range", "quarter_word", "quarter_number"):
         first = int(get("q")) if kind != "quarter_word" else QUARTER_WORDS[get("qw").lower()]
         last = int(get("q2")) if kind == "quarter_range" else first
         first, last = min(first, last), max(first, last)

@@ -69,6 +69,19 @@ def parse_status(text: str) -> Status | None:
     return None
 
 
+def parse_phase(text: str) -> Status | None:
+    """The status a project phase implies: 'Nazorgfase' is done, 'Voorbereiding …' running."""
+    words = normalise(text).split()
+    if not words:
+        return None
+    first = words[0].removesuffix("fase").rstrip("-")
+    names = {words[0], first, first.removesuffix("s")}  # 'uitvoeringsfase'
+    for key, phases in vocabulary()["phases"].items():
+        if names.intersection(phases):
+            return Status(key, text.strip()[:60])
+    return parse_status(text)
+
+
 @cache
 def _tail() -> re.Pattern:
     """One pattern for every phrase at the end of a text, longest phrases first."""

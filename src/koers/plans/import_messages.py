@@ -37,6 +37,17 @@ MESSAGES = (
     gettext_noop("The row has %(found)s of %(columns)s amounts; check its budget line."),
     gettext_noop("A numbered line under '%(parent)s' was taken as its child item %(code)s."),
     gettext_noop(
+        "'%(title)s' was read as a milestone of '%(item)s' (the bullet ends in its timing or state); check it."
+    ),
+    gettext_noop(
+        "'%(title)s' was read as a milestone of '%(item)s' (the bullets below it give its timing or state); check it."
+    ),
+    gettext_noop("'%(status)s' was read as the status of '%(item)s'; check it."),
+    gettext_noop(
+        "The traffic-light counts under '%(item)s' were kept in its progress note; they give its status only when they name one colour."
+    ),
+    gettext_noop("The phase '%(value)s' was read as the status '%(status)s'; check it."),
+    gettext_noop(
         "The stated difference %(stated)s is not the actual amount minus the budget, %(computed)s."
     ),
     gettext_noop(

@@ -9,12 +9,12 @@ outcome is an empty tree with a warning.
 
 import re
 
-from koers.importers import cells, codes
+from koers.importers import cells, codes, progress
 from koers.importers import fields as labelled
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
 from koers.importers.lines import Line
-from koers.importers.outlines import LEVEL_WORD, coded_lines
+from koers.importers.outlines import LEVEL_RANKS, LEVEL_TITLE, LEVEL_WORD, coded_lines
 
 MAX_DEPTH = 8
 SHORT = 90
@@ -101,12 +101,16 @@ def parse(lines: list[Line]) -> Draft:
             while bullets and bullets[-1][0] >= line.bullet:
                 bullets.pop()
             parent = bullets[-1][1] if bullets else stack[-1][1]
+            if progress.bullet(draft, line, stack[-1][1], bullets):
+                continue
             if len(stack) + len(bullets) >= MAX_DEPTH:
                 parent.add_text("description", line)
                 continue
             item = DraftItem(line.text, "bullet", line.source)
             parent.children.append(item)
             bullets.append((line.bullet, item))
+            continue
+        if stack and progress.status(draft, line, stack[-1][1]):
             continue
         if stack:
             stack[-1][1].add_text("description", line)
@@ -141,6 +145,8 @@ def _code_of(text: str, has_headings: bool) -> tuple[str, str] | None:
         return number, rest.strip()
     if found is None and not has_headings and (match := LEVEL_WORD.match(text)):
         return match["code"], match["rest"].strip()
+    if found is None and not has_headings and (match := LEVEL_TITLE.match(text)):
+        return match["code"] or "", match["rest"].strip()
     return found
 
 
@@ -235,6 +241,8 @@ def _numbered(draft: Draft, lines: list[Line], coded: list, found: dict) -> Draf
                 draft.context.append(line)
             continue
         if not elements:
+            if current is not None and progress.status(draft, line, current):
+                continue
             if current is not None:
                 current.add_text("description", line)
             else:
@@ -295,6 +303,14 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         return min(1 + len(re.findall(r"[-./]", code)), MAX_DEPTH)
     if labelled.label_of(line.text) or labelled.is_list_label(line.text):
         return None
+    if progress.is_progress_line(line.text):
+        return None  # a status ('Op schema', 'G') or traffic-light counts
+    if (
+        (match := LEVEL_TITLE.match(line.text))
+        and len(line.text) <= 200
+        and not line.text.endswith((".", ";", ",", ":"))
+    ):
+        return LEVEL_RANKS[match["word"].lower()]
     stands_alone = line.blank_before and (following is None or following.blank_before)
     if (
         stands_alone
