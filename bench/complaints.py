@@ -41,6 +41,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from measure import measure_page, timed  # noqa: E402
 
+from koers.accounts.actor import Actor  # noqa: E402
 from koers.accounts.models import Department, Membership, Organisation, Role  # noqa: E402
 from koers.complaints.models import Complainant, Complaint, ComplaintSequence  # noqa: E402
 from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
@@ -52,7 +53,7 @@ TODAY = datetime.date.today()
 
 def world(count: int, actions: int) -> dict:
     organisation = Organisation.objects.create(name="Benchgem", slug=SLUG)
-    load_plan_document(synthetic_plan_document(actions), organisation)
+    load_plan_document(synthetic_plan_document(actions), organisation, actor=Actor.system())
     departments = [
         Department.objects.create(organisation=organisation, name=f"Dienst {n}") for n in range(12)
     ]

@@ -49,7 +49,7 @@ def load(organisation, count: int) -> None:
     departments = [
         Department.objects.create(organisation=organisation, name=f"Dienst {n}") for n in range(12)
     ]
-    plan = load_plan_document(synthetic_plan_document(100), organisation).plan
+    plan = load_plan_document(synthetic_plan_document(100), organisation, actor=Actor.system()).plan
     items = list(plan.items.filter(depth__gt=1).values_list("pk", flat=True))
     subjects = [f"Onderwerp {n}" for n in range(400)]
     channels = [choice for choice, _label in Complaint.Channel.choices]

@@ -68,7 +68,9 @@ def world(slug: str, actions: int, args) -> dict:
         user = get_user_model().objects.create_user(f"{role}@{slug}.test", f"{role}@{slug}.test")
         Membership.objects.create(user=user, organisation=organisation, role=role)
         users[role] = user
-    plan = load_plan_document(synthetic_plan_document(actions), organisation).plan
+    plan = load_plan_document(
+        synthetic_plan_document(actions), organisation, actor=Actor.system()
+    ).plan
     departments = [
         Department.objects.create(organisation=organisation, name=f"Dienst {n}") for n in range(3)
     ]

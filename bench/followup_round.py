@@ -47,7 +47,7 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     org = Organisation.objects.create(name="Bench", slug="bench")
-    plan = load_plan_document(synthetic_plan_document(args.actions), org).plan
+    plan = load_plan_document(synthetic_plan_document(args.actions), org, actor=Actor.system()).plan
     User = get_user_model()
     owners = [
         User.objects.create_user(f"owner{n}@example.test", email=f"owner{n}@example.test")

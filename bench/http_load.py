@@ -106,7 +106,9 @@ def build(actions: int, user) -> dict[str, list[str]]:
         user=user, organisation=organisation, role=Role.COORDINATOR
     )
     actor = Actor.member(membership)
-    plan = load_plan_document(synthetic_plan_document(actions, texts=True), organisation).plan
+    plan = load_plan_document(
+        synthetic_plan_document(actions, texts=True), organisation, actor=Actor.system()
+    ).plan
     first = followup.open_round(plan, _round_values("Voorjaar", 2026), actor=actor)
     _write_texts(first, seed=0, approve=True)
     followup.close_round(first, actor=actor)

@@ -33,6 +33,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from koers.accounts.actor import Actor  # noqa: E402
 from koers.accounts.models import Organisation  # noqa: E402
 from koers.plans.document.export import export_plan  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
@@ -89,9 +90,11 @@ def main() -> None:
         values = args.indicators * args.years * args.breakdowns
         organisation = Organisation.objects.create(name="Benchgem", slug="benchgem")
         _none, checked = timed(lambda: validate(doc))
-        result, loaded = timed(lambda: load_plan_document(doc, organisation))
+        result, loaded = timed(lambda: load_plan_document(doc, organisation, actor=Actor.system()))
         exported, export_time = timed(lambda: export_plan(result.plan))
-        again, reloaded = timed(lambda: load_plan_document(exported, organisation))
+        again, reloaded = timed(
+            lambda: load_plan_document(exported, organisation, actor=Actor.system())
+        )
         print(f"\n{args.indicators} indicators x {args.years} years x {args.breakdowns} breakdowns")
         print(f"{'step':34} {'s':>7} {'values/s':>10}")
         print(f"{'check (validate)':34} {checked:7.2f} {values / checked:10.0f}")

@@ -30,6 +30,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from measure import measure_page  # noqa: E402
 
+from koers.accounts.actor import Actor  # noqa: E402
 from koers.accounts.models import Organisation  # noqa: E402
 from koers.demo.synthetic import synthetic_plan_document  # noqa: E402
 from koers.plans.document.load import load_plan_document  # noqa: E402
@@ -42,7 +43,9 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     organisation = Organisation.objects.create(slug="bench", name="Gemeente Bench")
-    plan = load_plan_document(synthetic_plan_document(args.actions), organisation).plan
+    plan = load_plan_document(
+        synthetic_plan_document(args.actions), organisation, actor=Actor.system()
+    ).plan
     plan.is_published = True
     plan.save()  # takes the portal's snapshot
     item = plan.items.filter(depth=4).first()

@@ -52,7 +52,9 @@ TEXT = (
 
 def prepare(actions: int) -> tuple[int, int]:
     organisation = Organisation.objects.create(slug=f"bench-{actions}", name="Gemeente Bench")
-    plan = load_plan_document(synthetic_plan_document(actions), organisation).plan
+    plan = load_plan_document(
+        synthetic_plan_document(actions), organisation, actor=Actor.system()
+    ).plan
     round_ = open_round(
         plan,
         {

@@ -56,6 +56,7 @@ def attachment_dir(tmp_path, settings):
     tasks (reports asked for on the web, imports) run at once, where they are asked for."""
     settings.KOERS_ATTACHMENT_DIR = tmp_path / "attachments"
     settings.KOERS_REPORT_DIR = tmp_path / "reports"
+    settings.MEDIA_ROOT = tmp_path / "files"  # logos (koers/storage.py)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     return settings.KOERS_ATTACHMENT_DIR
 

@@ -66,7 +66,9 @@ def make_plan_with_actions(actions: int, organisation=None):
     from koers.plans.document.load import load_plan_document
 
     document = synthetic_plan_document(actions)
-    return load_plan_document(document, organisation or OrganisationFactory()).plan
+    return load_plan_document(
+        document, organisation or OrganisationFactory(), actor=Actor.system()
+    ).plan
 
 
 def open_round(plan, actor, name: str = "Voorjaar", year: int = 2026):

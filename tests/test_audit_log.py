@@ -162,7 +162,9 @@ def test_a_plan_document_and_an_indicator_file_are_logged_as_one_load_each(world
     from koers.plans.document.load import load_plan_document
 
     organisation, admin = world["organisation"], world["admin"]
-    loaded = load_plan_document(synthetic_plan_document(12), organisation, user=admin.user)
+    loaded = load_plan_document(
+        synthetic_plan_document(12), organisation, actor=Actor.system(admin.user)
+    )
     entry = AuditEntry.objects.get(action="plans.plan.loaded")
     assert (entry.object_id, entry.actor, entry.data["items"]) == (
         loaded.plan.pk,

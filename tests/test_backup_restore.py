@@ -24,9 +24,10 @@ REPORT_BYTES = bytes(range(256)) * 40  # a "report" with every byte value
 ATTACHMENT_TEXT = "Verslag van de werfvergadering: alles volgens plan. 🚧\n"
 
 # Runs inside the source installation: an attachment on an update, a report file, a
-# logo and an import draft (binary data in the database).
+# logo (in the logo storage) and an import draft (binary data in the database).
 ADD_FILES = f"""
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership, Organisation
@@ -44,7 +45,8 @@ folder = settings.KOERS_REPORT_DIR / "2026"
 folder.mkdir(parents=True, exist_ok=True)
 (folder / "opvolgingsrapport.pdf").write_bytes({REPORT_BYTES!r})
 organisation = Organisation.objects.get(slug="voorbeeld")
-organisation.logo, organisation.logo_type = b"\\x89PNG\\r\\n\\x1a\\n" + bytes(100), "image/png"
+organisation.logo.save("logo.png", ContentFile(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(100)), save=False)
+organisation.logo_type = "image/png"
 organisation.save()
 DocumentImport.objects.create(
     organisation=organisation, filename="plan.docx", content=b"PK\\x03\\x04" + bytes(50)

@@ -39,7 +39,7 @@ for n in range(task["count"]):
         document = {"format": "koers.plan-document", "version": 1, "plan": {
             "title": f"Import {n}", "first_year": 2026, "last_year": 2031,
             "items": [{"title": "Doel", "children": [{"title": "Actieplan"}]}]}}
-        load_plan_document(document, organisation)
+        load_plan_document(document, organisation, actor=Actor.system())
     else:
         plan = Plan.objects.get(pk=task["plan"])
         create_item(plan, None, {"title": f"Doel {task['name']} {n}"}, actor=Actor.system())

@@ -233,7 +233,9 @@ def test_an_import_into_the_plan_changes_the_cached_tree(world):
     assert tree(world)["G1"].progress == 25
     document = export_plan(world["plan"])
     document["plan"]["items"][0]["children"][0]["progress"] = 90
-    load_plan_document(document, world["plan"].organisation, replace=world["plan"])
+    load_plan_document(
+        document, world["plan"].organisation, replace=world["plan"], actor=Actor.system()
+    )
     assert tree(world)["G1"].progress == 50  # (90 + 10) / 2
 
 

@@ -29,7 +29,7 @@ def test_export_import_export_gives_the_same_document(demo):
     first = export_plan(demo.plan)
     assert problems(first) == []
     assert first["plan"]["published"] is True
-    copy = load_plan_document(first, demo.voorbeeld).plan
+    copy = load_plan_document(first, demo.voorbeeld, actor=Actor.system()).plan
     second = export_plan(copy)
     # Everything comes back, except publication: an import never publishes.
     assert second["plan"]["published"] is False
@@ -39,7 +39,7 @@ def test_export_import_export_gives_the_same_document(demo):
 
 def test_dutch_plan_round_trips_too(demo):
     first = export_plan(demo.dutch_plan)
-    second = export_plan(load_plan_document(first, demo.proefdorp).plan)
+    second = export_plan(load_plan_document(first, demo.proefdorp, actor=Actor.system()).plan)
     assert without_timestamps(first) == without_timestamps(second)
 
 
@@ -77,7 +77,7 @@ def test_invalid_documents_name_the_path_and_change_nothing(demo, mutate, path, 
     mutate(document)
     before = (Plan.objects.count(), PlanItem.objects.count())
     with pytest.raises(PlanDocumentError) as error:
-        load_plan_document(document, demo.voorbeeld)
+        load_plan_document(document, demo.voorbeeld, actor=Actor.system())
     message = str(error.value)
     assert path in message
     assert words in message
@@ -128,7 +128,7 @@ def test_cli_replace_needs_confirmation_and_then_replaces(demo, tmp_path):
 def test_unknown_owner_is_a_warning_not_an_error(demo):
     document = export_plan(demo.plan)
     document["plan"]["items"][0]["owner"] = "onbekend@elders.be"
-    result = load_plan_document(document, demo.voorbeeld)
+    result = load_plan_document(document, demo.voorbeeld, actor=Actor.system())
     assert any("onbekend@elders.be" in warning for warning in result.warnings)
 
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from koers.accounts.actor import Actor
 from koers.plans.document import validation
 from koers.plans.document.load import load_plan_document
 from koers.plans.document.validation import PlanDocumentError, parse, validate
@@ -115,7 +116,7 @@ def test_the_command_line_import_of_a_100000_digit_number_explains(tmp_path):
 @pytest.mark.django_db
 def test_an_import_never_publishes_and_says_so():
     organisation = OrganisationFactory()
-    result = load_plan_document(document(published=True), organisation)
+    result = load_plan_document(document(published=True), organisation, actor=Actor.system())
     result.plan.refresh_from_db()
     assert result.plan.is_published is False
     assert result.warnings == [
@@ -127,12 +128,12 @@ def test_an_import_never_publishes_and_says_so():
 @pytest.mark.django_db
 def test_replacing_a_plan_keeps_its_publication_as_it_was():
     organisation = OrganisationFactory()
-    plan = load_plan_document(document(), organisation).plan
-    load_plan_document(document(published=True), organisation, replace=plan)
+    plan = load_plan_document(document(), organisation, actor=Actor.system()).plan
+    load_plan_document(document(published=True), organisation, replace=plan, actor=Actor.system())
     plan.refresh_from_db()
     assert plan.is_published is False
     Plan.objects.filter(pk=plan.pk).update(is_published=True)
     plan.refresh_from_db()
-    load_plan_document(document(published=False), organisation, replace=plan)
+    load_plan_document(document(published=False), organisation, replace=plan, actor=Actor.system())
     plan.refresh_from_db()
     assert plan.is_published is True

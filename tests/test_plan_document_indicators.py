@@ -83,7 +83,7 @@ def test_round_trip_into_another_organisation_gives_the_same_indicators_values_a
     first = export_plan(demo.plan)
     elders = other_organisation()
     loader = demo.user("admin@voorbeeld.be")
-    result = load_plan_document(first, elders, user=loader)
+    result = load_plan_document(first, elders, actor=Actor.system(loader))
     indicators = len(first["indicators"])
     values = sum(len(entry["values"]) for entry in first["indicators"])
     targets = sum(len(entry["targets"]) for entry in first["indicators"])
@@ -139,7 +139,7 @@ def test_loading_into_the_same_organisation_reuses_and_updates_by_code(demo):
     count = IndicatorValue.objects.filter(indicator=before).count()
     user = demo.user("coordinator@voorbeeld.be")
 
-    result = load_plan_document(document, demo.voorbeeld, user=user)
+    result = load_plan_document(document, demo.voorbeeld, actor=Actor.system(user))
 
     assert result.indicators.as_dict() == {
         "created": 0,
@@ -178,7 +178,7 @@ def test_a_version_1_document_still_loads(demo):
         del item["indicators"]
     assert problems(version_1) == []
     elders = other_organisation()
-    result = load_plan_document(version_1, elders)
+    result = load_plan_document(version_1, elders, actor=Actor.system())
     again = export_plan(result.plan)
     assert again["version"] == 2
     assert again["indicators"] == []
@@ -249,7 +249,7 @@ def test_a_bad_indicator_part_refuses_the_whole_document(demo, mutate, message):
     elders = other_organisation()
     before = stored_counts()
     with pytest.raises(PlanDocumentError) as error:
-        load_plan_document(document, elders)
+        load_plan_document(document, elders, actor=Actor.system())
     assert message.format_map(positions) in str(error.value)
     assert stored_counts() == before
     assert not Indicator.objects.filter(organisation=elders).exists()
@@ -261,7 +261,7 @@ def test_changing_the_unit_of_an_indicator_with_values_is_refused(demo):
     document["indicators"][index]["unit"] = "number"
     before = stored_counts()
     with pytest.raises(PlanDocumentError) as error:
-        load_plan_document(document, demo.voorbeeld)
+        load_plan_document(document, demo.voorbeeld, actor=Actor.system())
     assert str(error.value) == (
         f"$.indicators[{index}].unit: 'WZ04' counts in percent and has values in the "
         "organisation; its unit cannot become number"
@@ -334,7 +334,9 @@ def test_without_unit_or_frequency_a_known_indicator_keeps_its_own(demo):
     step = {"code": "OM10", "name": "Stappenplan vallei van de Molenbeek"}
     with pytest.raises(PlanDocumentError) as error:
         load_plan_document(
-            document({**step, "values": [{"period": "2026", "value": "3"}]}), demo.voorbeeld
+            document({**step, "values": [{"period": "2026", "value": "3"}]}),
+            demo.voorbeeld,
+            actor=Actor.system(),
         )
     assert (
         str(error.value) == "$.indicators[0].values[0].value: a text indicator has a text, no value"
@@ -342,6 +344,7 @@ def test_without_unit_or_frequency_a_known_indicator_keeps_its_own(demo):
     load_plan_document(
         document({**step, "values": [{"period": "2026", "text": "Stap 3: inrichting"}]}),
         demo.voorbeeld,
+        actor=Actor.system(),
     )
     stored = Indicator.objects.get(organisation=demo.voorbeeld, code="OM10")
     assert stored.unit == "text"
@@ -353,6 +356,7 @@ def test_without_unit_or_frequency_a_known_indicator_keeps_its_own(demo):
                 {"code": "NEW1", "name": "Nieuw", "values": [{"period": "2026-Q1", "value": "1"}]}
             ),
             demo.voorbeeld,
+            actor=Actor.system(),
         )
     assert str(error.value) == (
         "$.indicators[0].values[0].period: '2026-Q1' is no period of a year indicator"

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.plans.terminology import DEFAULT_PRESET, preset_choices
+from koers.storage import AreaStorage
 
 # First path segments Koers uses itself; the public portal of an organisation lives at
 # /<slug>/, so its slug cannot be one of these.
@@ -40,6 +42,18 @@ def validate_free_slug(value: str) -> None:
         )
 
 
+@deconstructible(path="koers.accounts.models.LogoStorage")
+class LogoStorage(AreaStorage):
+    """Portal logos (:mod:`koers.storage`)."""
+
+    def __init__(self):
+        super().__init__("logos")
+
+
+def logo_name(organisation, filename: str) -> str:
+    return f"{organisation.pk}/{filename}"
+
+
 class Organisation(models.Model):
     class Kind(models.TextChoices):
         MUNICIPALITY = "gemeente", _("Municipality")
@@ -59,8 +73,11 @@ class Organisation(models.Model):
         default="#1d4f91",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Give a colour as #rrggbb."))],
     )
-    # The logo on the public portal: a PNG or JPEG kept in the database, served by Koers.
-    logo = models.BinaryField(_("logo"), blank=True, default=b"")
+    # The logo on the public portal: a PNG or JPEG in the logo storage (koers.storage),
+    # served by Koers.
+    logo = models.FileField(
+        _("logo"), upload_to=logo_name, storage=LogoStorage(), max_length=300, blank=True
+    )
     logo_type = models.CharField(max_length=20, blank=True)
     # Where the public writes about the portal's accessibility (its accessibility statement).
     contact_email = models.EmailField(_("contact e-mail for the public portal"), blank=True)
@@ -76,6 +93,8 @@ class Organisation(models.Model):
     )
     # Suspended by the hosting provider: members cannot sign in, the portal is not shown.
     suspended = models.BooleanField(_("suspended"), default=False)
+    # Portal branding, name and policies: who changed what, and in the audit log.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

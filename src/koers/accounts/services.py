@@ -1,14 +1,15 @@
 """Managing an organisation: its departments and its members. Admins only."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.locking import claim_version
 from koers.accounts.models import Department, Membership, Organisation, Role
-from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.accounts.permissions import MANAGE_ORGANISATION, MANAGE_PLANS
+from koers.plans.terminology import DEFAULT_PRESET
 
 
 @transaction.atomic
@@ -114,3 +115,48 @@ def save_department(
     attribute(department, actor)
     department.save()
     return department
+
+
+@transaction.atomic
+def add_named_departments(organisation: Organisation, names, *, actor: Actor) -> list[Department]:
+    """The departments a loaded plan names that the organisation does not have yet, added
+    with history (and so in the audit log) by whoever may load plans; existing ones stay
+    as they are."""
+    actor.require(MANAGE_PLANS, organisation=organisation)
+    existing = set(
+        Department.objects.filter(organisation=organisation).values_list("name", flat=True)
+    )
+    added = []
+    for name in dict.fromkeys(name for name in names if name.strip()):
+        if name in existing:
+            continue
+        department = Department(organisation=organisation, name=name)
+        attribute(department, actor, _("Named in a loaded plan"))
+        department.save()
+        added.append(department)
+    return added
+
+
+@transaction.atomic
+def create_organisation(values: dict, *, admin_email: str, actor: Actor) -> Membership:
+    """A new organisation (``name``, ``slug``, ``kind``, ``terminology_preset``) and its
+    first administrator, invited by e-mail; with history, so the audit log of the new
+    organisation starts with its creation. Only the installation's operator (the system)
+    creates organisations: no member of an organisation may."""
+    if actor.membership is not None:
+        raise PermissionDenied
+    slug = values["slug"].strip()
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": _("There is already an organisation '%(slug)s'.") % {"slug": slug}}
+        )
+    organisation = Organisation(
+        name=values["name"].strip(),
+        slug=slug,
+        kind=values.get("kind") or Organisation.Kind.MUNICIPALITY,
+        terminology_preset=values.get("terminology_preset") or DEFAULT_PRESET,
+    )
+    organisation.full_clean()
+    attribute(organisation, actor)
+    organisation.save()
+    return add_member(organisation, {"email": admin_email, "role": Role.ADMIN}, actor=actor)

@@ -22,6 +22,10 @@ MAX_STEPS = 4
 
 
 def organisation_id_of(instance, steps: int = 0) -> int | None:
+    from koers.accounts.models import Organisation
+
+    if isinstance(instance, Organisation):  # its own settings and branding
+        return instance.pk
     found = getattr(instance, "organisation_id", None)
     if found is not None or steps >= MAX_STEPS:
         return found

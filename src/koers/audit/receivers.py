@@ -6,6 +6,7 @@ history keeps at most 100 characters of it."""
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record
 
+from koers.accounts.models import Organisation
 from koers.audit.models import AuditEntry
 from koers.audit.organisation import organisation_id_of
 
@@ -17,13 +18,15 @@ def history_recorded(sender, instance, history_instance, **kwargs):
     organisation_id = organisation_id_of(instance)
     if organisation_id is None:
         return
+    verb = VERBS.get(history_instance.history_type, "changed")
+    if verb == "deleted" and not Organisation._base_manager.filter(pk=organisation_id).exists():
+        return  # the organisation itself was deleted, and its log with it
     meta = instance._meta
     user = history_instance.history_user
     reason = getattr(instance, "_koers_full_reason", "") or (
         history_instance.history_change_reason or ""
     )
     data = {"reason": reason} if reason else {}
-    verb = VERBS.get(history_instance.history_type, "changed")
     AuditEntry.objects.create(
         organisation_id=organisation_id,
         action=f"{meta.app_label}.{meta.model_name}.{verb}",

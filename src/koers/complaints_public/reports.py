@@ -12,11 +12,9 @@
 Others get a 404 for a report they may not read, as for anything they may not see.
 """
 
-import os
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.functions import ExtractYear
@@ -24,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from koers import storage
 from koers.accounts.actor import Actor, attribute
 from koers.accounts.permissions import MANAGE_PLANS, VIEW, VIEW_COMPLAINTS, can
 from koers.complaints.models import Complaint
@@ -37,6 +36,7 @@ from koers.complaints_public.yearly_report import (
     from_json,
 )
 from koers.plans.terminology import dutch_of, speaking_dutch_of
+from koers.storage import StoredFile
 
 __all__ = ["key_figures", "tables"]
 
@@ -118,23 +118,24 @@ def withdraw(organisation, year: int, actor: Actor) -> None:
     stored.save()
 
 
-def published_file(stored: YearlyComplaintReport, fmt: str) -> Path:
+def published_file(stored: YearlyComplaintReport, fmt: str) -> StoredFile:
     """The file of a published report in ``fmt``, made at its first download and kept in
-    ``KOERS_REPORT_DIR/<organisation id>/`` under the report's version (a new publication
-    makes new files); always in the organisation's Dutch, whoever asks first."""
+    the report storage under ``<organisation id>/`` and the report's version (a new
+    publication makes new files); always in the organisation's Dutch, whoever asks first."""
     suffix = FORMATS[fmt][0]
-    folder = Path(settings.KOERS_REPORT_DIR) / str(stored.organisation_id)
-    path = folder / f"klachtenverslag-{stored.year}-v{stored.version}-{fmt}.{suffix}"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
+    name = f"klachtenverslag-{stored.year}-v{stored.version}-{fmt}.{suffix}"
+    found = StoredFile(storage.reports, f"{stored.organisation_id}/{name}")
+    if not found.exists():
         preset = stored.organisation.terminology_preset
         with (
             translation.override(dutch_of(preset)),
-            tempfile.TemporaryDirectory(prefix="koers-complaints-", dir=folder) as work,
+            tempfile.TemporaryDirectory(prefix="koers-complaints-") as work,
         ):
-            made = render_file(from_json(stored.figures), fmt, Path(work) / path.name)
-            os.replace(made, path)  # whole or not at all, also with two at once
-    return path
+            made = render_file(from_json(stored.figures), fmt, Path(work) / name)
+            # Two asking at once both make it; the second keeps the first one's file.
+            if not found.exists():
+                storage.store(storage.reports, found.name, made)
+    return found
 
 
 def published_years(organisation) -> list[int]:

@@ -133,7 +133,7 @@ def load_demo(reset: bool = False) -> bool:
         )
     for demo in ORGANISATIONS:
         document = json.loads((DATA / demo.plan_file).read_text(encoding="utf-8"))
-        plan = load_plan_document(document, organisations[demo.slug]).plan
+        plan = load_plan_document(document, organisations[demo.slug], actor=Actor.system()).plan
         if document["plan"].get("published"):
             # An import never publishes; the demo's municipality publishes its plan itself.
             update_plan(plan, {"is_published": True}, actor=Actor.system())

@@ -1,17 +1,17 @@
 """Reporting rounds and the progress updates owners write in them."""
 
 import hashlib
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.followup.difference import words
 from koers.plans.models import Plan, PlanItem, PlanStatus
+from koers.storage import AreaStorage
 
 
 class ReportingRound(models.Model):
@@ -127,17 +127,14 @@ class ProgressUpdate(models.Model):
         return self.state in (self.State.SUBMITTED, self.State.APPROVED)
 
 
-class AttachmentStorage(FileSystemStorage):
-    """Files in ``KOERS_ATTACHMENT_DIR``, read at every use so that tests and
+@deconstructible(path="koers.followup.models.AttachmentStorage")
+class AttachmentStorage(AreaStorage):
+    """Attachments and evidence files: in ``KOERS_ATTACHMENT_DIR`` or the object storage's
+    ``attachments/`` (:mod:`koers.storage`), chosen at every use so that tests and
     deployments can move it; never served directly, only through a permission check."""
 
-    @property
-    def base_location(self):
-        return str(settings.KOERS_ATTACHMENT_DIR)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
+    def __init__(self):
+        super().__init__("attachments")
 
 
 def _attachment_path(attachment, filename: str) -> str:

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from koers.portal.contrast import (
     contrast_ratio,
     is_readable_with_white,
 )
+from koers.storage import logos
 
 LOGO_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 LOGO_MAX_BYTES = 512 * 1024
@@ -119,10 +121,18 @@ def save_branding(
     organisation = form.save(commit=False)
     organisation.version = version
     logo = form.cleaned_data.get("logo_file")
+    previous = organisation.logo.name
     if logo:
-        organisation.logo, organisation.logo_type = logo
+        data, kind = logo
+        suffix = "png" if kind == "image/png" else "jpg"
+        # A new name per logo: the history keeps which file was shown when.
+        organisation.logo.save(f"logo.{suffix}", ContentFile(data), save=False)
+        organisation.logo_type = kind
     elif form.cleaned_data.get("remove_logo"):
-        organisation.logo, organisation.logo_type = b"", ""
+        organisation.logo, organisation.logo_type = "", ""
     attribute(organisation, actor)
     organisation.save()
+    if previous and previous != organisation.logo.name:
+        # Removed once the change is committed; a rolled-back change keeps its logo.
+        transaction.on_commit(lambda: logos.delete(previous))
     return organisation

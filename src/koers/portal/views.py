@@ -252,7 +252,12 @@ def logo(request, org):
     organisation = publication.organisation_or_404(org)
     if not organisation.logo:
         raise Http404
-    response = HttpResponse(bytes(organisation.logo), content_type=organisation.logo_type)
+    try:
+        with organisation.logo.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    response = HttpResponse(data, content_type=organisation.logo_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
 

@@ -5,14 +5,18 @@ the report. A worker that dies while making one is noticed by the other workers
 """
 
 import logging
+import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from koers import storage
+from koers.accounts.actor import Actor
+from koers.accounts.permissions import EXPORT
+from koers.audit.services import log_action
 from koers.reporting.models import ReportJob
 from koers.reporting.renderers import suffix
 from koers.reporting.services import filters_from, make_report_file
@@ -20,8 +24,56 @@ from koers.reporting.services import filters_from, make_report_file
 logger = logging.getLogger(__name__)
 
 
-def report_dir() -> Path:
-    return Path(settings.KOERS_REPORT_DIR)
+def request_report(plan, values: dict, *, actor: Actor) -> ReportJob:
+    """Ask for a report of ``plan`` (``values``: ``round``, ``format``, ``filters``), made
+    in the background; logged in the organisation's audit log."""
+    actor.require(EXPORT, organisation=plan.organisation_id)
+    round_ = values.get("round")
+    if round_ is not None and round_.plan_id != plan.pk:
+        raise ValidationError(_("This round belongs to another plan."))
+    if values["format"] not in ReportJob.Format.values:
+        raise ValidationError(_("Unknown report format: %(fmt)s") % {"fmt": values["format"]})
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            plan=plan,
+            round=round_,
+            format=values["format"],
+            filters=values.get("filters") or {},
+            requested_by=actor.user,
+        )
+        _log(job, "requested", actor)
+        enqueue(job)
+    return job
+
+
+def retry_report(job: ReportJob, *, actor: Actor) -> bool:
+    """Queue a failed job again; False (and nothing changes) when it did not fail."""
+    actor.require(EXPORT, organisation=job.plan.organisation_id)
+    with transaction.atomic():
+        again = ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.FAILED).update(
+            state=ReportJob.State.QUEUED, error="", progress=0
+        )
+        if not again:
+            return False
+        job.refresh_from_db()
+        _log(job, "retried", actor)
+        enqueue(job)
+    return True
+
+
+def _log(job: ReportJob, verb: str, actor: Actor) -> None:
+    log_action(
+        job.plan.organisation_id,
+        f"reporting.reportjob.{verb}",
+        user=actor.user,
+        obj=job,
+        label=job.plan.title,
+        data={
+            "format": job.format,
+            "round": job.round.name if job.round else None,
+            "plan": job.plan_id,
+        },
+    )
 
 
 def enqueue(job: ReportJob) -> ReportJob:
@@ -41,8 +93,6 @@ def run_job(job_id: int) -> bool:
     if not taken:
         return False
     job = ReportJob.objects.select_related("plan", "round").get(pk=job_id)
-    folder = report_dir() / str(job.plan.organisation_id)
-    folder.mkdir(parents=True, exist_ok=True)
     last = [-1]
 
     def progress(done: int, total: int) -> None:
@@ -58,8 +108,15 @@ def run_job(job_id: int) -> bool:
         filters = filters_from(job.plan, job.filters)
         # A file per run: a run interrupted earlier can never overwrite this one's.
         stamp = job.started_at.strftime("%Y%m%d%H%M%S%f")
-        target = folder / f"report-{job.pk}-{stamp}.{suffix(job.format)}"
-        written = make_report_file(job.plan, job.round, job.format, target, filters, progress)
+        name = f"report-{job.pk}-{stamp}.{suffix(job.format)}"
+        # Made in a temporary folder of this machine, then kept in the shared storage.
+        with tempfile.TemporaryDirectory(prefix="koers-report-") as work:
+            written = make_report_file(
+                job.plan, job.round, job.format, Path(work) / name, filters, progress
+            )
+            stored = storage.store(
+                storage.reports, f"{job.plan.organisation_id}/{written.name}", written
+            )
     except Exception as error:
         logger.exception("Report job %s failed", job_id)
         ReportJob.objects.filter(pk=job_id).update(
@@ -75,14 +132,15 @@ def run_job(job_id: int) -> bool:
     ).update(
         state=ReportJob.State.DONE,
         progress=100,
-        file_name=written.name,
+        file_name=stored.rsplit("/", 1)[-1],
         finished_at=timezone.now(),
     )
     return True
 
 
-def file_of(job: ReportJob) -> Path | None:
+def file_of(job: ReportJob) -> storage.StoredFile | None:
+    """The job's report in the report storage, or None when it is not (or no longer) there."""
     if job.state != ReportJob.State.DONE or not job.file_name:
         return None
-    path = report_dir() / str(job.plan.organisation_id) / job.file_name
-    return path if path.exists() else None
+    found = storage.StoredFile(storage.reports, f"{job.plan.organisation_id}/{job.file_name}")
+    return found if found.exists() else None

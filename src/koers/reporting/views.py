@@ -27,14 +27,15 @@ def reports(request, pk):
     actor(request).require(EXPORT)
     form = ReportForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
-        job = ReportJob.objects.create(
-            plan=plan,
-            round=form.cleaned_data["round"],
-            format=form.cleaned_data["format"],
-            filters=form.filters(),
-            requested_by=request.user,
+        job = jobs.request_report(
+            plan,
+            {
+                "round": form.cleaned_data["round"],
+                "format": form.cleaned_data["format"],
+                "filters": form.filters(),
+            },
+            actor=actor(request),
         )
-        jobs.enqueue(job)
         return redirect("reporting:job", org=request.organisation.slug, pk=job.pk)
     context = {
         "plan": plan,
@@ -70,11 +71,11 @@ def job_detail(request, pk):
 @member_view
 def job_download(request, pk):
     job = _get_job(request, pk)
-    path = jobs.file_of(job)
-    if path is None:
+    stored = jobs.file_of(job)
+    if stored is None:
         raise Http404
-    name = f"{job.plan.title} - {job.round.name if job.round else _('today')}{path.suffix}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    name = f"{job.plan.title} - {job.round.name if job.round else _('today')}{stored.suffix}"
+    return FileResponse(stored.open("rb"), as_attachment=True, filename=name)
 
 
 @member_view
@@ -117,8 +118,5 @@ def report_text(request, pk):
 @require_POST
 def job_retry(request, pk):
     job = _get_job(request, pk)
-    if job.state == ReportJob.State.FAILED:
-        job.state, job.error, job.progress = ReportJob.State.QUEUED, "", 0
-        job.save(update_fields=["state", "error", "progress"])
-        jobs.enqueue(job)
+    jobs.retry_report(job, actor=actor(request))
     return redirect("reporting:job", org=request.organisation.slug, pk=job.pk)

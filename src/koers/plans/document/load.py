@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Department, Organisation
+from koers.accounts.permissions import MANAGE_PLANS
+from koers.accounts.services import add_named_departments
 from koers.audit.services import log_action
 from koers.indicators.models import Indicator, ItemIndicator
 from koers.plans.content import plan_changed
@@ -72,12 +74,17 @@ def plan_values(plan_data: dict) -> dict:
 
 
 def load_plan_document(
-    document: dict, organisation: Organisation, *, user=None, replace: Plan | None = None
+    document: dict, organisation: Organisation, *, actor: Actor, replace: Plan | None = None
 ) -> LoadResult:
-    """Create a plan from ``document`` (or replace the content of ``replace``)."""
+    """Create a plan from ``document`` (or replace the content of ``replace``), as ``actor``:
+    a member who may manage plans in ``organisation``, or the system (``koers import``,
+    the demo) given explicitly by its caller."""
+    actor.require(MANAGE_PLANS, organisation=organisation)
+    if replace is not None:
+        actor.require(MANAGE_PLANS, organisation=replace.organisation_id)
     validate(document)
     plan_data = document["plan"]
-    actor = Actor.system(user)
+    user = actor.user
     warnings: list[str] = []
     with transaction.atomic():
         # The indicators' references are checked against the database before any write.
@@ -96,8 +103,7 @@ def load_plan_document(
                 actor=actor,
                 statuses=_status_values(plan_data.get("statuses")),
             )
-        for name in plan_data.get("departments", []):
-            Department.objects.get_or_create(organisation=organisation, name=name)
+        add_named_departments(organisation, plan_data.get("departments", []), actor=actor)
         root = PlanItem.objects.get(plan=plan, depth=1)
         reason = _("Imported from a PlanDocument")
         if plan_data.get("published"):

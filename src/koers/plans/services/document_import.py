@@ -327,7 +327,7 @@ def load_import(
     user = actor.user
     with transaction.atomic():
         if into is None:
-            result = load_plan_document(document, draft.organisation, user=user)
+            result = load_plan_document(document, draft.organisation, actor=actor)
         else:
             if into.organisation_id != draft.organisation_id:
                 raise PermissionDenied

@@ -92,7 +92,9 @@ def _import_plan_document(request, upload, form):
         form.add_error("plan", _("A PlanDocument is always loaded as a new plan."))
         return render(request, "plans/import_upload.html", {"form": form}, status=400)
     try:
-        result = load_plan_document(parse(upload.read()), request.organisation, user=request.user)
+        result = load_plan_document(
+            parse(upload.read()), request.organisation, actor=actor(request)
+        )
     except PlanDocumentError as error:
         return render(
             request,

@@ -1,12 +1,11 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from koers.accounts import services
 from koers.accounts.actor import Actor
 from koers.accounts.invitations import invitation_link, is_waiting
-from koers.accounts.models import Organisation, Role
+from koers.accounts.models import Organisation
 from koers.plans.terminology import DEFAULT_PRESET, PRESETS
 
 
@@ -33,19 +32,14 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
 
     def handle(self, *args, name, slug, kind, admin_email, terminology, **options):
-        if Organisation.objects.filter(slug=slug).exists():
-            raise CommandError(_("There is already an organisation '%(slug)s'.") % {"slug": slug})
         try:
-            with transaction.atomic():
-                organisation = Organisation.objects.create(
-                    name=name, slug=slug, kind=kind, terminology_preset=terminology
-                )
-                membership = services.add_member(
-                    organisation,
-                    {"email": admin_email, "role": Role.ADMIN},
-                    actor=Actor.system(),
-                )
-        except ValidationError as error:  # the invitation could not be sent: nothing is kept
+            membership = services.create_organisation(
+                {"name": name, "slug": slug, "kind": kind, "terminology_preset": terminology},
+                admin_email=admin_email,
+                actor=Actor.system(),
+            )
+        except ValidationError as error:  # a slug taken or refused, or the invitation
+            # could not be sent: nothing is kept
             raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(
             _("%(name)s created; %(email)s is its administrator: /app/%(slug)s/")

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from koers.accounts.actor import Actor
 from koers.accounts.models import Organisation
 from koers.importers import DocumentError
 from koers.importers.families import FAMILIES
@@ -79,7 +80,7 @@ class Command(BaseCommand):
             document = parse(text)
             if target is not None and not yes:
                 self._confirm(target)
-            result = load_plan_document(document, org, replace=target)
+            result = load_plan_document(document, org, actor=Actor.system(), replace=target)
         except PlanDocumentError as error:
             lines = [_("The file is not a valid PlanDocument; nothing was changed:")]
             lines += [f"  {problem}" for problem in error.problems[:50]]
@@ -181,7 +182,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("Dry run: nothing was written."))
             return
         try:
-            loaded = load_plan_document(result.document, org)
+            loaded = load_plan_document(result.document, org, actor=Actor.system())
         except PlanDocumentError as error:
             lines = [_("The document could not be loaded; nothing was changed:")]
             lines += [f"  {problem}" for problem in error.problems[:50]]

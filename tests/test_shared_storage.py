@@ -1,0 +1,140 @@
+"""Shared storage: with KOERS_STORAGE=s3 every stored file (an attachment, a report made in
+the background, a portal logo, a published complaints report) goes into S3-compatible
+object storage and is read back from there by the app; nothing is written to the local
+directories. The S3 server is moto's, started by the test on 127.0.0.1 at a free port."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from koers import storage
+from koers.accounts.actor import Actor
+from koers.accounts.models import Organisation
+from koers.followup.attachments import add_attachment
+from koers.portal.forms import BrandingForm, save_branding
+from koers.reporting.models import ReportJob
+from tests.factories import MembershipFactory, make_item, make_plan, open_round
+
+moto_server = pytest.importorskip(
+    "moto.moto_server.threaded_moto_server", reason="moto[server] is not installed"
+)
+boto3 = pytest.importorskip("boto3", reason="boto3 (django-storages[s3]) is not installed")
+
+pytestmark = pytest.mark.django_db
+BUCKET = "koers-test"
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+@pytest.fixture(scope="module")
+def s3_server():
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_server, settings, tmp_path):
+    """A new, empty bucket, and Koers configured to keep its files there."""
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    if any(found["Name"] == BUCKET for found in client.list_buckets()["Buckets"]):
+        listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+        for entry in listed:
+            client.delete_object(Bucket=BUCKET, Key=entry["Key"])
+    else:
+        client.create_bucket(Bucket=BUCKET)
+    settings.KOERS_STORAGE = "s3"
+    settings.KOERS_S3_BUCKET = BUCKET
+    settings.KOERS_S3_ENDPOINT_URL = s3_server
+    settings.KOERS_S3_REGION = "us-east-1"
+    settings.KOERS_S3_ACCESS_KEY_ID = "test"
+    settings.KOERS_S3_SECRET_ACCESS_KEY = "test"
+    settings.KOERS_S3_PREFIX = "gemeenten/"
+    settings.KOERS_S3_ADDRESSING_STYLE = "path"
+    yield client
+    local = [path for path in tmp_path.rglob("*") if path.is_file()]
+    assert local == []  # nothing went to the local directories
+
+
+def keys(client) -> list[str]:
+    return sorted(entry["Key"] for entry in client.list_objects_v2(Bucket=BUCKET)["Contents"])
+
+
+@pytest.fixture
+def world():
+    coordinator = MembershipFactory(coordinator=True)
+    organisation = coordinator.organisation
+    plan = make_plan(organisation)
+    item = make_item(plan, None, title="Doel", code="BD1")
+    round_ = open_round(plan, Actor.system())
+    return {
+        "organisation": organisation,
+        "coordinator": coordinator,
+        "admin": MembershipFactory(admin=True, organisation=organisation),
+        "plan": plan,
+        "update": round_.updates.get(item=item),
+    }
+
+
+def test_the_backend_follows_the_settings(bucket):
+    from storages.backends.s3 import S3Storage
+
+    backend = storage.backend("attachments")
+    assert isinstance(backend, S3Storage)
+    assert (backend.bucket_name, backend.location) == (BUCKET, "gemeenten/attachments")
+
+
+def test_an_attachment_is_stored_in_the_bucket_and_downloaded_from_it(bucket, world, client):
+    coordinator = world["coordinator"]
+    upload = SimpleUploadedFile("werfverslag.txt", "Alles volgens plan.\n".encode(), "text/plain")
+    attachment = add_attachment(world["update"], upload, actor=Actor.member(coordinator))
+    assert keys(bucket) == [f"gemeenten/attachments/{attachment.file.name}"]
+    client.force_login(coordinator.user)
+    response = client.get(
+        reverse(
+            "followup:attachment", kwargs={"org": world["organisation"].slug, "pk": attachment.pk}
+        )
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == "Alles volgens plan.\n".encode()
+
+
+def test_a_report_made_in_the_background_is_kept_in_the_bucket(bucket, world, client):
+    coordinator = world["coordinator"]
+    client.force_login(coordinator.user)
+    organisation = world["organisation"]
+    url = reverse("reporting:reports", kwargs={"org": organisation.slug, "pk": world["plan"].pk})
+    assert client.post(url, {"format": "xlsx", "round": ""}).status_code == 302
+    job = ReportJob.objects.get()
+    assert job.state == ReportJob.State.DONE, job.error
+    assert keys(bucket) == [f"gemeenten/reports/{organisation.pk}/{job.file_name}"]
+    download = client.get(
+        reverse("reporting:download", kwargs={"org": organisation.slug, "pk": job.pk})
+    )
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # an Excel file (zip)
+
+
+def test_a_logo_is_kept_in_the_bucket_and_served_by_the_portal(bucket, world, client):
+    organisation = world["organisation"]
+    form = BrandingForm(
+        {"name": organisation.name, "colour": "#1d4f91", "version": organisation.version},
+        {"logo_file": SimpleUploadedFile("logo.png", PNG)},
+        instance=Organisation.objects.get(pk=organisation.pk),
+    )
+    assert form.is_valid(), form.errors
+    saved = save_branding(form.instance, form, Actor.member(world["admin"]))
+    assert keys(bucket) == [f"gemeenten/logos/{saved.logo.name}"]
+    response = client.get(reverse("portal:logo", kwargs={"org": organisation.slug}))
+    assert (response.status_code, response.content, response["Content-Type"]) == (
+        200,
+        PNG,
+        "image/png",
+    )
