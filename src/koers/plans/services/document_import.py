@@ -37,6 +37,7 @@ from koers.plans.document.load import LoadResult, insert_items, load_plan_docume
 from koers.plans.document.validation import validate
 from koers.plans.import_messages import error_text, location_text, warning_text
 from koers.plans.models import DocumentImport, Plan, PlanItem
+from koers.plans.services import import_profiles
 
 KEEP_DRAFTS = timedelta(days=7)
 MB = 1024 * 1024
@@ -171,10 +172,22 @@ def read_stored(draft_id: int) -> None:
     filename, content, family, columns = found
     try:
         result = read_file(filename, bytes(content), family=family, columns=columns)
+        # The first time: the layout, and the organisation's profile of it applied.
+        on_read = import_profiles.apply_on_read(
+            draft_id,
+            filename,
+            bytes(content),
+            result,
+            lambda family, columns: read_file(
+                filename, bytes(content), family=family, columns=columns
+            ),
+        )
     except DocumentError as error:
         refuse(draft_id, error)
         return
+    result = on_read.result
     draft.update(
+        **on_read.fields,
         state=DocumentImport.State.READY,
         format=result.format,
         family=result.family,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from koers.accounts.access import actor, get_for_organisation, member_view
+from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS
 from koers.importers import DocumentError
 from koers.importers.limits import limit_error, megabytes
@@ -21,7 +22,7 @@ from koers.plans.document.validation import PlanDocumentError, parse
 from koers.plans.forms import DocumentUploadForm, ImportFamilyForm
 from koers.plans.import_messages import error_text, location_text
 from koers.plans.models import DocumentImport, Plan
-from koers.plans.services import document_import, spreadsheet
+from koers.plans.services import document_import, import_profiles, spreadsheet
 from koers.plans.views.common import get_plan
 
 SHEET_FORMATS = ("csv", "xlsx")
@@ -140,6 +141,12 @@ def import_preview(request, pk):
             document_import.read_again(draft, columns=columns)
             messages.info(request, _("The sheet has been read again with your columns."))
             return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
+    if request.method == "POST" and "skip_profile" in request.POST:
+        import_profiles.skip(draft)
+        messages.info(
+            request, _("The profile was not applied; the document is read as recognised.")
+        )
+        return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
     if request.method == "POST" and "read_again" in request.POST:
         family_form = ImportFamilyForm(request.POST)
         if family_form.is_valid():
@@ -147,6 +154,8 @@ def import_preview(request, pk):
             messages.info(request, _("The document has been read again."))
             return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
     rows = document_import.preview_rows(draft.document)
+    profile = import_profiles.applied_profile(draft)
+    import_profiles.preset_rows(profile, rows)  # the profile's levels and unticked items
     errors: list[str] = []
     if request.method == "POST" and "confirm" in request.POST:
         keep = {int(n) for n in request.POST.getlist("keep") if _is_number(n)}
@@ -156,6 +165,7 @@ def import_preview(request, pk):
             if _is_number(request.POST.get(f"level_{row.number}", ""))
         }
         into = draft.target_plan
+        chosen = import_profiles.choices(draft, rows, keep, depths)
         try:
             result = document_import.load_import(
                 draft,
@@ -172,6 +182,7 @@ def import_preview(request, pk):
         else:
             for warning in result.warnings:
                 messages.warning(request, warning)
+            _remember_profile(request, draft, chosen)
             messages.success(
                 request,
                 _("%(count)s items have been loaded into '%(plan)s'.")
@@ -194,6 +205,7 @@ def import_preview(request, pk):
         "counts": document_import.counts(draft.document),
         "warnings": document_import.warning_messages(draft),
         "family_form": family_form,
+        "profile": profile,
         "errors": errors,
         "title": request.POST.get("title", draft.document["plan"]["title"]),
         "sheet_header": header,
@@ -203,6 +215,33 @@ def import_preview(request, pk):
         ],
     }
     return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _remember_profile(request, draft: DocumentImport, chosen: dict) -> None:
+    """The choices confirmed become the import profile of the document's layout."""
+    version = request.POST.get("profile_version", "")
+    try:
+        profile = import_profiles.remember(
+            draft,
+            chosen,
+            user=request.user,
+            expected_version=int(version) if _is_number(version) else None,
+        )
+    except EditConflict:
+        messages.warning(
+            request,
+            _(
+                "The import profile was changed by someone else meanwhile; your choices "
+                "were not stored in it."
+            ),
+        )
+        return
+    if profile is not None and import_profiles.is_choice(chosen):
+        messages.info(
+            request,
+            _("Your choices were kept as profile '%(name)s' for the next document like this.")
+            % {"name": profile.name},
+        )
 
 
 def _not_ready(request, draft: DocumentImport):
