@@ -8,13 +8,13 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from koers.indicators.figures import separators, show_figure
 from koers.indicators.models import Indicator, IndicatorTarget, IndicatorValue, ItemIndicator
 from koers.indicators.public import public_items, visible_values
 from koers.indicators.status import GREEN, ORANGE, RED, UNKNOWN, judge
+from koers.search import queries as search
 
 SPARK_POINTS = 10
 STATUS_LABELS = {
@@ -169,16 +169,8 @@ def _indicators(organisation, filters: Filters, public: bool):
     )
     if public:
         indicators = indicators.filter(is_public=True)
-    if filters.q:
-        words = Q()
-        for word in filters.q.split():
-            words &= (
-                Q(code__icontains=word)
-                | Q(name__icontains=word)
-                | Q(definition__icontains=word)
-                | Q(theme__icontains=word)
-            )
-        indicators = indicators.filter(words)
+    if filters.q:  # Dutch word forms, in the database's full-text index (koers.search)
+        indicators = search.indicators(organisation.pk, filters.q).within(indicators)
     if filters.theme:
         indicators = indicators.filter(theme=filters.theme)
     if filters.department:
