@@ -93,7 +93,7 @@ def test_the_backend_follows_the_settings(bucket):
 
 def test_an_attachment_is_stored_in_the_bucket_and_downloaded_from_it(bucket, world, client):
     coordinator = world["coordinator"]
-    upload = SimpleUploadedFile("werfverslag.txt", "Alles volgens plan.\n".encode(), "text/plain")
+    upload = SimpleUploadedFile("werfverslag.txt", b"Alles volgens plan.\n", "text/plain")
     attachment = add_attachment(world["update"], upload, actor=Actor.member(coordinator))
     assert keys(bucket) == [f"gemeenten/attachments/{attachment.file.name}"]
     client.force_login(coordinator.user)
@@ -103,7 +103,7 @@ def test_an_attachment_is_stored_in_the_bucket_and_downloaded_from_it(bucket, wo
         )
     )
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == "Alles volgens plan.\n".encode()
+    assert b"".join(response.streaming_content) == b"Alles volgens plan.\n"
 
 
 def test_a_report_made_in_the_background_is_kept_in_the_bucket(bucket, world, client):

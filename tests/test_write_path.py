@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from koers.accounts import services as accounts
 from koers.accounts.actor import Actor
 from koers.accounts.locking import EditConflict
 from koers.accounts.models import Department, Organisation
 from koers.audit.models import AuditEntry
+from koers.audit.sentences import sentence
 from koers.demo.synthetic import synthetic_plan_document
 from koers.plans.document.load import load_plan_document
 from koers.plans.models import Plan
@@ -88,7 +90,7 @@ def test_a_loaded_plan_and_the_departments_it_names_are_recorded_with_their_acto
     assert (record.history_type, record.history_user, record.history_change_reason) == (
         "+",
         coordinator.user,
-        "Named in a loaded plan",
+        "Genoemd in een ingeladen plan",
     )
     entries = AuditEntry.objects.filter(organisation=world["organisation"], pk__gt=start)
     assert list(
@@ -156,6 +158,13 @@ def test_a_report_asked_for_on_the_web_is_logged_and_made(world, client):
         editor.user,
         {"format": "xlsx", "round": None, "plan": world["plan"].pk},
     )
+    who = editor.user.get_username()
+    with translation.override("nl-be"):
+        dutch = sentence(entry)
+    with translation.override("en"):
+        english = sentence(entry)
+    assert dutch == f"{who} vroeg een rapport van “Meerjarenplan” aan (Excel (XLSX))."
+    assert english == f"{who} asked for a report of “Meerjarenplan” (Excel (XLSX))."
 
 
 def test_only_a_failed_report_is_retried_and_the_retry_is_logged(world):
@@ -170,9 +179,7 @@ def test_only_a_failed_report_is_retried_and_the_retry_is_logged(world):
     assert (job.state, job.error) == (ReportJob.State.DONE, "")  # run at once in tests
     assert jobs.retry_report(job, actor=coordinator) is False  # done: nothing to retry
     assert list(
-        AuditEntry.objects.filter(object_type="reporting.reportjob").values_list(
-            "action", "actor"
-        )
+        AuditEntry.objects.filter(object_type="reporting.reportjob").values_list("action", "actor")
     ) == [("reporting.reportjob.retried", world["coordinator"].user.pk)]
 
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 from koers.audit.models import AuditEntry
 
 PAGE_SIZE = 50
+# Kinds of object logged by their services (log_action) rather than through history.
+LOGGED_WITHOUT_HISTORY = {"reporting.reportjob"}
 
 
 @dataclass(frozen=True)
@@ -50,5 +52,5 @@ def kinds() -> list[tuple[str, str]]:
         f"{model._meta.app_label}.{model._meta.model_name}"
         for model in registered_models.values()
         if not model._meta.app_label.startswith(("auth", "otp", "sessions"))
-    }
+    } | LOGGED_WITHOUT_HISTORY
     return sorted(((key, kind_label(key)) for key in found), key=lambda pair: pair[1].lower())

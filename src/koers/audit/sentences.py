@@ -4,12 +4,18 @@ itself (``verbose_name``)."""
 
 from django.apps import apps
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from koers.audit.models import AuditEntry
+
+# Kinds whose model does not name itself for people.
+KIND_LABELS = {"reporting.reportjob": gettext_lazy("report")}
 
 
 def kind_label(object_type: str) -> str:
     """A kind of object (``<app>.<model>``) as its model names itself ("mijlpaal" …)."""
+    if object_type in KIND_LABELS:
+        return str(KIND_LABELS[object_type])
     try:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
@@ -37,6 +43,12 @@ def sentence(entry: AuditEntry) -> str:
             _("%(who)s imported %(new)s new and %(changed)s changed values from “%(name)s”.")
             % values
         )
+    elif entry.action == "reporting.reportjob.requested":
+        values["format"] = _format_label(data.get("format", ""))
+        text = _("%(who)s asked for a report of “%(name)s” (%(format)s).") % values
+    elif entry.action == "reporting.reportjob.retried":
+        values["format"] = _format_label(data.get("format", ""))
+        text = _("%(who)s asked again for a report of “%(name)s” (%(format)s).") % values
     elif entry.verb == "created":
         text = _("%(who)s created %(kind)s “%(name)s”.") % values
     elif entry.verb == "deleted":
@@ -47,3 +59,12 @@ def sentence(entry: AuditEntry) -> str:
     if reason:
         text += " " + _("Reason: %(reason)s") % {"reason": reason}
     return text
+
+
+def _format_label(code: str) -> str:
+    from koers.reporting.models import ReportJob
+
+    try:
+        return str(ReportJob.Format(code).label)
+    except ValueError:
+        return code
