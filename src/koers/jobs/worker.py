@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from koers.jobs import services
+from koers.operations.logs import job_context
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,9 @@ class KoersWorker(Worker):
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         """Run one task within ``KOERS_TASK_TIMEOUT_SECONDS``: a task that hangs while this
-        worker keeps beating fails with :class:`TaskTimedOut` instead of running forever."""
-        with time_limit(settings.KOERS_TASK_TIMEOUT_SECONDS):
+        worker keeps beating fails with :class:`TaskTimedOut` instead of running forever.
+        Every log line written meanwhile carries the job's id (``job_id``)."""
+        with job_context(db_task_result.id), time_limit(settings.KOERS_TASK_TIMEOUT_SECONDS):
             super().run_task(db_task_result)
 
     def _beat(self, started_at) -> None:
