@@ -223,5 +223,6 @@ def test_the_preview_applies_the_profile_says_so_and_can_leave_it_out(demo, logi
 
     client.post(_preview_url(draft), {"skip_profile": "1"})
     page = client.get(_preview_url(draft)).content.decode()
-    assert "toegepast" not in page
+    assert "Het profiel is niet toegepast" in page
+    assert 'id="import-profile"' not in page
     assert f'id="keep-{number}" checked' in page
