@@ -37,8 +37,11 @@ EXPECTED = ROOT / "tests" / "import_expected" / "corpus"
 # 2026-12-05, a numbered sentence under a theme as its child: precision 0.972, recall 0.920
 # (138 of 150; items 107/110, fields 8/10, amounts 23/25, indicators 0/5): recall 3 points
 # short of the target.
+# 2026-12-05, statuses (phases) expected and read, indicator tables read as indicators:
+# precision 0.973, recall 0.947 (144 of 152; items 107/110, fields 8/10, amounts 23/25,
+# indicators 4/5, statuses 2/2).
 FLOOR_PRECISION = 0.972
-FLOOR_RECALL = 0.920
+FLOOR_RECALL = 0.947
 TARGET = 0.95
 
 needs_corpus = pytest.mark.skipif(

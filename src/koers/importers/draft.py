@@ -77,6 +77,7 @@ class DraftItem:
     policy: str | None = None
     milestones: list[DraftMilestone] = field(default_factory=list)
     budget: list[DraftBudget] = field(default_factory=list)
+    indicators: list = field(default_factory=list)  # see koers.importers.indicator_tables
     children: list["DraftItem"] = field(default_factory=list)
 
     def add_text(self, section: str, line: Line) -> None:
@@ -152,12 +153,16 @@ class Draft:
         departments = sorted({d for _depth, item in self.walk() for d in item.departments})
         if departments:
             plan["departments"] = departments
-        return {
+        indicators = [i.as_dict() for _depth, item in self.walk() for i in item.indicators]
+        document = {
             "format": "koers.plan-document",
-            "version": 1,
+            "version": 2 if indicators else 1,  # version 2 carries indicators
             "source": {"importer": self.family},
             "plan": plan,
         }
+        if indicators:
+            document["indicators"] = indicators
+        return document
 
     def _item(self, item: DraftItem, codes: set[str]) -> dict:
         data: dict = {
@@ -201,6 +206,8 @@ class Draft:
             data["milestones"] = [_milestone(m) for m in item.milestones]
         if item.budget:
             data["budget_lines"] = [self._budget(b) for b in item.budget]
+        if item.indicators:
+            data["indicators"] = [{"code": i.code, "role": "effect"} for i in item.indicators]
         if item.children:
             data["children"] = [self._item(child, codes) for child in item.children]
         return data

@@ -13,9 +13,9 @@ tree without the family's own names: every item is of kind ``item`` (its level
 is given by its parent), and it adds the kinds ``field`` (an item's owner,
 departments, planned dates, intended result or progress note, matched by item
 and field), ``status`` (matched by item), ``amount`` (a budget line: year,
-direction, initial, current, actual) and ``indicator`` (not read yet: always
-missing). ``parent_code`` names a parent by its code where a line holds several
-items.
+direction, initial, current, actual) and ``indicator`` (an indicator linked to
+an item, matched by its item and its order under it).
+``parent_code`` names a parent by its code where a line holds several items.
 """
 
 import json
@@ -144,6 +144,10 @@ def elements_of(document: dict, version: int = 1) -> list[dict]:
             )
         if generic:
             found.extend(_details(item, line))
+            for number, link in enumerate(item.get("indicators") or []):
+                found.append(
+                    {"kind": "indicator", "parent": line, "code": link.get("code"), "n": number}
+                )
         for child in item.get("children") or []:
             visit(child, line, item.get("code"))
 
@@ -195,6 +199,8 @@ def _same(key: str, expected, actual) -> bool:
 
 
 def _key(element: dict):
+    if element["kind"] == "indicator" and "n" in element:
+        return ("indicator", element.get("parent"), element["n"])
     if element["kind"] in KEYED_BY_PARENT:
         return ("parent", element["kind"], element.get("parent"), element.get("field"))
     if element.get("line") is not None:
@@ -205,7 +211,7 @@ def _key(element: dict):
 
 
 def evaluate(expectation: dict, document: dict) -> Evaluation:
-    expected = expectation["elements"]
+    expected = _numbered_indicators(expectation["elements"])
     actual = elements_of(document, expectation.get("version", 1))
     result = Evaluation()
     expected_counts = Counter(element["kind"] for element in expected)
@@ -241,6 +247,22 @@ def evaluate(expectation: dict, document: dict) -> Evaluation:
             result.kinds[element["kind"]].correct += 1
     result.unexpected = [element for element in actual if id(element) not in matched]
     return result
+
+
+def _numbered_indicators(elements: list[dict]) -> list[dict]:
+    """Expected indicators numbered in line order under their item (an indicator has no line
+    in a PlanDocument: it is matched by its item and its place among the item's indicators)."""
+    lines: dict = {}
+    for element in elements:
+        if element["kind"] == "indicator" and element.get("line") is not None:
+            lines.setdefault(element.get("parent"), []).append(element["line"])
+    numbered = []
+    for element in elements:
+        if element["kind"] == "indicator" and element.get("line") is not None:
+            order = sorted(lines[element.get("parent")])
+            element = {**element, "n": order.index(element["line"])}
+        numbered.append(element)
+    return numbered
 
 
 def load_expectation(text: str) -> dict:

@@ -6,6 +6,7 @@ from pathlib import PurePath
 from koers.importers.draft import Draft, Warning
 from koers.importers.errors import DocumentError
 from koers.importers.families import FAMILIES, detect
+from koers.importers.indicator_tables import extract as read_indicator_tables
 from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check, limit_error, megabytes
 from koers.importers.noise import drop_noise
 from koers.importers.readers import format_of, read_document
@@ -86,6 +87,7 @@ def import_document(
             chosen = family or detected  # 'table' reads the tables of an HTML or Word file
         parse = FAMILIES[chosen]
         draft = parse(lines, columns) if chosen == "table" else parse(lines)
+        read_indicator_tables(draft)
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")
