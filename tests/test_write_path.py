@@ -278,3 +278,39 @@ def test_branding_is_recorded_in_history_and_the_audit_log_and_the_logo_stored(w
         save_branding(
             stale.instance, stale, Actor.member(admin), expected_version=stale.expected_version
         )
+
+
+# The portal's complaint form ------------------------------------------------------------
+
+
+def test_the_portal_complaint_form_is_switched_through_its_service_with_history(world, client):
+    from koers.complaints_public import services as complaint_form
+    from koers.complaints_public.models import PortalComplaintForm
+
+    organisation, admin = world["organisation"], world["admin"]
+    client.force_login(admin.user)
+    url = reverse("complaints_public:portal_form", kwargs={"org": organisation.slug})
+    assert client.get(url).status_code == 200
+    assert not PortalComplaintForm.objects.exists()  # reading the page writes nothing
+    for who in ("outsider", "coordinator"):
+        with pytest.raises(PermissionDenied):
+            complaint_form.save_portal_form(
+                organisation, {"enabled": True}, actor=Actor.member(world[who])
+            )
+    assert client.post(url, {"enabled": "on", "introduction": "Welkom"}).status_code == 302
+    switch = PortalComplaintForm.objects.get(organisation=organisation)
+    record = switch.history.get()
+    assert (switch.enabled, record.history_user, record.history_type) == (True, admin.user, "+")
+    entry = AuditEntry.objects.get(object_type="complaints_public.portalcomplaintform")
+    assert (entry.actor, entry.data) == (
+        admin.user,
+        {"reason": "Klachtenformulier op het portaal gewijzigd"},
+    )
+
+
+def test_an_organisation_with_history_can_be_deleted_with_its_log(world):
+    organisation = world["organisation"]
+    Department.objects.create(organisation=organisation, name="Dienst Wonen")
+    assert AuditEntry.objects.filter(organisation=organisation).exists()
+    Organisation.objects.filter(pk=organisation.pk).delete()
+    assert not AuditEntry.objects.filter(organisation_id=organisation.pk).exists()

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from koers.accounts.access import actor, member_view
-from koers.accounts.actor import Actor, attribute
+from koers.accounts.actor import Actor
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.complaints.models import Complaint
 from koers.complaints.services import register_complaint, settings_of
-from koers.complaints_public import intake_guard, report_files, reports
+from koers.complaints_public import intake_guard, report_files, reports, services
 from koers.complaints_public.forms import ComplaintPortalForm, PortalFormSettingsForm
 from koers.complaints_public.models import PortalComplaintForm
 from koers.complaints_public.report_files import FORMATS, format_labels
@@ -247,12 +247,11 @@ def report_download(request, year, fmt):
 def portal_form_settings(request):
     """Administrators switch the portal's complaint form on or off."""
     actor(request).require(MANAGE_ORGANISATION)
-    switch, _created = PortalComplaintForm.objects.get_or_create(organisation=request.organisation)
-    form = PortalFormSettingsForm(request.POST or None, instance=switch)
+    form = PortalFormSettingsForm(
+        request.POST or None, instance=services.portal_form_of(request.organisation)
+    )
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        attribute(saved, actor(request), _("Complaint form on the portal changed"))
-        saved.save()
+        services.save_portal_form(request.organisation, form.cleaned_data, actor=actor(request))
         messages.success(request, _("The complaint form on the portal has been saved."))
         return redirect("complaints_public:portal_form", org=request.organisation.slug)
     context = {
