@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("koers.accounts.signin_urls")),
+    path("accounts/sso/", include("koers.hosting.sso_urls")),
     path("accounts/passkeys/", include(("koers.accounts.passkeys", "otp_webauthn"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -28,7 +29,9 @@ urlpatterns = [
     path("app/<slug:org>/", include("koers.api.app_urls")),
     path("app/<slug:org>/", include("koers.dashboard.urls")),
     path("app/<slug:org>/", include("koers.audit.urls")),
+    path("app/<slug:org>/", include("koers.hosting.app_urls")),
     path("api/", include("koers.api.urls")),
+    path("provider/", include("koers.hosting.urls")),
     # The public portal takes every other first path segment: keep it last.
     path("<slug:org>/", include("koers.portal.urls")),
 ]

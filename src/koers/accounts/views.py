@@ -26,6 +26,11 @@ def home(request):
     )
     if len(memberships) == 1:
         return redirect("plans:organisation_home", org=memberships[0].organisation.slug)
+    if not memberships:
+        from koers.hosting.services import is_provider
+
+        if is_provider(request.user):
+            return redirect("provider:console")
     return render(request, "accounts/home.html", {"memberships": memberships})
 
 

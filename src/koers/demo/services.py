@@ -15,6 +15,7 @@ from koers.plans.services.plans import update_plan
 
 DATA = Path(__file__).parent / "data"
 PASSWORD = "demo"
+PROVIDER_EMAIL = "provider@voorbeeld.be"
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def load_demo(reset: bool = False) -> bool:
         if not reset:
             return False
         Organisation.objects.filter(slug__in=[o.slug for o in ORGANISATIONS]).delete()
-        get_user_model().objects.filter(email__in=[u.email for u in USERS]).delete()
+        emails = [u.email for u in USERS] + [PROVIDER_EMAIL]
+        get_user_model().objects.filter(email__in=emails).delete()
     organisations = {}
     for demo in ORGANISATIONS:
         organisation = Organisation.objects.create(
@@ -127,6 +129,18 @@ def load_demo(reset: bool = False) -> bool:
             membership.departments.set(
                 Department.objects.filter(organisation=organisations[slug], name__in=departments)
             )
+    # The hosting provider's console (/provider/): above the organisations, member of none.
+    from koers.hosting.models import ProviderStaff
+
+    ProviderStaff.objects.create(
+        user=User.objects.create_user(
+            username=PROVIDER_EMAIL,
+            email=PROVIDER_EMAIL,
+            password=PASSWORD,
+            first_name="Paula",
+            last_name="Provider",
+        )
+    )
     for (slug, name), email in DEPARTMENT_HEADS.items():
         Department.objects.filter(organisation=organisations[slug], name=name).update(
             head=User.objects.get(email=email)

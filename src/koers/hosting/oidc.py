@@ -262,7 +262,7 @@ def member_for_claims(sso: SingleSignOn, claims: dict) -> tuple[Membership, bool
     organisation = sso.organisation
     email = email_of(sso, claims)
     membership = (
-        Membership.objects.select_related("user", "organisation")
+        Membership._base_manager.select_related("user", "organisation")
         .filter(organisation=organisation, user__email__iexact=email)
         .first()
     )

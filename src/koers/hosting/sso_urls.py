@@ -1,0 +1,12 @@
+"""Signing in through an organisation's own provider, under /accounts/sso/."""
+
+from django.urls import path
+
+from koers.hosting import views
+
+app_name = "sso"
+urlpatterns = [
+    # One redirect address for every organisation: register this one at the provider.
+    path("callback/", views.sso_callback, name="callback"),
+    path("org/<slug:org>/", views.sso_start, name="start"),
+]

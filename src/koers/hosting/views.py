@@ -1,0 +1,250 @@
+"""The provider console (/provider/), an organisation's own single sign-on settings and
+the two legs of signing in through the organisation's provider."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from koers.accounts import two_factor
+from koers.accounts.access import actor, handle_form, member_view
+from koers.accounts.models import Organisation
+from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.hosting import oidc, services
+from koers.hosting.forms import DeleteForm, OrganisationForm, SingleSignOnForm, SuspendForm
+from koers.hosting.middleware import SECOND_FACTOR, THROUGH_SLUG
+from koers.hosting.models import ProviderLogEntry, SingleSignOn
+
+BACKEND = "koers.hosting.oidc.SingleSignOnBackend"
+
+# -- signing in through the organisation's provider -------------------------------------
+
+
+def _enabled_sso(slug: str) -> SingleSignOn:
+    return get_object_or_404(
+        SingleSignOn.objects.select_related("organisation"),
+        organisation__slug=slug,
+        enabled=True,
+        organisation__suspended=False,
+    )
+
+
+def _safe(request, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+def sso_start(request, org):
+    """ "Aanmelden met <organisatie>": the button (GET) and the way to the provider (POST)."""
+    sso = _enabled_sso(org)
+    next_url = _safe(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method == "POST":
+        redirect_uri = request.build_absolute_uri(reverse("sso:callback"))
+        try:
+            return redirect(oidc.start(request, sso, redirect_uri, next_url))
+        except oidc.SignInRefused as refusal:
+            return _refused(request, sso, str(refusal))
+    context = {"sso": sso, "target": sso.organisation, "next": next_url}
+    return render(request, "hosting/sso_start.html", context)
+
+
+def _refused(request, sso, reason: str):
+    context = {"reason": reason, "target": sso.organisation if sso else None}
+    return render(request, "hosting/sso_refused.html", context, status=403)
+
+
+def sso_callback(request):
+    """Back from the organisation's provider."""
+    claims = None
+    try:
+        sso, claims, next_url = oidc.finish(request)
+        email = oidc.email_of(sso, claims)
+    except oidc.SignInRefused as refusal:
+        sso = getattr(request, "koers_sso", None)
+        if sso is not None:
+            oidc.audit_refusal(sso, str(refusal), claims)
+        return _refused(request, sso, str(refusal))
+    # Through authenticate(): django-axes checks the throttle first and counts a refusal.
+    user = authenticate(request, username=email, single_sign_on=sso, claims=claims)
+    if user is None:
+        reason = getattr(request, "koers_sso_refusal", "") or _(
+            "Signing in is not possible now. Try again later."
+        )
+        oidc.audit_refusal(sso, reason, claims)
+        return _refused(request, sso, reason)
+    membership, created = request.koers_sso_membership
+    oidc.audit_sign_in(sso, membership, created, claims)
+    if request.user.is_authenticated and request.user.pk != user.pk:
+        logout(request)
+    organisation = sso.organisation
+    next_url = next_url or reverse("plans:organisation_home", kwargs={"org": organisation.slug})
+    if not sso.counts_as_second_factor and two_factor.has_second_factor(user):
+        # The provider's sign-in is one factor: the person's own second factor follows.
+        import time
+
+        from koers.accounts.security_views import PENDING
+
+        request.session[PENDING] = {
+            "user": user.pk,
+            "backend": BACKEND,
+            "at": time.time(),
+            "next": next_url,
+        }
+        request.session[THROUGH_SLUG] = organisation.slug
+        request.session[SECOND_FACTOR] = False
+        return redirect("two_factor_code")
+    auth_login(request, user, backend=BACKEND)
+    request.session[THROUGH_SLUG] = organisation.slug
+    request.session[SECOND_FACTOR] = sso.counts_as_second_factor
+    return redirect(next_url)
+
+
+# -- an organisation's own settings --------------------------------------------------------
+
+
+@member_view
+def organisation_sign_in(request):
+    """The organisation's administrator sets its OpenID Connect provider."""
+    actor(request).require(MANAGE_ORGANISATION)
+    organisation = request.organisation
+    return _sso_form(
+        request,
+        organisation,
+        actor(request),
+        reverse("hosting:single_sign_on", kwargs={"org": organisation.slug}),
+        "hosting/organisation_sign_in.html",
+    )
+
+
+def _sso_form(request, organisation, acting, back: str, template: str, extra=None):
+    sso = SingleSignOn.objects.filter(organisation=organisation).first()
+    form = SingleSignOnForm(request.POST or None, instance=sso, prefix="sso")
+
+    def save():
+        return services.save_single_sign_on(organisation, form.cleaned_data, actor=acting)
+
+    if handle_form(request, form, save):
+        messages.success(request, _("The sign-in settings have been saved."))
+        return redirect(back)
+    callback = request.build_absolute_uri(reverse("sso:callback"))
+    start = request.build_absolute_uri(reverse("sso:start", kwargs={"org": organisation.slug}))
+    context = {
+        "target": organisation,
+        "sso": sso,
+        "sso_form": form,
+        "callback_url": callback,
+        "start_url": start,
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+# -- the provider console ------------------------------------------------------------------
+
+
+def provider_view(view):
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not services.is_provider(request.user):
+            raise PermissionDenied
+        request.provider_actor = services.provider_actor(request.user)
+        return view(request, *args, **kwargs)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@provider_view
+def console(request):
+    organisations = list(services.organisations_with_usage())
+    log = ProviderLogEntry.objects.select_related(None)[:20]
+    return render(request, "hosting/console.html", {"organisations": organisations, "log": log})
+
+
+@provider_view
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+
+    def create():
+        values = {key: form.cleaned_data[key] for key in ("name", "slug", "kind")}
+        values["terminology_preset"] = form.cleaned_data["terminology_preset"]
+        return services.create_organisation(
+            values, admin_email=form.cleaned_data["admin_email"], actor=request.provider_actor
+        )
+
+    membership = handle_form(request, form, create)
+    if membership:
+        messages.success(
+            request,
+            _("%(name)s has been created; %(email)s is invited as its administrator.")
+            % {"name": membership.organisation.name, "email": membership.user.email},
+        )
+        return redirect("provider:organisation", org=membership.organisation.slug)
+    return render(request, "hosting/organisation_create.html", {"form": form})
+
+
+@provider_view
+def organisation(request, org):
+    organisation = get_object_or_404(Organisation, slug=org)
+    return _sso_form(
+        request,
+        organisation,
+        request.provider_actor,
+        reverse("provider:organisation", kwargs={"org": organisation.slug}),
+        "hosting/organisation.html",
+        {"suspend_form": SuspendForm()},
+    )
+
+
+@require_POST
+@provider_view
+def organisation_suspend(request, org):
+    organisation = get_object_or_404(Organisation, slug=org)
+    suspend = request.POST.get("suspended") == "1"
+    form = SuspendForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.set_suspended(organisation, suspend, actor=request.provider_actor, reason=reason)
+    if suspend:
+        messages.success(request, _("%(name)s is suspended.") % {"name": organisation.name})
+    else:
+        messages.success(request, _("%(name)s is available again.") % {"name": organisation.name})
+    return redirect("provider:organisation", org=organisation.slug)
+
+
+@require_POST
+@provider_view
+def organisation_two_factor(request, org):
+    organisation = get_object_or_404(Organisation, slug=org)
+    required = request.POST.get("two_factor_required") == "on"
+    services.set_two_factor_required(organisation, required, actor=request.provider_actor)
+    messages.success(request, _("The two-step rule has been saved."))
+    return redirect("provider:organisation", org=organisation.slug)
+
+
+@provider_view
+def organisation_delete(request, org):
+    organisation = get_object_or_404(Organisation, slug=org)
+    form = DeleteForm(request.POST or None)
+
+    def delete():
+        services.delete_organisation(
+            organisation, form.cleaned_data["confirmation"], actor=request.provider_actor
+        )
+        return True
+
+    if handle_form(request, form, delete):
+        messages.success(request, _("%(name)s has been deleted.") % {"name": organisation.name})
+        return redirect("provider:console")
+    return render(
+        request, "hosting/organisation_delete.html", {"target": organisation, "form": form}
+    )
