@@ -51,6 +51,17 @@ def frozen_clock(request):
 
 
 @pytest.fixture(autouse=True)
+def tenant_scopes_disabled():
+    """Test code reads and writes every organisation's rows freely; a request through the
+    test client or a live server enters its own scope in TenantScopeMiddleware, so the
+    views under test are still checked (tests/test_tenant_scoping.py proves both)."""
+    from koers.accounts.scoping import scopes_disabled
+
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def attachment_dir(tmp_path, settings):
     """Attached files and reports of every test go to the test's own directory; background
     tasks (reports asked for on the web, imports) run at once, where they are asked for."""

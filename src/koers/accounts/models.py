@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.terminology import DEFAULT_PRESET, preset_choices
 from koers.storage import AreaStorage
 
@@ -93,6 +94,7 @@ class Organisation(models.Model):
     )
     # Suspended by the hosting provider: members cannot sign in, the portal is not shown.
     suspended = models.BooleanField(_("suspended"), default=False)
+
     # Portal branding, name and policies: who changed what, and in the audit log.
     history = HistoricalRecords()
 
@@ -119,6 +121,7 @@ class Department(models.Model):
         related_name="+",
     )
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
 
     history = HistoricalRecords()
 
@@ -157,6 +160,7 @@ class Membership(models.Model):
     # Handles complaints: sees and handles every complaint, with the complainant's data.
     handles_complaints = models.BooleanField(_("complaint handler"), default=False)
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
 
     history = HistoricalRecords(m2m_fields=[departments])
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Membership, OrganisationUnavailable, Role
+from koers.accounts.scoping import enter_organisation
 
 VIEW = "view"
 EXPORT = "export"
@@ -141,7 +142,9 @@ def membership_or_404(user, organisation_slug: str) -> Membership:
     if not user.is_authenticated:
         raise Http404
     membership = (
-        Membership.objects.select_related("organisation", "user")
+        # all_organisations: this check is what binds the request to its organisation.
+        Membership.objects.all_organisations()
+        .select_related("organisation", "user")
         .filter(user=user, organisation__slug=organisation_slug)
         .first()
     )
@@ -149,6 +152,7 @@ def membership_or_404(user, organisation_slug: str) -> Membership:
         raise Http404
     if membership.organisation.suspended:
         raise OrganisationUnavailable
+    enter_organisation(membership.organisation)
     return membership
 
 

@@ -143,12 +143,17 @@ def switch_off(user, code: str) -> None:
 def required_step(user, organisation_slug: str) -> str | None:
     """Where an administrator or coordinator of an organisation that requires two-step
     verification must go first (URL name), or None when nothing is needed."""
-    required = Membership.objects.filter(
-        user=user,
-        organisation__slug=organisation_slug,
-        organisation__two_factor_required=True,
-        role__in=ROLES_THAT_NEED_IT,
-    ).exists()
+    # all_organisations: runs before the membership check, on the user's own memberships.
+    required = (
+        Membership.objects.all_organisations()
+        .filter(
+            user=user,
+            organisation__slug=organisation_slug,
+            organisation__two_factor_required=True,
+            role__in=ROLES_THAT_NEED_IT,
+        )
+        .exists()
+    )
     if not required:
         return None
     is_verified = getattr(user, "is_verified", None)

@@ -20,7 +20,9 @@ def home(request):
     """Choose an organisation; with one membership go straight to it (its plans, or an
     action owner's own updates)."""
     memberships = list(
-        Membership.objects.filter(user=request.user)
+        # all_organisations: the chooser lists the user's organisations, all of them.
+        Membership.objects.all_organisations()
+        .filter(user=request.user)
         .select_related("organisation")
         .order_by("organisation__name")
     )

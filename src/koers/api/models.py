@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.models import Membership
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class FeedToken(models.Model):
@@ -33,6 +34,7 @@ class FeedToken(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    objects = OrganisationScopedManager("membership__organisation")
 
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 

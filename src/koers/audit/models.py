@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class AuditEntry(models.Model):
@@ -30,6 +31,7 @@ class AuditEntry(models.Model):
     actor_label = models.CharField(_("by"), max_length=300, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), db_index=False)
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         verbose_name = _("audit entry")

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Department, Membership, Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models import PlanItem
 
 
@@ -40,6 +41,7 @@ class ComplaintSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(240)],
     )
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -56,6 +58,7 @@ class ComplaintSequence(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         constraints = [
@@ -129,6 +132,7 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -176,6 +180,7 @@ class Complainant(models.Model):
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=50, blank=True)
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+    objects = OrganisationScopedManager("complaint__organisation")
 
     class Meta:
         verbose_name = _("complainant")
@@ -193,6 +198,7 @@ class ComplaintReminderSent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     moment = models.CharField(max_length=20)
     sent_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("complaint__organisation")
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class PortalComplaintForm(models.Model):
@@ -25,6 +26,7 @@ class PortalComplaintForm(models.Model):
         help_text=_("For example what counts as a complaint and how long an answer takes."),
     )
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -55,6 +57,7 @@ class YearlyComplaintReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords(excluded_fields=["figures"])
 
     class Meta:

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.models import ReportingRound
 from koers.indicators.models import Indicator
 from koers.plans.models import PlanItem
@@ -28,6 +29,7 @@ class CouncilSettings(models.Model):
         help_text=_("The deadline an assigned question gets, counted from the day it is assigned."),
     )
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -112,6 +114,7 @@ class Question(models.Model):
     is_public = models.BooleanField(_("public on the portal"), default=False)
     asker_read_at = models.DateTimeField(null=True, blank=True)  # the approved answer, read
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -156,6 +159,7 @@ class QuestionNotice(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     batch = models.CharField(max_length=32, blank=True)
+    objects = OrganisationScopedManager("question__organisation")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -172,6 +176,7 @@ class QuestionReminder(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     moment = models.CharField(max_length=20)  # 'before-3', 'after-1' …
     sent_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("question__organisation")
 
     class Meta:
         constraints = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.difference import words
 from koers.plans.models import Plan, PlanItem, PlanStatus
 from koers.storage import AreaStorage
@@ -44,6 +45,7 @@ class ReportingRound(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     version = version_field()
+    objects = OrganisationScopedManager("plan__organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -99,6 +101,7 @@ class ProgressUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    objects = OrganisationScopedManager("round__plan__organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -152,6 +155,7 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("update__round__plan__organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -169,6 +173,7 @@ class ReminderSent(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     moment = models.CharField(max_length=20)  # 'before-7', 'after-1' …
     sent_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("round__plan__organisation")
 
     class Meta:
         constraints = [

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Department, Membership, Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.models import AttachmentStorage, ProgressUpdate, ReportingRound
 from koers.plans.models import PlanItem
 
@@ -34,6 +35,7 @@ class Source(models.Model):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -118,6 +120,7 @@ class ImprovementAction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -151,6 +154,7 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("action__organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -185,6 +189,7 @@ class ImprovementUpdate(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    objects = OrganisationScopedManager("action__organisation")
     history = HistoricalRecords()
 
     class Meta:
@@ -218,6 +223,7 @@ class ActionImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"))
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         verbose_name = _("import of improvement actions")

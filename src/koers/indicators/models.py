@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Department, Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models import PlanItem
 
 AMOUNT = {"max_digits": 20, "decimal_places": 6}
@@ -86,6 +87,7 @@ class Indicator(models.Model):
     baseline_value = models.DecimalField(_("baseline"), null=True, blank=True, **AMOUNT)
     baseline_period = models.CharField(_("baseline period"), max_length=10, blank=True)
     version = version_field()
+    objects = OrganisationScopedManager("organisation")
 
     history = HistoricalRecords()
 
@@ -110,6 +112,7 @@ class IndicatorTarget(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("target"), **AMOUNT)
     version = version_field()
+    objects = OrganisationScopedManager("indicator__organisation")
 
     history = HistoricalRecords()
 
@@ -165,6 +168,7 @@ class IndicatorValue(models.Model):
         related_name="+",
     )
     version = version_field()
+    objects = OrganisationScopedManager("indicator__organisation")
 
     history = HistoricalRecords()
 
@@ -196,6 +200,7 @@ class ItemIndicator(models.Model):
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicator_links")
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="item_links")
     role = models.CharField(_("role"), max_length=10, choices=Role, default=Role.EFFECT)
+    objects = OrganisationScopedManager("indicator__organisation")
 
     history = HistoricalRecords()
 
@@ -226,6 +231,7 @@ class ValueImport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file content"))
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         verbose_name = _("import of indicator values")
@@ -268,6 +274,7 @@ class IndicatorFeed(models.Model):
     last_outcome = models.TextField(_("last outcome"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = version_field()
+    objects = OrganisationScopedManager("indicator__organisation")
 
     history = HistoricalRecords(
         excluded_fields=[

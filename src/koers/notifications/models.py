@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models import PlanItem
 
 
@@ -13,6 +14,7 @@ class Follow(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="follows")
     created_at = models.DateTimeField(auto_now_add=True)
+    objects = OrganisationScopedManager("item__plan__organisation")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "item"], name="follow_once")]
@@ -42,6 +44,7 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     batch = models.CharField(max_length=32, blank=True)  # the e-mail run that claimed it
+    objects = OrganisationScopedManager("item__plan__organisation")
 
     class Meta:
         ordering = ["-created_at", "-id"]

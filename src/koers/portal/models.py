@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan, PlanItem
 
@@ -27,6 +28,7 @@ class PublishedSnapshot(models.Model):
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    objects = OrganisationScopedManager("plan__organisation")
 
     class Meta:
         ordering = ["-taken_at", "-id"]
@@ -55,6 +57,7 @@ class PublishedItem(models.Model):
     figures = models.JSONField(_("figures"))
     progress_text = models.TextField(_("published progress"), blank=True)
     progress_round = models.CharField(_("round of the progress text"), max_length=200, blank=True)
+    objects = OrganisationScopedManager("snapshot__plan__organisation")
 
     class Meta:
         constraints = [

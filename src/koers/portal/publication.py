@@ -28,6 +28,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from koers.accounts.models import Organisation, OrganisationUnavailable
+from koers.accounts.scoping import enter_organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
@@ -44,6 +45,7 @@ def organisation_or_404(slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
     if organisation.suspended:
         raise OrganisationUnavailable
+    enter_organisation(organisation)
     use_dutch_of(organisation.terminology_preset)
     return organisation
 

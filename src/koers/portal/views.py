@@ -16,6 +16,7 @@ from koers.accounts.access import actor, member_view
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.accounts.scoping import enter_organisation_slug
 from koers.indicators import public as indicator_public
 from koers.plans.models import PlanStatus
 from koers.portal import accessibility, cache, charts, publication
@@ -32,6 +33,7 @@ def portal_page(view):
 
     @wraps(view)
     def wrapper(request, org, *args, **kwargs):
+        enter_organisation_slug(org)
         try:
             return view(request, org, *args, **kwargs)
         except Http404:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan
 
@@ -20,6 +21,7 @@ class RoundReportText(models.Model):
     changed_assumptions = models.TextField(_("changed assumptions"), blank=True)
     changed_risks = models.TextField(_("changed financial risks"), blank=True)
     version = version_field()
+    objects = OrganisationScopedManager("round__plan__organisation")
     history = HistoricalRecords()
 
     def __str__(self):
@@ -59,6 +61,7 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    objects = OrganisationScopedManager("plan__organisation")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models.item import PlanItem
 
 ZERO = Decimal("0.00")
@@ -45,6 +46,7 @@ class BudgetLine(models.Model):
     )
     actual = models.DecimalField(_("actual"), max_digits=14, decimal_places=2, default=ZERO)
     version = version_field()
+    objects = OrganisationScopedManager("item__plan__organisation")
 
     history = HistoricalRecords()
 

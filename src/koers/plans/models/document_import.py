@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class DocumentImport(models.Model):
@@ -66,6 +67,7 @@ class DocumentImport(models.Model):
     profile_skipped = models.BooleanField(
         _("profile not applied"), default=False, help_text=_("The user chose not to apply it.")
     )
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         ordering = ["-created_at"]

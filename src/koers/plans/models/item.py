@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Department
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models.plan import Plan, PlanStatus
 from koers.plans.validators import percent_validators, weight_validators, year_validators
 from koers.sdgs.models import SDGGoal, SDGTarget
@@ -90,6 +91,7 @@ class PlanItem(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = version_field()
+    objects = OrganisationScopedManager("plan__organisation", MP_NodeManager)
 
     history = HistoricalRecords(m2m_fields=[departments, sdg_goals, sdg_targets])
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models.item import PlanItem
 
 
@@ -24,6 +25,7 @@ class Milestone(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
     version = version_field()
+    objects = OrganisationScopedManager("item__plan__organisation")
 
     history = HistoricalRecords()
 

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.terminology import DEFAULT_PRESET, preset_choices, terminology_for
 from koers.plans.validators import colour_validator, percent_validators, year_validators
 
@@ -40,6 +41,7 @@ class Plan(models.Model):
     # plan's pages show (``koers.plans.content.plan_changed``); cache keys include it.
     # Never written by ``save()``, so that a stale instance cannot bring an old one back.
     content_version = models.CharField(max_length=16, default=new_content_version, editable=False)
+    objects = OrganisationScopedManager("organisation")
 
     history = HistoricalRecords(excluded_fields=["content_version"])
 
@@ -90,6 +92,7 @@ class PlanStatus(models.Model):
     counts_in_progress = models.BooleanField(_("counts in progress"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     version = version_field()
+    objects = OrganisationScopedManager("plan__organisation")
 
     history = HistoricalRecords()
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models.item import PlanItem
 from koers.plans.models.plan import Plan
 
@@ -24,6 +25,7 @@ class DeletedSubtree(models.Model):
     )
     deleted_at = models.DateTimeField(auto_now_add=True)
     restored_at = models.DateTimeField(null=True, blank=True)
+    objects = OrganisationScopedManager("plan__organisation")
 
     class Meta:
         ordering = ["-deleted_at"]

@@ -1,0 +1,222 @@
+"""Fail-closed tenant scoping: a query of an organisation's data needs an organisation scope.
+
+Every model that belongs to an organisation (directly or through its plan, item, round…)
+gets ``objects = OrganisationScopedManager("<path to the organisation>")``. Its querysets
+read the scope when they run, not when they are built:
+
+- in ``scope(organisation=org)`` they are limited to that organisation (a filter on the
+  model's own ``organisation_id`` column where it has one, so no join and no query more);
+- in ``scopes_disabled()`` they are not limited (explicit, greppable escapes with a reason);
+- otherwise (no scope, or the empty scope of a request without an organisation) reading,
+  counting, updating or deleting raises ``ScopeError``.
+
+The scope itself is django-scopes' (``scope``, ``scopes_disabled``, ``ScopeError``). The
+manager is our own: django-scopes' manager decides when the queryset is *built*, so a
+queryset made at import time (a form field's ``queryset``, a DRF view's ``queryset``)
+would keep the scope of that moment, and its disabled queryset still runs ``exists()``,
+``in_bulk()`` and subqueries. Ours decides when the SQL is compiled.
+
+``Model.objects.all_organisations()`` is the escape for one queryset; the model's base
+manager (used by Django for ``item.plan``, saving and cascading deletes) is not scoped.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.sql import Query
+from django_scopes import ScopeError, get_scope, scope, scopes_disabled
+from django_scopes.state import state
+
+__all__ = [
+    "OrganisationScopedManager",
+    "ScopeError",
+    "current_organisation",
+    "enter_organisation",
+    "enter_organisation_slug",
+    "request_scope",
+    "scope",
+    "scoped_models",
+    "scopes_disabled",
+]
+
+DIMENSION = "organisation"
+
+
+def _scope_filter(model, path: str) -> Q | None:
+    """The filter of the current scope, None when scoping is disabled; raises without one."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return None
+    if DIMENSION not in current or current[DIMENSION] is None:
+        raise ScopeError(
+            f"{model._meta.label} belongs to an organisation: query it inside "
+            f"scope(organisation=…) or, where crossing organisations is intended, "
+            f"scopes_disabled() / {model.__name__}.objects.all_organisations()."
+        )
+    return Q(**{path: current[DIMENSION]})
+
+
+class ScopedQuery(Query):
+    """A query that adds the organisation scope (or raises) when it is compiled."""
+
+    scope_path = DIMENSION
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        if self.is_empty():
+            return super().get_compiler(using, connection, elide_empty)
+        condition = _scope_filter(self.model, self.scope_path)
+        query = self
+        if condition is not None:
+            query = self.clone()
+            query.__class__ = Query
+            query.add_q(condition)
+        return Query.get_compiler(query, using, connection, elide_empty)
+
+
+class ScopedQuerySetMixin:
+    """Updates and deletes do not compile through ScopedQuery: scope them first."""
+
+    def _in_scope(self):
+        condition = _scope_filter(self.model, self.query.scope_path)
+        if condition is None:
+            return self
+        clone = self._chain()
+        clone.query.add_q(condition)
+        return clone
+
+    def update(self, **kwargs):
+        return super(ScopedQuerySetMixin, self._in_scope()).update(**kwargs)
+
+    update.alters_data = True
+
+    def _update(self, values):
+        return super(ScopedQuerySetMixin, self._in_scope())._update(values)
+
+    def delete(self):
+        return super(ScopedQuerySetMixin, self._in_scope()).delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        return super(ScopedQuerySetMixin, self._in_scope())._raw_delete(using)
+
+
+_queryset_classes: dict[type, type] = {}
+
+
+def _scoped_queryset_class(base: type) -> type:
+    if base not in _queryset_classes:
+        _queryset_classes[base] = type(f"Scoped{base.__name__}", (ScopedQuerySetMixin, base), {})
+    return _queryset_classes[base]
+
+
+def OrganisationScopedManager(path: str = "organisation", manager_class=models.Manager):
+    """A default manager whose queries need an organisation scope.
+
+    ``path`` leads from the model to its organisation ("organisation",
+    "plan__organisation", "item__plan__organisation"…); ``manager_class`` keeps a
+    manager the model already has (treebeard's MP_NodeManager).
+    """
+
+    class Manager(manager_class):
+        scope_path = path
+        use_in_migrations = False
+
+        def get_queryset(self):
+            queryset = super().get_queryset()
+            queryset.__class__ = _scoped_queryset_class(queryset.__class__)
+            queryset.query.__class__ = ScopedQuery
+            queryset.query.scope_path = path
+            return queryset
+
+        def all_organisations(self):
+            """Every organisation's rows: for the few places that cross organisations."""
+            return super().get_queryset()
+
+    Manager.__name__ = f"OrganisationScoped{manager_class.__name__}"
+    Manager.__qualname__ = Manager.__name__
+    return Manager()
+
+
+def scoped_models() -> list[type[models.Model]]:
+    """Every installed model whose default manager requires an organisation scope."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model._default_manager, "all_organisations")
+        and getattr(model._default_manager, "scope_path", None)
+    ]
+
+
+def current_organisation():
+    """The organisation (or its id) of the current scope, or None."""
+    return get_scope().get(DIMENSION)
+
+
+def enter_organisation(organisation) -> None:
+    """Scope the rest of this request to ``organisation``.
+
+    Called where a request is bound to its organisation: after the membership check
+    (``membership_or_404``) or, on the public portal, once the slug is resolved. The
+    middleware ``TenantScopeMiddleware`` restores the previous scope after the response.
+    """
+    state.set({**get_scope(), "_enabled": True, DIMENSION: organisation})
+
+
+def enter_organisation_slug(slug: str) -> None:
+    """Scope the rest of this request to the organisation with this slug, without a query:
+    the scope compares with a subquery on the slug (a public portal page)."""
+    from django.db.models import Subquery
+
+    from koers.accounts.models import Organisation
+
+    enter_organisation(Subquery(Organisation.objects.filter(slug=slug).values("pk")[:1]))
+
+
+@contextmanager
+def request_scope() -> Iterator[None]:
+    """The empty, enabled scope of a request that has not (yet) got an organisation."""
+    token = state.set({"_enabled": True})
+    try:
+        yield
+    finally:
+        state.reset(token)
+
+
+class TenantScopeMiddleware:
+    """Every request runs in its own scope: empty (tenant queries raise) until the view
+    binds it to the organisation of the URL with ``enter_organisation``. A streamed
+    response is read in the scope its view ended with."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = state.set({"_enabled": True})
+        try:
+            response = self.get_response(request)
+            if getattr(response, "streaming", False) and not getattr(response, "is_async", False):
+                response.streaming_content = _streamed_in(
+                    dict(get_scope()), response.streaming_content
+                )
+            return response
+        finally:
+            state.reset(token)
+
+
+def _streamed_in(scope_state: dict, chunks):
+    iterator = iter(chunks)
+    while True:
+        token = state.set(scope_state)
+        try:
+            chunk = next(iterator)
+        except StopIteration:
+            return
+        finally:
+            state.reset(token)
+        yield chunk
