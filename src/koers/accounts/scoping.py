@@ -22,6 +22,7 @@ manager (used by Django for ``item.plan``, saving and cascading deletes) is not 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import wraps
 
 from django.db import models
 from django.db.models import Q
@@ -33,12 +34,16 @@ __all__ = [
     "OrganisationScopedManager",
     "ScopeError",
     "current_organisation",
+    "empty_scope",
     "enter_organisation",
     "enter_organisation_slug",
-    "request_scope",
+    "in_scope_of",
     "scope",
+    "scope_of",
+    "scope_of_slug",
     "scoped_models",
     "scopes_disabled",
+    "scopes_disabled_for",
 ]
 
 DIMENSION = "organisation"
@@ -178,9 +183,70 @@ def enter_organisation_slug(slug: str) -> None:
     enter_organisation(Subquery(Organisation.objects.filter(slug=slug).values("pk")[:1]))
 
 
+# No organisation has this id: the scope of a row that does not exist finds nothing.
+NO_ORGANISATION = 0
+
+
 @contextmanager
-def request_scope() -> Iterator[None]:
-    """The empty, enabled scope of a request that has not (yet) got an organisation."""
+def scope_of(model, pk) -> Iterator[None]:
+    """The scope of the organisation that row ``pk`` of ``model`` belongs to: for jobs and
+    commands that are given a row's id. The one unscoped read is of that row's organisation."""
+    organisation_id = (
+        model._default_manager.all_organisations()
+        .filter(pk=pk)
+        .values_list(model._default_manager.scope_path, flat=True)
+        .first()
+    )
+    with scope(organisation=organisation_id or NO_ORGANISATION):
+        yield
+
+
+@contextmanager
+def scope_of_slug(slug: str) -> Iterator[None]:
+    """The scope of the organisation with this slug (a command's ``--organisation``)."""
+    from django.db.models import Subquery
+
+    from koers.accounts.models import Organisation
+
+    with scope(organisation=Subquery(Organisation.objects.filter(slug=slug).values("pk")[:1])):
+        yield
+
+
+def scopes_disabled_for(reason: str):
+    """Run the decorated function with scoping disabled; ``reason`` says why it crosses
+    organisations (a provider-level command, the demo, a backup)."""
+
+    def decorate(function):
+        @wraps(function)
+        def wrapper(*args, **kwargs):
+            with scopes_disabled():
+                return function(*args, **kwargs)
+
+        wrapper.scopes_disabled_reason = reason
+        return wrapper
+
+    return decorate
+
+
+def in_scope_of(model):
+    """Run a task (or handler) whose first argument is a row id of ``model`` in the scope of
+    that row's organisation."""
+
+    def decorate(function):
+        @wraps(function)
+        def wrapper(pk, *args, **kwargs):
+            with scope_of(model, pk):
+                return function(pk, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@contextmanager
+def empty_scope() -> Iterator[None]:
+    """The enabled scope without an organisation: every tenant query raises until an
+    organisation is entered (a job before it finds its organisation)."""
     token = state.set({"_enabled": True})
     try:
         yield

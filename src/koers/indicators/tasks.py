@@ -4,6 +4,7 @@
 from django.utils import timezone
 from django_tasks import task
 
+from koers.accounts.scoping import in_scope_of, scope_of
 from koers.indicators.models import IndicatorFeed
 from koers.jobs.services import Interruption, interrupted_reason, when_interrupted
 
@@ -11,6 +12,7 @@ UNFINISHED = [IndicatorFeed.State.QUEUED, IndicatorFeed.State.RUNNING]
 
 
 @task
+@in_scope_of(IndicatorFeed)
 def fetch_feed(feed_id: int, user_id: int | None = None) -> None:
     """Fetch one queued feed; it records its outcome itself."""
     from django.contrib.auth import get_user_model
@@ -40,9 +42,10 @@ def _fail(feed_id: int, reason: str) -> None:
 def _interrupted(interruption: Interruption) -> None:
     """The worker fetching died: the feed waits again, or failed with the reason."""
     feed_id = interruption.args[0]
-    if interruption.retry:
-        IndicatorFeed.objects.filter(pk=feed_id, state__in=UNFINISHED).update(
-            state=IndicatorFeed.State.QUEUED, state_since=timezone.now()
-        )
-    else:
-        _fail(feed_id, interruption.reason)
+    with scope_of(IndicatorFeed, feed_id):
+        if interruption.retry:
+            IndicatorFeed.objects.filter(pk=feed_id, state__in=UNFINISHED).update(
+                state=IndicatorFeed.State.QUEUED, state_since=timezone.now()
+            )
+        else:
+            _fail(feed_id, interruption.reason)

@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from koers.accounts.scoping import empty_scope
 from koers.jobs import services
 from koers.operations.logs import job_context
 
@@ -86,7 +87,13 @@ class KoersWorker(Worker):
         """Run one task within ``KOERS_TASK_TIMEOUT_SECONDS``: a task that hangs while this
         worker keeps beating fails with :class:`TaskTimedOut` instead of running forever.
         Every log line written meanwhile carries the job's id (``job_id``)."""
-        with job_context(db_task_result.id), time_limit(settings.KOERS_TASK_TIMEOUT_SECONDS):
+        # Each task enters its own organisation's scope (accounts.scoping.in_scope_of);
+        # until it does, a query of an organisation's data raises.
+        with (
+            empty_scope(),
+            job_context(db_task_result.id),
+            time_limit(settings.KOERS_TASK_TIMEOUT_SECONDS),
+        ):
             super().run_task(db_task_result)
 
     def _beat(self, started_at) -> None:

@@ -2,14 +2,17 @@
 
 from django_tasks import task
 
+from koers.accounts.scoping import in_scope_of, scope_of
 from koers.importers import DocumentError
 from koers.jobs.services import Interruption, when_interrupted
+from koers.plans.models import DocumentImport
 from koers.plans.services import document_import
 
 INTERRUPTED = "The work was interrupted (the worker stopped)."  # koers.jobs' own message
 
 
 @task
+@in_scope_of(DocumentImport)
 def read_document_import(draft_id: int) -> None:
     """Read one stored upload within the import limits; its DocumentImport says how it went."""
     try:
@@ -25,4 +28,5 @@ def _interrupted(interruption: Interruption) -> None:
     """The worker reading the document died: it is read again, or refused with the reason."""
     (draft_id,) = interruption.args
     if not interruption.retry:
-        document_import.refuse(draft_id, DocumentError("interrupted", INTERRUPTED))
+        with scope_of(DocumentImport, draft_id):
+            document_import.refuse(draft_id, DocumentError("interrupted", INTERRUPTED))

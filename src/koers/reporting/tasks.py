@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django_tasks import task
 
+from koers.accounts.scoping import in_scope_of, scope_of
 from koers.jobs.services import Interruption, interrupted_reason, when_interrupted
 from koers.reporting import jobs
 from koers.reporting.models import ReportJob
@@ -11,6 +12,7 @@ UNFINISHED = [ReportJob.State.QUEUED, ReportJob.State.RUNNING]
 
 
 @task
+@in_scope_of(ReportJob)
 def make_report_job(job_id: int) -> None:
     """Make the report of one ``ReportJob``; its row says how it went."""
     try:
@@ -28,10 +30,13 @@ def make_report_job(job_id: int) -> None:
 def _interrupted(interruption: Interruption) -> None:
     """The worker making the report died: the job waits again, or failed with the reason."""
     (job_id,) = interruption.args
-    unfinished = ReportJob.objects.filter(pk=job_id, state__in=UNFINISHED)
-    if interruption.retry:
-        unfinished.update(state=ReportJob.State.QUEUED, progress=0, started_at=None)
-    else:
-        unfinished.update(
-            state=ReportJob.State.FAILED, finished_at=timezone.now(), error=interruption.reason
-        )
+    with scope_of(ReportJob, job_id):
+        unfinished = ReportJob.objects.filter(pk=job_id, state__in=UNFINISHED)
+        if interruption.retry:
+            unfinished.update(state=ReportJob.State.QUEUED, progress=0, started_at=None)
+        else:
+            unfinished.update(
+                state=ReportJob.State.FAILED,
+                finished_at=timezone.now(),
+                error=interruption.reason,
+            )

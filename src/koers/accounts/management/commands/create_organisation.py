@@ -6,6 +6,7 @@ from koers.accounts import services
 from koers.accounts.actor import Actor
 from koers.accounts.invitations import invitation_link, is_waiting
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import scopes_disabled_for
 from koers.plans.terminology import DEFAULT_PRESET, PRESETS
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--admin-email", required=True)
 
+    @scopes_disabled_for("provider-level: creates an organisation and its first administrator")
     def handle(self, *args, name, slug, kind, admin_email, terminology, **options):
         try:
             membership = services.create_organisation(

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.complaints.services import erase_personal_data
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", help=_("act as if today were this date (YYYY-MM-DD)"))
 
+    @scopes_disabled_for("the retention period is applied to every organisation")
     def handle(self, *args, dry_run=False, today=None, **options):
         try:
             day = date.fromisoformat(today) if today else None

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Role
+from koers.accounts.scoping import scopes_disabled_for
 from koers.demo.services import PASSWORD, USERS, load_demo
 from koers.operations.checks import DEMO_SERVER
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
+    @scopes_disabled_for("loads (or resets) the demo organisations")
     def handle(self, *args, no_serve=False, reset=False, addrport="127.0.0.1:8000", **options):
         call_command("migrate", interactive=False, verbosity=0)
         if load_demo(reset=reset):

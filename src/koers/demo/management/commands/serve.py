@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.jobs.services import uses_workers
 from koers.operations.server import hide_server_version
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
+    @scopes_disabled_for("migrates and loads the demo organisations")
     def handle(self, *args, addrport="127.0.0.1:8000", **options):
         call_command("migrate", interactive=False, verbosity=0)
         worker = start_worker() if uses_workers() else None

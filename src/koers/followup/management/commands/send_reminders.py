@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.followup.reminders import send_reminders
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--today", help=_("act as if today were this date (YYYY-MM-DD)"))
 
+    @scopes_disabled_for("reminders of every organisation in one batch")
     def handle(self, *args, today=None, **options):
         try:
             day = date.fromisoformat(today) if today else None

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import scope_of_slug, scopes_disabled
 from koers.indicators import feeds
 from koers.indicators.models import IndicatorFeed
 
@@ -20,7 +21,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help=_("list the feeds that are due; fetch none")
         )
 
-    def handle(self, *args, organisation=None, feed=None, dry_run=False, **options):
+    def handle(self, *args, organisation=None, **options):
+        # Without --organisation: the due feeds of every organisation, in one batch.
+        chosen = scope_of_slug(organisation) if organisation else scopes_disabled()
+        with chosen:
+            return self._fetch(organisation=organisation, **options)
+
+    def _fetch(self, *args, organisation=None, feed=None, dry_run=False, **options):
         org = None
         if organisation:
             org = Organisation.objects.filter(slug=organisation).first()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import scope_of_slug
 from koers.indicators.importing import load_values, read_values
 
 
@@ -21,7 +22,11 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help=_("read and check the file, but write nothing")
         )
 
-    def handle(self, *args, file, organisation, dry_run=False, **options):
+    def handle(self, *args, organisation, **options):
+        with scope_of_slug(organisation):
+            return self._import(organisation=organisation, **options)
+
+    def _import(self, *args, file, organisation, dry_run=False, **options):
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(_("There is no organisation '%(slug)s'.") % {"slug": organisation})

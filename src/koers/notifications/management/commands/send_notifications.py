@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.council.notices import send_mails as send_question_notices
 from koers.notifications.services import send_batches
 
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         "previous run. Safe to run often and more than once."
     )
 
+    @scopes_disabled_for("notifications of every organisation in one batch")
     def handle(self, *args, **options):
         count = send_batches()
         count += send_question_notices()  # news about council questions

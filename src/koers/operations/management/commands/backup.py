@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.operations.backup import BackupError, make_backup
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--out", required=True, help=_("The archive to write (.tar.gz)."))
 
+    @scopes_disabled_for("a backup holds the whole installation")
     def handle(self, *args, out, **options):
         try:
             manifest = make_backup(Path(out))

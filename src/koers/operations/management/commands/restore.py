@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scopes_disabled_for
 from koers.operations.backup import BackupError, restore_backup
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help=_("Replace the data of an installation that is in use."),
         )
 
+    @scopes_disabled_for("a restore writes the whole installation")
     def handle(self, *args, archive, replace=False, **options):
         if not Path(archive).is_file():
             raise CommandError(_("No such file: %(file)s") % {"file": archive})

@@ -4,6 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from koers.accounts.scoping import scope_of
 from koers.plans.document.export import export_plan
 from koers.plans.models import Plan
 
@@ -16,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="-", help=_("output file ('-' for standard output)"))
 
     def handle(self, *args, plan, out="-", **options):
+        with scope_of(Plan, plan):  # the plan's organisation
+            self._export(plan, out)
+
+    def _export(self, plan, out):
         found = Plan.objects.select_related("organisation").filter(pk=plan).first()
         if found is None:
             raise CommandError(_("There is no plan %(id)s.") % {"id": plan})

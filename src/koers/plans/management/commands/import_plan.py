@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import NO_ORGANISATION, scope, scope_of, scope_of_slug
 from koers.importers import DocumentError
 from koers.importers.families import FAMILIES
 from koers.plans.document.load import load_plan_document
@@ -62,7 +63,18 @@ class Command(BaseCommand):
             "--yes", action="store_true", help=_("do not ask for confirmation when replacing")
         )
 
-    def handle(self, *args, file, organisation=None, replace=None, yes=False, **options):
+    def handle(self, *args, organisation=None, replace=None, **options):
+        if replace is not None:
+            chosen = scope_of(Plan, replace)  # the organisation of the plan it replaces
+        elif organisation:
+            chosen = scope_of_slug(organisation)
+        else:
+            only = list(Organisation.objects.values_list("pk", flat=True)[:2])
+            chosen = scope(organisation=only[0] if len(only) == 1 else NO_ORGANISATION)
+        with chosen:
+            return self._import(organisation=organisation, replace=replace, **options)
+
+    def _import(self, *args, file, organisation=None, replace=None, yes=False, **options):
         if file != "-" and Path(file).is_dir():  # saved pages of one plan website
             return self._import_document(*self._folder(file), organisation, replace, options)
         text = sys.stdin.buffer.read() if file == "-" else self._read(file)

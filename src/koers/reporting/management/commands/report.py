@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from koers.accounts.scoping import scope_of
 from koers.followup.models import ReportingRound
 from koers.plans.models import Plan
 from koers.reporting.renderers import RENDERERS
@@ -27,6 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--department", default="", help=_("only this department's items"))
 
     def handle(self, *args, **options):
+        with scope_of(Plan, options["plan"]):  # the plan's organisation
+            return self._report(options)
+
+    def _report(self, options):
         plan = Plan.objects.filter(pk=options["plan"]).first()
         if plan is None:
             raise CommandError(_("There is no plan %(id)s.") % {"id": options["plan"]})
