@@ -68,7 +68,9 @@ def token_for_key(key: str) -> FeedToken | None:
     if not key.startswith(KEY_START):
         return None
     token = (
-        FeedToken.objects.select_related("membership__organisation", "membership__user")
+        # all_organisations: the key is what tells which organisation the request is for.
+        FeedToken.objects.all_organisations()
+        .select_related("membership__organisation", "membership__user")
         .filter(key_hash=hash_key(key), revoked_at__isnull=True)
         .first()
     )
@@ -80,5 +82,6 @@ def token_for_key(key: str) -> FeedToken | None:
 def record_use(token: FeedToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > USE_RECORDED_EVERY:
-        FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # all_organisations: recorded while the key is checked, before the view's scope.
+        FeedToken.objects.all_organisations().filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

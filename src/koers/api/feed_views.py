@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from koers.accounts.access import whole_number
 from koers.accounts.permissions import membership_or_404
+from koers.accounts.scoping import enter_organisation
 from koers.api import feed
 from koers.api.authentication import FeedTokenAuthentication
 from koers.api.models import FeedToken
@@ -46,6 +47,7 @@ class FeedScoped(OrganisationScoped):
             if isinstance(token, FeedToken):
                 if token.membership.organisation.slug != self.kwargs["org"]:
                     raise NotFound
+                enter_organisation(token.membership.organisation)
                 self._membership = token.membership
             else:
                 from django.http import Http404
