@@ -76,6 +76,9 @@ def find_fields(lines: list[Line]) -> dict[int, Field]:
             used.add(index)
             continue
         key = label_of(text)
+        label = text
+        if key is None and text.endswith(":") and len(text) <= 80:
+            label, key = _label_at_end(text)  # 'Doel / Realisatie Doel van het programma:'
         if key is None or index + 1 >= len(lines):
             continue
         if index and label_of(lines[index - 1].text) and index - 1 not in used:
@@ -83,9 +86,21 @@ def find_fields(lines: list[Line]) -> dict[int, Field]:
         following = lines[index + 1]
         if label_of(following.text) or following.bullet or len(following.text) > MAX_VALUE:
             continue  # a header row of a table, or a list: no value
-        found[index] = Field(key, text, following.text.strip(), line, following, [index, index + 1])
+        found[index] = Field(
+            key, label, following.text.strip(), line, following, [index, index + 1]
+        )
         used.update((index, index + 1))
     return found
+
+
+def _label_at_end(text: str) -> tuple[str, str | None]:
+    """The label that ends a line ending in a colon: the right cell of a flattened table row."""
+    words = text.rstrip(": ").split()
+    for size in range(min(5, len(words) - 1), 0, -1):
+        label = " ".join(words[-size:])
+        if key := label_of(label):
+            return label, key
+    return text, None
 
 
 def parse_date(text: str) -> datetime.date | None:

@@ -62,6 +62,16 @@ LEVEL_TITLE = re.compile(
     r"(?:\s+(?P<code>\d{1,3}(?:\.\d{1,3}){0,4}))?\s*[:\-–]\s+(?P<rest>[^\W\d_].*)$",
     re.IGNORECASE,
 )
+# A theme word before a capitalised title on a line of its own: 'Opgave Betaalbaar wonen'.
+THEME_TITLE = re.compile(
+    r"^(?P<word>(?i:opgave|thema|ambitie|speerpunt|actie|project|prestatie|subdoel))\s+"
+    r"(?P<rest>[A-ZÀ-Ý][^\W\d_]*(?:\s+\S+){0,10})$"
+)
+THEME_RANK = 2
+TOTAL = re.compile(
+    r"^(?:sub)?totaal\s+(?P<code>[A-Z]{2,3}|\d{1,3})\s+(?P<rest>\S.*)$", re.IGNORECASE
+)
+LETTER_GROUP = re.compile(r"^[A-Z]{2,3} [A-ZÀ-Ý][^\d]*$")
 LETTER_CODE = r"(?P<prefix>[A-Z]{1,5})(?P<sep>[- ]?)(?P<number>\d{1,4}(?:[.-]\d{1,4}){0,4})"
 LETTERED = re.compile(rf"^{LETTER_CODE}\s*[:.]?\s+(?P<rest>[^\W\d_].*)$")
 EMBEDDED = re.compile(rf"(?:^|\s)(?:\d{{1,4}}\s+)?(?={LETTER_CODE}\s*:\s+[^\W\d_])")
@@ -173,7 +183,27 @@ def coded_lines(lines: list[Line]) -> list[Coded] | None:
         ):
             found.append(Coded(line, match["code"], match["rest"].strip(), 1, single=True))
     found = _without_lists(found, lines)
+    if found:
+        found = _with_totalled_groups(found, lines, texts)
     return found if len(found) >= MIN_CODED else None
+
+
+def _with_totalled_groups(found: list[Coded], lines: list[Line], texts: list[str]) -> list[Coded]:
+    """'AD Algemene middelen' is a group of a table when a later 'Totaal AD Algemene middelen'
+    names it, beside numbered groups such as '01 Bestuur'."""
+    named = {f"{m['code']} {m['rest'].strip()}" for text in texts if (m := TOTAL.match(text))}
+    if not named:
+        return found
+    have = {id(element.line) for element in found}
+    extra = [
+        Coded(line, text.split(" ", 1)[0], text.split(" ", 1)[1], 1, single=True)
+        for line, text in zip(lines, texts, strict=True)
+        if id(line) not in have and text in named and LETTER_GROUP.match(text)
+    ]
+    if not extra:
+        return found
+    position = {id(line): index for index, line in enumerate(lines)}
+    return sorted([*found, *extra], key=lambda element: position[id(element.line)])
 
 
 def _without_lists(found: list[Coded], lines: list[Line]) -> list[Coded]:

@@ -14,7 +14,14 @@ from koers.importers import fields as labelled
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.families.common import content_lines, note_years
 from koers.importers.lines import Line
-from koers.importers.outlines import LEVEL_RANKS, LEVEL_TITLE, LEVEL_WORD, coded_lines
+from koers.importers.outlines import (
+    LEVEL_RANKS,
+    LEVEL_TITLE,
+    LEVEL_WORD,
+    THEME_RANK,
+    THEME_TITLE,
+    coded_lines,
+)
 
 MAX_DEPTH = 8
 SHORT = 90
@@ -311,7 +318,22 @@ def _heading_level(line: Line, following: Line | None, has_headings: bool) -> in
         and not line.text.endswith((".", ";", ",", ":"))
     ):
         return LEVEL_RANKS[match["word"].lower()]
+    if (
+        THEME_TITLE.match(line.text)
+        and len(line.text) <= SHORT
+        and line.blank_before
+        and (following is None or following.blank_before)
+    ):
+        return THEME_RANK  # 'Opgave Betaalbaar wonen' standing alone
     stands_alone = line.blank_before and (following is None or following.blank_before)
+    if (
+        line.text.isupper()
+        and " " not in line.text.strip()
+        and following is not None
+        and len(following.text) <= SHORT
+        and not following.text.endswith((".", ":"))
+    ):
+        return None  # 'ALGEMEEN' above a heading: a category label, no item
     if (
         stands_alone
         and len(line.text) <= SHORT
