@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Organisation, Role
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class ProviderStaff(models.Model):
@@ -72,6 +73,8 @@ class SingleSignOn(models.Model):
         _("the provider checks a second factor itself"), default=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationScopedManager("organisation")
 
     class Meta:
         verbose_name = _("single sign-on")

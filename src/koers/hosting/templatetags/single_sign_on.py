@@ -22,7 +22,9 @@ def sso_button(context, next_url=""):
     sso = None
     if slug:
         sso = (
-            SingleSignOn.objects.select_related("organisation")
+            # all_organisations: the sign-in page comes before any organisation's scope.
+            SingleSignOn.objects.all_organisations()
+            .select_related("organisation")
             .filter(organisation__slug=slug, enabled=True, organisation__suspended=False)
             .first()
         )

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation
+from koers.accounts.scoping import OrganisationScopedManager
 
 
 class ImportProfile(models.Model):
@@ -45,6 +46,7 @@ class ImportProfile(models.Model):
     times_applied = models.PositiveIntegerField(_("times applied"), default=0)
     version = version_field()
 
+    objects = OrganisationScopedManager("organisation")
     history = HistoricalRecords()
 
     class Meta:
