@@ -167,3 +167,33 @@ def test_a_sentence_that_starts_with_a_level_word_is_no_item():
     )
     (action,) = _items(result)
     assert "children" not in action
+
+
+def test_a_year_grid_of_milestones_gives_each_row_the_years_it_marks():
+    result = import_document(
+        (
+            b"# Jaarplan Gemeente Voorbeeld\n\n## Actie 4: Het stadhuis verduurzamen\n\n"
+            b"Het stadhuis krijgt zonnepanelen.\n\n"
+            b"| Mijlpaal | 2025 | 2026 | 2027 |\n|---|---|---|---|\n"
+            b"| Studie | x | | |\n| Aanbesteding | | x | |\n| Werken | | x | x |\n"
+        ),
+        "voorbeeld.md",
+    )
+    (action,) = _items(result)
+    assert _milestones(action) == [
+        ("Studie", "2025-01-01", "2025-12-31", "2025", False),
+        ("Aanbesteding", "2026-01-01", "2026-12-31", "2026", False),
+        ("Werken", "2026-01-01", "2027-12-31", "2026 – 2027", False),
+    ]
+    assert action["description"] == "<p>Het stadhuis krijgt zonnepanelen.</p>"
+    (warning,) = [w for w in result.warnings if w.code == "milestone_grid"]
+    assert (warning.source.line, warning.params["count"]) == (7, 3)
+
+
+def test_a_year_grid_of_figures_is_no_milestone_grid():
+    result = _read(
+        "Rapport Gemeente Voorbeeld\n\nActie 5: Meer kinderopvang\n\n"
+        "Plaatsen | 2025 | 2026 |\nVoorbeeld | 120 | 140 |\n"
+    )
+    (action,) = _items(result)
+    assert "milestones" not in action

@@ -1,5 +1,8 @@
 """Indicator tables in an item's text → indicators with their series (PlanDocument version 2).
 
+(A year grid of milestones in the same text is read first, by
+:func:`koers.importers.progress.year_grids`.)
+
 Two layouts, whether the table has real cells, pipe rows or one cell per line (a PDF or
 web transcript):
 
@@ -33,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from koers.importers.draft import Draft, DraftItem
 from koers.importers.lines import Line, Source
+from koers.importers.progress import year_grids
 from koers.importers.vocabulary import normalise
 
 YEAR = re.compile(r"(?<!\d)((?:19|20|21)\d\d)(?!\d)")
@@ -202,6 +206,7 @@ def extract(draft: Draft, filename: str = "") -> None:
         for section in ("description", "progress", "intent"):
             lines = item.sections.get(section)
             if lines:
+                lines = year_grids(draft, item, lines)
                 item.sections[section] = _extract_from(draft, item, lines, codes)
     for _depth, item in draft.walk():
         for indicator in item.indicators:

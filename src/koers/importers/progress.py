@@ -10,7 +10,7 @@ every milestone and status read this way carries a warning with its location.
 from koers.importers import milestones as layouts
 from koers.importers.draft import Draft, DraftItem, DraftMilestone
 from koers.importers.lines import Line
-from koers.importers.periods import Period
+from koers.importers.periods import Period, parse_period
 from koers.importers.vocabulary import normalise, vocabulary
 
 
@@ -139,3 +139,68 @@ def _column_words() -> frozenset:
     return frozenset(
         normalise(word) for words in vocabulary()["money_columns"].values() for word in words
     )
+
+
+MARKS = frozenset({"x", "v", "✓", "✔", "●", "•", "■", "█", "ja", "*"})
+EMPTY = frozenset({"", "-", "–"})
+
+
+def _row_cells(line: Line) -> list[str] | None:
+    """The cells of a table row: real cells, or a '|' row on one line."""
+    if line.cells:
+        return [cell.strip() for cell in line.cells]
+    text = line.text.strip()
+    if text.count("|") < 2:
+        return None
+    text = text.removeprefix("|").removesuffix("|")
+    return [cell.strip() for cell in text.split("|")]
+
+
+def year_grids(draft: Draft, item: DraftItem, lines: list[Line]) -> list[Line]:
+    """A year grid of milestones in the item's text: a header of periods, rows of a name and
+    marks ('x') under the periods they run in. The rows become milestones of the item; the
+    lines that are not part of such a grid are returned."""
+    kept: list[Line] = []
+    index = 0
+    while index < len(lines):
+        header = _row_cells(lines[index])
+        periods = [parse_period(cell) for cell in header[1:]] if header else []
+        if len(periods) < 2 or not all(periods):
+            kept.append(lines[index])
+            index += 1
+            continue
+        rows: list[tuple[Line, str, list]] = []
+        at = index + 1
+        while at < len(lines):
+            cells = _row_cells(lines[at])
+            if cells and set("".join(cells)) <= set("-:| "):
+                at += 1  # a Markdown separator row
+                continue
+            if not cells or not cells[0] or len(cells) > len(header):
+                break
+            marks = [cell.lower() for cell in cells[1:]]
+            if not all(m in MARKS or m in EMPTY for m in marks) or not any(
+                m in MARKS for m in marks
+            ):
+                break
+            marked = [p for p, m in zip(periods, marks, strict=False) if m in MARKS]
+            rows.append((lines[at], cells[0], marked))
+            at += 1
+        if not rows:
+            kept.append(lines[index])
+            index += 1
+            continue
+        for line, title, marked in rows:
+            start = min(p.start for p in marked if p.start)
+            end = max(p.end for p in marked if p.end)
+            words = " – ".join(dict.fromkeys([marked[0].text, marked[-1].text]))
+            item.milestones.append(DraftMilestone(title, line.source, Period(start, end, words)))
+        draft.warn(
+            "milestone_grid",
+            "A year grid of %(count)s milestones was read under '%(item)s'; check their periods.",
+            lines[index].source,
+            count=len(rows),
+            item=item.title[:60],
+        )
+        index = at
+    return kept

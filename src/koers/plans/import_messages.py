@@ -48,6 +48,9 @@ MESSAGES = (
     ),
     gettext_noop("The phase '%(value)s' was read as the status '%(status)s'; check it."),
     gettext_noop(
+        "A year grid of %(count)s milestones was read under '%(item)s'; check their periods."
+    ),
+    gettext_noop(
         "'%(name)s' was read as an indicator of '%(item)s' with %(count)s values and %(targets)s targets (code %(code)s); check it before loading: an indicator of the organisation with that code is updated."
     ),
     gettext_noop(
