@@ -78,7 +78,7 @@ def test_usage_per_organisation(db, staff):
     busy = OrganisationFactory(name="Aaa bezig")
     MembershipFactory.create_batch(3, organisation=busy)
     plan = make_plan(busy)
-    make_item(make_item(plan), title="Kind")
+    make_item(plan, make_item(plan), title="Kind")
     make_plan(busy)
     idle = OrganisationFactory(name="Zzz stil")
     rows = {o.name: o for o in services.organisations_with_usage()}

@@ -319,7 +319,7 @@ def test_a_token_signed_with_another_key_or_a_shared_secret_is_refused():
     with pytest.raises(oidc.SignInRefused):
         check(token(key=OTHER_KEY))
     with pytest.raises(oidc.SignInRefused):
-        check(token(key="koers", algorithm="HS256"))
+        check(token(key="a-shared-secret-of-more-than-32-bytes", algorithm="HS256"))
     missing_nonce = token()
     with pytest.raises(oidc.SignInRefused):
         oidc.verify_id_token(

@@ -185,14 +185,14 @@ def save_single_sign_on(organisation: Organisation, values: dict, *, actor: Acto
 # -- usage ---------------------------------------------------------------------------------
 
 
-def _count(model, path: str, field="pk"):
+def _count(model, path: str, **filters):
     """A subquery counting ``model`` rows of the outer organisation (base manager: the
     console looks across organisations on purpose)."""
     rows = (
-        model._base_manager.filter(**{path: OuterRef("pk")})
+        model._base_manager.filter(**{path: OuterRef("pk")}, **filters)
         .order_by()
         .values(path)
-        .annotate(n=Count(field))
+        .annotate(n=Count("pk"))
         .values("n")
     )
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
@@ -226,7 +226,7 @@ def organisations_with_usage():
     return Organisation.objects.annotate(
         member_count=_count(Membership, "organisation"),
         plan_count=_count(Plan, "organisation"),
-        item_count=_count(PlanItem, "plan__organisation"),
+        item_count=_count(PlanItem, "plan__organisation", depth__gt=1),  # not the plan's root
         attachment_bytes=_sum(Attachment, "update__round__plan__organisation", "size"),
         evidence_bytes=_sum(Evidence, "action__organisation", "size"),
         last_activity=Subquery(last),

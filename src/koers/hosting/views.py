@@ -1,6 +1,8 @@
 """The provider console (/provider/), an organisation's own single sign-on settings and
 the two legs of signing in through the organisation's provider."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
@@ -13,6 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts import two_factor
+
+try:  # fail-closed tenant scoping (koers/accounts/scoping.py)
+    from koers.accounts.scoping import scopes_disabled
+except ImportError:  # pragma: no cover
+    from contextlib import nullcontext as scopes_disabled
 from koers.accounts.access import actor, handle_form, member_view
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
@@ -22,6 +29,19 @@ from koers.hosting.middleware import SECOND_FACTOR, THROUGH_SLUG
 from koers.hosting.models import ProviderLogEntry, SingleSignOn
 
 BACKEND = "koers.hosting.oidc.SingleSignOnBackend"
+
+
+def across_organisations(view):
+    """Sign-in and the provider console come before (or above) any one organisation: their
+    queries name the organisation they mean themselves, outside the tenant scope."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with scopes_disabled():
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
 
 # -- signing in through the organisation's provider -------------------------------------
 
@@ -43,6 +63,7 @@ def _safe(request, url: str) -> str:
     return ""
 
 
+@across_organisations
 def sso_start(request, org):
     """ "Aanmelden met <organisatie>": the button (GET) and the way to the provider (POST)."""
     sso = _enabled_sso(org)
@@ -62,6 +83,7 @@ def _refused(request, sso, reason: str):
     return render(request, "hosting/sso_refused.html", context, status=403)
 
 
+@across_organisations
 def sso_callback(request):
     """Back from the organisation's provider."""
     claims = None
@@ -152,15 +174,17 @@ def _sso_form(request, organisation, acting, back: str, template: str, extra=Non
 
 
 def provider_view(view):
+    """Provider staff only (403 for everyone else, members and superusers alike)."""
+
     @login_required
+    @across_organisations
+    @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not services.is_provider(request.user):
             raise PermissionDenied
         request.provider_actor = services.provider_actor(request.user)
         return view(request, *args, **kwargs)
 
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
     return wrapper
 
 
