@@ -12,7 +12,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from koers.accounts.actor import Actor
+from koers.accounts.actor import Actor, attribute
 from koers.accounts.models import Membership, Organisation, Role
 from koers.accounts.permissions import MANAGE_ORGANISATION
 
@@ -166,5 +166,6 @@ def set_required(organisation: Organisation, required: bool, *, actor: Actor) ->
     """The organisation's rule: two-step verification for administrators and coordinators."""
     actor.require(MANAGE_ORGANISATION, organisation=organisation)
     organisation.two_factor_required = required
+    attribute(organisation, actor)  # in its history and the audit log
     organisation.save(update_fields=["two_factor_required"])
     return organisation

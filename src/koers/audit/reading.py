@@ -15,6 +15,7 @@ LOGGED_WITHOUT_HISTORY = {"reporting.reportjob"}
 @dataclass(frozen=True)
 class Filters:
     actor: int | None = None  # a user id
+    system: bool = False  # only what Koers did itself (commands, background jobs)
     kind: str = ""  # "<app>.<model>"
     since: date | None = None
     until: date | None = None
@@ -23,7 +24,9 @@ class Filters:
 def entries(organisation, filters: Filters):
     """The organisation's entries, newest first."""
     found = AuditEntry.objects.filter(organisation=organisation)
-    if filters.actor is not None:
+    if filters.system:
+        found = found.filter(actor__isnull=True, actor_label="")
+    elif filters.actor is not None:
         found = found.filter(actor_id=filters.actor)
     if filters.kind:
         found = found.filter(object_type=filters.kind)

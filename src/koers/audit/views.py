@@ -20,6 +20,7 @@ from koers.plans.services.spreadsheet import FORMULA_START
 def _filters(request) -> reading.Filters:
     return reading.Filters(
         actor=whole_number(request.GET.get("actor", "")),
+        system=request.GET.get("actor", "") == "system",
         kind=request.GET.get("kind", "")[:100],
         since=_day(request.GET.get("since", "")),
         until=_day(request.GET.get("until", "")),
