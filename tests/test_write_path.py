@@ -103,6 +103,21 @@ def test_a_loaded_plan_and_the_departments_it_names_are_recorded_with_their_acto
     assert loaded.plan.history.earliest().history_user == coordinator.user
 
 
+def test_a_department_an_indicator_names_is_added_through_the_department_service(world):
+    coordinator = world["coordinator"]
+    document = {
+        "format": "koers.plan-document",
+        "version": 2,
+        "plan": {"title": "Milieu", "first_year": 2026, "last_year": 2031, "items": []},
+        "indicators": [{"code": "M1", "name": "Zwerfvuil", "department": "Dienst Milieu"}],
+    }
+    load_plan_document(document, world["organisation"], actor=Actor.member(coordinator))
+    added = Department.objects.get(organisation=world["organisation"], name="Dienst Milieu")
+    assert added.history.get().history_user == coordinator.user
+    entry = AuditEntry.objects.get(action="accounts.department.created", object_id=added.pk)
+    assert entry.actor == coordinator.user
+
+
 def test_the_import_command_loads_as_the_system(world, tmp_path):
     import json
 

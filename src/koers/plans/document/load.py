@@ -103,7 +103,11 @@ def load_plan_document(
                 actor=actor,
                 statuses=_status_values(plan_data.get("statuses")),
             )
-        add_named_departments(organisation, plan_data.get("departments", []), actor=actor)
+        # The departments the plan and its indicators name, through the department service.
+        named = plan_data.get("departments", []) + [
+            entry["department"] for entry in prepared.entries if entry.get("department")
+        ]
+        add_named_departments(organisation, named, actor=actor)
         root = PlanItem.objects.get(plan=plan, depth=1)
         reason = _("Imported from a PlanDocument")
         if plan_data.get("published"):
