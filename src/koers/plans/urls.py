@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_preview, name="import_preview"),
     path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
     path("plans/<int:pk>/", plans.plan_tree, name="plan_tree"),
+    path("plans/<int:pk>/search/", plans.plan_search, name="plan_search"),
     path("plans/<int:pk>/settings/", plans.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/statuses/", plans.plan_statuses, name="plan_statuses"),
     path("plans/<int:pk>/export.json", plans.plan_export, name="plan_export"),

@@ -24,6 +24,7 @@ from koers.plans.models import Plan, PlanStatus
 from koers.plans.services import plans as plan_services
 from koers.plans.services.readiness import readiness
 from koers.plans.services.rollups import plan_rollups, tree_rows
+from koers.plans.services.search import search_plan
 from koers.plans.templatetags.plan_tree import tree_rows as render_tree_rows
 from koers.plans.views.common import (
     chosen_year,
@@ -147,6 +148,19 @@ def plan_tree(request, pk):
             "readiness": readiness(plan) if can_manage else None,
         },
     )
+
+
+@member_view
+def plan_search(request, pk):
+    """Items of the plan that match the words typed: a page of its own, or only the results
+    when htmx asks from the search field on the plan tree."""
+    plan = get_plan(request, pk)
+    _require(request, VIEW)
+    found = search_plan(plan, request.GET.get("q", ""))
+    context = {"plan": plan, "found": found, "terminology": plan.terminology}
+    if request.headers.get("HX-Request"):
+        return render(request, "plans/_plan_search_results.html", context)
+    return render(request, "plans/plan_search.html", context)
 
 
 @member_view
