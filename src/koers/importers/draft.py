@@ -59,6 +59,7 @@ class DraftBudget:
     actual: Decimal | None = None
     current: Decimal | None = None  # the budget after changes, where a table gives it
     direction: str = "expense"
+    nature: str = "operating"  # or 'investment' (Exploitatie / Investering blocks)
 
 
 @dataclass
@@ -218,6 +219,8 @@ class Draft:
             "direction": line.direction,
             "source": line.source.as_dict(),
         }
+        if line.nature == "investment":
+            data["nature"] = line.nature
         if line.label:
             data["label"] = line.label[:300]
         if line.initial is not None:

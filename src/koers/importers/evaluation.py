@@ -13,8 +13,10 @@ tree without the family's own names: every item is of kind ``item`` (its level
 is given by its parent), and it adds the kinds ``field`` (an item's owner,
 departments, planned dates, intended result or progress note, matched by item
 and field), ``status`` (matched by item), ``amount`` (a budget line: year,
-direction, initial, current, actual) and ``indicator`` (an indicator linked to
-an item, matched by its item and its order under it).
+direction, nature, initial, current, actual; matched by line, year, direction
+and nature, so that a row with a column per year gives one amount per year) and
+``indicator`` (an indicator linked to an item, matched by its item and its order
+under it).
 ``parent_code`` names a parent by its code where a line holds several items.
 """
 
@@ -43,6 +45,7 @@ COMPARED = (
     "initial",
     "current",
     "actual",
+    "nature",
 )
 MONEY = ("budget", "spent", "remaining", "initial", "current", "actual")
 FIELDS = (
@@ -174,6 +177,7 @@ def _details(item: dict, line: int | None) -> list[dict]:
                 "parent": line,
                 "year": budget.get("year"),
                 "direction": budget.get("direction"),
+                "nature": budget.get("nature", "operating"),
                 "initial": budget.get("initial"),
                 "current": budget.get("current"),
                 "actual": budget.get("actual"),
@@ -196,6 +200,17 @@ def _same(key: str, expected, actual) -> bool:
     if key == "code":
         return (expected or None) == (actual or None)
     return expected == actual
+
+
+def _amount_key(element: dict):
+    """An amount by its line and year, direction and nature: a row gives one per year."""
+    return (
+        "amount",
+        element.get("line"),
+        element.get("year"),
+        element.get("direction") or "expense",
+        element.get("nature") or "operating",
+    )
 
 
 def _key(element: dict):
@@ -223,6 +238,8 @@ def evaluate(expectation: dict, document: dict) -> Evaluation:
         if element["kind"] in KEYED_BY_PARENT:
             index.setdefault(_key(element), element)
             continue
+        if element["kind"] == "amount":
+            index.setdefault(_amount_key(element), element)
         for key in {
             _key(element),
             ("code", element["kind"], element.get("code")),
@@ -231,7 +248,11 @@ def evaluate(expectation: dict, document: dict) -> Evaluation:
             index.setdefault(key, element)
     matched: set[int] = set()
     for element in expected:
-        found = index.get(_key(element))
+        found = None
+        if element["kind"] == "amount" and "year" in element:
+            found = index.get(_amount_key(element))
+        if found is None or id(found) in matched:
+            found = index.get(_key(element))
         if found is None or id(found) in matched:
             result.missing.append(element)
             continue

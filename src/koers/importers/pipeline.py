@@ -8,6 +8,7 @@ from koers.importers.errors import DocumentError
 from koers.importers.families import FAMILIES, detect
 from koers.importers.indicator_tables import extract as read_indicator_tables
 from koers.importers.limits import DEFAULT_LIMITS, ImportLimits, check, limit_error, megabytes
+from koers.importers.money_tables import read_money_tables
 from koers.importers.noise import drop_noise
 from koers.importers.readers import format_of, read_document
 
@@ -88,6 +89,8 @@ def import_document(
         parse = FAMILIES[chosen]
         draft = parse(lines, columns) if chosen == "table" else parse(lines)
         read_indicator_tables(draft)
+        if chosen != "table":
+            read_money_tables(draft, lines)
     except RecursionError as error:
         raise DocumentError("too_deep", "The document is nested too deeply to import.") from error
     step("parsed")

@@ -144,6 +144,40 @@ MESSAGES = (
     gettext_noop("Reading the file took longer than %(limit)s seconds; it was stopped."),
     gettext_noop("Reading the file needed more than %(limit)s MB of memory; it was stopped."),
     gettext_noop("Reading the file was interrupted; try again."),
+    # money tables (koers.importers.money_tables)
+    gettext_noop(
+        "The table's columns name years but not whether they are budget or account; its amounts were not read."
+    ),
+    gettext_noop(
+        "The amounts of schema %(name)s are for the whole plan; they were kept on an item of their own. Untick it if the plan's items carry their own budget lines."
+    ),
+    gettext_noop(
+        "'%(title)s' names the amounts of a money table but is no item of the plan yet; it was added as a top-level item."
+    ),
+    gettext_noop(
+        "The row's amounts do not fit the table's %(columns)s columns; they were not read."
+    ),
+    gettext_noop(
+        "The stated %(stated)s is not what the other amounts give, %(computed)s; check the row."
+    ),
+    gettext_noop(
+        "%(count)s financing rows (loans and repayments) were not read: Koers keeps operating and investment budgets only."
+    ),
+    gettext_noop(
+        "%(count)s rows of the table (totals, results, rows of no known item or kind, from line %(first)s) are no budget lines and were not read."
+    ),
+    gettext_noop(
+        "The table's columns do not say whether they are budget or account; its amounts were not read."
+    ),
+    gettext_noop(
+        "The table has %(columns)s amount columns but %(years)s years; the year %(year)s is read as both account and plan. Check its budget lines."
+    ),
+    gettext_noop(
+        "The amounts under '%(label)s' belong to no item of the plan; they were not read."
+    ),
+    gettext_noop(
+        "The figure under '%(label)s' is not said to be a budget or an account; it was not read."
+    ),
 )
 
 
