@@ -44,8 +44,11 @@ EXPECTED = ROOT / "tests" / "import_expected" / "corpus"
 # named by their total row, capitalised category words: precision 1.000, recall 0.980 (149
 # of 152; items 110/110, fields 10/10, amounts 23/25, indicators 4/5, statuses 2/2).
 # Target reached for both: the test asserts it too.
+# 2026-12-05, money tables with a row per line (BBC M2/T1 schemas, key figures); 04 and 11
+# now expect their schemas' 72 amounts and 3 items: precision 1.000, recall 0.996 (226 of
+# 227; items 113/113, fields 10/10, amounts 97/97, indicators 4/5, statuses 2/2).
 FLOOR_PRECISION = 1.000
-FLOOR_RECALL = 0.980
+FLOOR_RECALL = 0.996
 TARGET = 0.95
 
 needs_corpus = pytest.mark.skipif(
