@@ -197,3 +197,16 @@ def test_a_year_grid_of_figures_is_no_milestone_grid():
     )
     (action,) = _items(result)
     assert "milestones" not in action
+
+
+def test_a_status_at_the_end_of_a_heading_is_the_items_status():
+    result = _read(
+        "Jaaractieplan Gemeente Voorbeeld\n\n"
+        "Actie 1: Het plein heraanleggen - afgerond\n\nDe werken zijn klaar.\n\n"
+        "Actie 2: Een nieuwe sporthal (in uitvoering)\n\nDe ruwbouw staat.\n"
+    )
+    assert [(i["title"], i.get("status")) for i in _items(result)] == [
+        ("Het plein heraanleggen", "gerealiseerd"),
+        ("Een nieuwe sporthal", "op-schema"),
+    ]
+    assert [w.source.line for w in result.warnings if w.code == "status_line"] == [3, 7]

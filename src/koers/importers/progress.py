@@ -124,6 +124,15 @@ def status(draft: Draft, line: Line, item: DraftItem) -> bool:
     return True
 
 
+def title_status(draft: Draft, item: DraftItem) -> None:
+    """'Actie 3: Het plein heraanleggen - afgerond': the status that ends a heading."""
+    found = layouts.tail_of(item.title)
+    if found is None or not found[0] or found[1].status is None or found[1].period is not None:
+        return
+    item.title, item.status = found[0], found[1].status
+    _warn_status(draft, Line(item.title, item.source), item)
+
+
 def _warn_status(draft: Draft, line: Line, item: DraftItem) -> None:
     draft.warn(
         "status_line",

@@ -81,6 +81,7 @@ def parse(lines: list[Line]) -> Draft:
             if draft.title == "" and index == 0 and level == 1 and not found:
                 draft.title = line.text
                 continue
+            progress.title_status(draft, item)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             (stack[-1][1].children if stack else draft.items).append(item)
