@@ -89,6 +89,7 @@ from django.db import connection, models, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+import koers  # noqa: E402
 from koers.accounts.models import Organisation  # noqa: E402
 from koers.followup.models import ProgressUpdate, ReportingRound  # noqa: E402
 from koers.plans.models import Plan, PlanItem  # noqa: E402
@@ -104,6 +105,7 @@ PAGES = {
     "API item": 2,
 }
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+KOERS_SOURCE = Path(koers.__file__).resolve().parent.parent
 
 
 # -- building -------------------------------------------------------------------------
@@ -264,7 +266,8 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
             "--timeout",
             "300",
         ],
-        env={**os.environ, "PYTHONPATH": str(BENCH)},
+        # bench_settings from here; koers from wherever this process found it
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(BENCH), str(KOERS_SOURCE)])},
         start_new_session=True,
     )
     for _ in range(300):
