@@ -322,3 +322,53 @@ Uitgaven | 100 | 200
         "line 2: The table's columns name years but not whether they are budget or account; its "
         "amounts were not read."
     ]
+
+
+def test_a_table_under_a_heading_in_html_belongs_to_that_heading():
+    html = """<html><body><h1>Jaarrekening 2025</h1>
+<h2>Wonen</h2>
+<table><tr><td></td><td>Jaarrekening 2024</td><td>Meerjarenplan 2025</td></tr>
+<tr><td>Exploitatie</td><td></td><td></td></tr>
+<tr><td>Uitgaven</td><td>1.000</td><td>1.200</td></tr>
+<tr><td>Ontvangsten</td><td>100</td><td>150</td></tr>
+<tr><td>Saldo</td><td>-900</td><td>-1.000</td></tr></table>
+<h2>Werken</h2></body></html>"""
+    result = import_document(html.encode(), "voorbeeld.html")
+    items = _items(result.document)
+    assert _lines(items["Wonen"]) == [
+        (2024, "expense", "operating", None, None, "1000.00"),
+        (2025, "expense", "operating", "1200.00", "1200.00", None),
+        (2024, "receipt", "operating", None, None, "100.00"),
+        (2025, "receipt", "operating", "150.00", "150.00", None),
+    ]
+    assert "budget_lines" not in items["Werken"]
+    # 150 - 1.200 is -1.050
+    assert [w.params for w in result.warnings if w.code == "money_derived_disagrees"] == [
+        {"stated": "-1000", "computed": "-1050"}
+    ]
+
+
+def test_an_m1_schema_with_years_only_gives_planned_amounts_per_goal():
+    text = """Schema M1 - Financieel doelstellingenplan
+Beleidsdoelstelling | 2026 | 2027 | 2028
+BD2 We vergroenen het centrum | | |
+Exploitatie | | |
+Uitgaven | 10.000 | 12.000 | 14.000
+Ontvangsten | 0 | 0 | 0
+Investeringen | | |
+Uitgaven | 250.000 | 0 | 0
+"""
+    result = _import(text)
+    goal = _items(result.document)["We vergroenen het centrum"]
+    assert _lines(goal) == [
+        (2026, "expense", "operating", "10000.00", "10000.00", None),
+        (2027, "expense", "operating", "12000.00", "12000.00", None),
+        (2028, "expense", "operating", "14000.00", "14000.00", None),
+        (2026, "receipt", "operating", "0.00", "0.00", None),
+        (2027, "receipt", "operating", "0.00", "0.00", None),
+        (2028, "receipt", "operating", "0.00", "0.00", None),
+        (2026, "expense", "investment", "250000.00", "250000.00", None),
+        (2027, "expense", "investment", "0.00", "0.00", None),
+        (2028, "expense", "investment", "0.00", "0.00", None),
+    ]
+    assert _warnings(result, "money_columns_unknown") == []

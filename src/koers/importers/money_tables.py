@@ -95,6 +95,7 @@ BLOCKS = (
     ("investering", "investment"),
     ("financiering", "financing"),
 )
+_FIRST_WORDS = frozenset(phrase.split()[0] for _name, phrases in COLUMN_WORDS for phrase in phrases)
 MONEY_WORDS = ("exploitatie", "investering", "uitgave", "ontvangst", "lasten", "baten")
 STORED = ("initial", "current", "actual")
 
@@ -115,6 +116,7 @@ class _Table:
     item: DraftItem | None = None
     pending: tuple | None = None  # (line, label) of a row naming the item of the rows below
     schema: Line | None = None  # the title of a whole-plan schema above the table
+    above: object = None  # () → the item whose heading stands nearest above the table
     block: str = "operating"
     lines: dict = field(default_factory=dict)  # (item, year, direction, nature) → DraftBudget
     saldos: list = field(default_factory=list)  # (item, block, Line, values)
@@ -127,7 +129,17 @@ def read_money_tables(draft: Draft, lines: list[Line]) -> None:
     draft.__dict__.pop("_money_items", None)  # the items by code and title, built on first use
     index = 0
     while index < len(lines):
-        columns = _header(lines[index])
+        line = lines[index]
+        text = line.text
+        if (
+            len(text) > 25
+            and not line.cells
+            and "|" not in text
+            and text.count("20") + text.count("19") < 2
+        ):
+            index += 1  # no header can start here: the quick test most lines stop at
+            continue
+        columns = _header(line)
         if columns is None:
             vertical = _vertical_header(draft, lines, index)
             if vertical is None:
@@ -148,6 +160,8 @@ def read_money_tables(draft: Draft, lines: list[Line]) -> None:
             continue
         index = _read_table(draft, lines, index, columns)
     read_labelled_amounts(draft, lines)
+    draft.__dict__.pop("_money_items", None)
+    draft.__dict__.pop("_money_positions", None)
 
 
 # -- cells -------------------------------------------------------------------------
@@ -281,6 +295,10 @@ def _with_kinds(draft: Draft, lines: list[Line], index: int, columns: list[Colum
     following = " ".join(line.text for line in lines[index + 1 : index + 6]).lower()
     if not any(word in following for word in MONEY_WORDS):
         return None
+    schema = _schema_title(lines, index)
+    if schema is not None and SCHEMA_TITLE.match(schema.text.strip())["name"][0] in "Mm":
+        # a schema of the multi-year plan (M1, M2, M3): its years are planned amounts
+        return [Column(column.year, "initial", column.direction) for column in columns]
     draft.warn(
         "money_columns_unknown",
         "The table's columns name years but not whether they are budget or account; its "
@@ -409,6 +427,7 @@ def _read_table(
     """Read the rows below a header at ``start`` (``body``: the first line after the header)."""
     table = _Table(lines[start], columns, _scale(lines, start), _direction_above(lines, start))
     table.schema = _schema_title(lines, start)
+    table.above = lambda: _item_above(draft, lines, start)
     if not _context_kind(draft, lines, table):
         return body or start + 1
     gap = 0
@@ -632,7 +651,8 @@ def _vertical_header(draft: Draft, lines: list[Line], start: int):
     line are read by :mod:`koers.importers.cells`.
     """
     text = lines[start].text
-    if len(text) > 25 or "|" in text or not (YEAR_IN.search(text) or _kind(normalise(text))):
+    first = text.split(maxsplit=1)[0].lower() if text.strip() else ""
+    if len(text) > 25 or "|" in text or not (first in _FIRST_WORDS or YEAR_IN.match(first)):
         return None
     cells: list[Column] = []
     end = start
@@ -844,6 +864,20 @@ def _kind_of(match: re.Match) -> tuple[str, int | None]:
     return kind, int(match["year"]) if match["year"] else None
 
 
+def _item_above(draft: Draft, lines: list[Line], start: int) -> DraftItem | None:
+    """The item whose line is the nearest above line ``start`` (None above the first item)."""
+    positions = draft.__dict__.get("_money_positions")
+    if positions is None or positions[0] is not lines:
+        positions = (lines, {line.source: index for index, line in enumerate(lines)})
+        draft.__dict__["_money_positions"] = positions
+    best, best_position = None, -1
+    for _depth, item in draft.walk():
+        position = positions[1].get(item.source, -1)
+        if best_position < position <= start:
+            best, best_position = item, position
+    return best
+
+
 def _item_at(draft: Draft, placed: list, index: int) -> DraftItem | None:
     """The item whose line is the nearest above ``index``; or the only top-level item below.
 
@@ -894,7 +928,8 @@ def _table_item(draft: Draft, table: _Table) -> DraftItem | None:
         table.item, table.pending = _item(draft, line, label), None
         return table.item
     if table.schema is None:
-        return None
+        table.item = table.above()  # a goal's or programme's own table, under its heading
+        return table.item
     line = table.schema
     name = SCHEMA_TITLE.match(line.text.strip())["name"].upper()
     for _depth, item in draft.walk():
