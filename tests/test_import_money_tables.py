@@ -372,3 +372,25 @@ Uitgaven | 250.000 | 0 | 0
         (2028, "expense", "investment", "0.00", "0.00", None),
     ]
     assert _warnings(result, "money_columns_unknown") == []
+
+
+def test_credit_spent_and_available_per_project_with_available_checked():
+    text = """Gemeente Voorbeeld
+Uitgaven
+Project | Krediet 2025 | Aanwending 2025 | Beschikbaar 2025
+Investeringen | | |
+1 Sporthal | 500.000 | 320.000 | 170.000
+2 Fietsbrug | 200.000 | 50.000 | 150.000
+"""
+    result = _import(text)
+    items = _items(result.document)
+    assert _lines(items["Sporthal"]) == [
+        (2025, "expense", "investment", "500000.00", "500000.00", "320000.00")
+    ]
+    assert _lines(items["Fietsbrug"]) == [
+        (2025, "expense", "investment", "200000.00", "200000.00", "50000.00")
+    ]
+    # 500.000 - 320.000 leaves 180.000, not the stated 170.000
+    assert _warnings(result, "money_derived_disagrees") == [
+        "line 5: The stated 170000 is not what the other amounts give, 180000; check the row."
+    ]

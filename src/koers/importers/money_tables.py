@@ -76,9 +76,9 @@ COLUMN_WORDS = (
     ("available", ("beschikbaar",)),
     ("percent", ("%",)),
     ("actual", ("jaarrekening", "rekening", "rek", "realisatie", "gerealiseerd",
-                "werkelijk")),
+                "werkelijk", "aanwending", "besteed", "gebruikt")),
     ("initial", ("meerjarenplan", "mjp", "begroting", "begroot", "budget", "raming",
-                 "primitieve begroting", "aanpassing")),
+                 "primitieve begroting", "aanpassing", "krediet")),
 )  # fmt: skip
 DIRECTION_COLUMNS = {
     "lasten": "expense",
