@@ -65,6 +65,7 @@ CODE = re.compile(r"^(?P<code>(?:[A-Z]{1,4}[-\s]?)?\d{1,4}(?:\.\d{1,4})*)\.?\s+(
 LETTERS = re.compile(r"[^\W\d_]{3}")
 
 MAX_LABEL = 120  # a longer line without amounts is prose: the table ends there
+MAX_COLUMNS = 40  # a space-separated row of more columns is not split (bounded recursion)
 MAX_GAP = 3  # lines without rows that a table may hold (titles, blank cells)
 KIND_ROW_DISTANCE = 2
 
@@ -363,7 +364,7 @@ def _split(tokens: list[str], count: int) -> list[Decimal] | None:
     if len(tokens) == count:
         values = [to_decimal(token) for token in tokens]
         return None if any(value is None for value in values) else values
-    if len(tokens) < count or len(tokens) > 4 * count:
+    if len(tokens) < count or len(tokens) > 4 * count or count > MAX_COLUMNS:
         return None
     ways: dict[tuple[int, int], int] = {}  # (position, amounts left) → number of splits
 
@@ -392,12 +393,14 @@ def _split(tokens: list[str], count: int) -> list[Decimal] | None:
     position, left = 0, count
     while position < len(tokens):
         end = position + 1
-        while True:
-            if splits(end, left - 1) == 1 and (
-                end == position + 1 or GROUP_HEAD.match(tokens[position])
-            ):
-                break
+        while not (
+            splits(end, left - 1) == 1
+            and (end == position + 1 or GROUP_HEAD.match(tokens[position]))
+            and all(GROUP_TAIL.match(token) for token in tokens[position + 1 : end])
+        ):
             end += 1
+            if end > len(tokens):
+                return None
         value = to_decimal("".join(tokens[position:end]))
         if value is None:
             return None
