@@ -394,3 +394,21 @@ Investeringen | | |
     assert _warnings(result, "money_derived_disagrees") == [
         "line 5: The stated 170000 is not what the other amounts give, 180000; check the row."
     ]
+
+
+def test_a_goal_per_row_with_uitgaven_ontvangsten_columns_takes_the_titles_year_and_kind():
+    text = """Jaarrekening 2025 - doelstellingenrekening
+Beleidsdoelstelling | Uitgaven | Ontvangsten | Saldo
+BD1 Wij maken de gemeente veiliger | 1.000 | 200 | -800
+BD2 Wij vergroenen het centrum | 300 | 0 | -300
+Totaal | 1.300 | 200 | -1.100
+"""
+    result = _import(text)
+    items = _items(result.document)
+    assert _lines(items["Wij maken de gemeente veiliger"]) == [
+        (2025, "expense", "operating", None, None, "1000.00"),
+        (2025, "receipt", "operating", None, None, "200.00"),
+    ]
+    assert items["Wij vergroenen het centrum"]["code"] == "BD2"
+    assert "Totaal" not in items
+    assert _warnings(result, "money_derived_disagrees") == []
