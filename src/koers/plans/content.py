@@ -41,13 +41,18 @@ def plan_changed(plan_id: int | None) -> None:
     """Give the plan a new content version (once per transaction and plan)."""
     if plan_id is None or _bumped_in_this_transaction(plan_id):
         return
-    Plan.objects.filter(pk=plan_id).update(content_version=new_content_version())
+    # all_organisations: the caller names the plan; a cache version is no tenant data.
+    Plan.objects.all_organisations().filter(pk=plan_id).update(
+        content_version=new_content_version()
+    )
 
 
 def plans_changed(plan_ids: Iterable[int]) -> None:
     ids = {pk for pk in plan_ids if pk is not None and not _bumped_in_this_transaction(pk)}
     if ids:
-        Plan.objects.filter(pk__in=ids).update(content_version=new_content_version())
+        Plan.objects.all_organisations().filter(pk__in=ids).update(  # as in plan_changed
+            content_version=new_content_version()
+        )
 
 
 def _bumped_in_this_transaction(plan_id: int) -> bool:

@@ -40,7 +40,9 @@ def _item_links(sender, instance, action, reverse, pk_set, **kwargs):
 
 
 def _plans_of_organisation(organisation_id):
-    plans_changed(Plan.objects.filter(organisation_id=organisation_id).values_list("pk", flat=True))
+    # all_organisations: the organisation is named; it may be changed from the provider console.
+    plans = Plan.objects.all_organisations().filter(organisation_id=organisation_id)
+    plans_changed(plans.values_list("pk", flat=True))
 
 
 def _organisation(sender, instance, **kwargs):
@@ -56,9 +58,10 @@ def _department(sender, instance, **kwargs):
 def _user(sender, instance, created=False, **kwargs):
     """Owners' names show in the (cached) tree."""
     if not created:
-        plans_changed(
-            PlanItem.objects.filter(owner=instance).values_list("plan_id", flat=True).distinct()
-        )
+        # all_organisations: a person's name shows in the plans of every organisation they own
+        # items in; a user belongs to no one organisation.
+        owned = PlanItem.objects.all_organisations().filter(owner=instance)
+        plans_changed(owned.values_list("plan_id", flat=True).distinct())
 
 
 def connect() -> None:
