@@ -412,3 +412,23 @@ Totaal | 1.300 | 200 | -1.100
     assert items["Wij vergroenen het centrum"]["code"] == "BD2"
     assert "Totaal" not in items
     assert _warnings(result, "money_derived_disagrees") == []
+
+
+J1_GROUPS = """Jaarrekening 2025
+J1 - Doelstellingenrekening
+| Exploitatie | | Investeringen | | Andere | |
+Beleidsdoelstelling | Uitgaven | Ontvangsten | Uitgaven | Ontvangsten | Uitgaven | Ontvangsten
+BD1 Wij maken de gemeente veiliger | 1.000 | 200 | 5.000 | 0 | 300 | 0
+"""
+
+
+def test_j1_with_exploitatie_investeringen_andere_as_column_groups():
+    result = _import(J1_GROUPS)
+    goal = _items(result.document)["Wij maken de gemeente veiliger"]
+    assert _lines(goal) == [
+        (2025, "expense", "operating", None, None, "1000.00"),
+        (2025, "receipt", "operating", None, None, "200.00"),
+        (2025, "expense", "investment", None, None, "5000.00"),
+        (2025, "receipt", "investment", None, None, "0.00"),
+    ]
+    assert len(_warnings(result, "money_financing_skipped")) == 1

@@ -44,7 +44,7 @@ initial amounts).
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -97,6 +97,7 @@ BLOCKS = (
     ("financiering", "financing"),
 )
 _FIRST_WORDS = frozenset(phrase.split()[0] for _name, phrases in COLUMN_WORDS for phrase in phrases)
+GROUP_BLOCKS = {"andere": "financing", "andere uitgaven en ontvangsten": "financing"}
 MONEY_WORDS = ("exploitatie", "investering", "uitgave", "ontvangst", "lasten", "baten")
 STORED = ("initial", "current", "actual")
 
@@ -106,6 +107,8 @@ class Column:
     year: int | None
     field: str | None  # initial, current, actual, difference, available, percent
     direction: str | None = None  # expense, receipt or saldo for Lasten/Baten/Saldo columns
+    block: str | None = None  # operating, investment or financing under a group heading
+    position: int | None = None  # the cell's place in a '|' row, for the group heading above
 
 
 @dataclass
@@ -159,6 +162,7 @@ def read_money_tables(draft: Draft, lines: list[Line]) -> None:
         if columns is None:
             index += 1
             continue
+        _group_blocks(lines, index, columns)
         index = _read_table(draft, lines, index, columns)
     read_labelled_amounts(draft, lines)
     draft.__dict__.pop("_money_items", None)
@@ -214,12 +218,14 @@ def _header(line: Line) -> list[Column] | None:
     cells = _cells(line)
     if cells is not None:
         columns = []
-        for position, cell in enumerate(cell for cell in cells if cell):
+        filled = [(place, cell) for place, cell in enumerate(cells) if cell]
+        for position, (place, cell) in enumerate(filled):
             column = _column(cell)
             if column is None:
                 if position == 0 and not NUMBER_TOKEN.match(cell.replace(" ", "")):
                     continue  # the table's own label ('Programma', 'Budgettair resultaat')
                 return None
+            column.position = place
             columns.append(column)
     else:
         text = line.text
@@ -248,6 +254,26 @@ def _header(line: Line) -> list[Column] | None:
     if len(columns) < 2 or not (years or named >= 2):
         return None
     return columns
+
+
+def _group_blocks(lines: list[Line], index: int, columns: list[Column]) -> None:
+    """Exploitatie / Investeringen / Andere as group headings above a row of Uitgaven columns."""
+    for near in (index - 1, index - 2):
+        if near < 0 or (cells := _cells(lines[near])) is None:
+            continue
+        starts = [
+            (place, GROUP_BLOCKS.get(normalise(cell)) or _block(normalise(cell)))
+            for place, cell in enumerate(cells)
+            if cell
+        ]
+        if len(starts) < 2 or any(block is None for _place, block in starts):
+            continue
+        for column in columns:
+            if column.position is None:
+                return
+            before = [block for place, block in starts if place <= column.position]
+            column.block = before[-1] if before else None
+        return
 
 
 def _kind_row(line: Line) -> list[str] | None:
@@ -534,33 +560,43 @@ def _is_total(words: str) -> bool:
 
 
 def _store(draft, table: _Table, item, line: Line, label: str, direction, values) -> None:
-    by_direction: dict[str, dict] = {}
+    by_direction: dict[tuple, dict] = {}  # (block, direction) → year → field → amount
+    financing = False
     for column, value in zip(table.columns, values, strict=True):
         where = column.direction if column.direction in ("expense", "receipt", "saldo") else None
         where = where or direction or "expense"
-        by_direction.setdefault(where, {}).setdefault(column.year, {})[column.field] = (
+        block = column.block or table.block
+        if block == "financing":
+            financing = True
+            continue
+        by_direction.setdefault((block, where), {}).setdefault(column.year, {})[column.field] = (
             value * table.scale
         )
-    saldo = by_direction.pop("saldo", None)
-    for where, years in by_direction.items():
+    if financing:
+        table.financing += 1
+    for (block, where), years in by_direction.items():
+        if where == "saldo":
+            continue
         for year, amounts in years.items():
             if not any(amounts.get(key) is not None for key in STORED):
                 continue
-            key = (id(item), year, where, table.block)
+            key = (id(item), year, where, block)
             budget = table.lines.get(key)
             if budget is None:
                 budget = DraftBudget(line.source, label=label, year=year, direction=where)
-                budget.nature = table.block
+                budget.nature = block
                 table.lines[key] = budget
                 item.budget.append(budget)
             for name in STORED:
                 if amounts.get(name) is not None and getattr(budget, name) is None:
                     setattr(budget, name, amounts[name])
             _check_derived(draft, table, line, amounts)
-    if saldo is not None:
+    for (block, where), saldo in by_direction.items():
+        if where != "saldo":
+            continue
         for year, amounts in saldo.items():
-            expense = by_direction.get("expense", {}).get(year, {})
-            receipt = by_direction.get("receipt", {}).get(year, {})
+            expense = by_direction.get((block, "expense"), {}).get(year, {})
+            receipt = by_direction.get((block, "receipt"), {}).get(year, {})
             for name, stated in amounts.items():
                 if (
                     name in STORED
@@ -720,7 +756,7 @@ def _context_kind(draft: Draft, lines: list[Line], table: _Table) -> bool:
         )
         return False
     table.columns = [
-        Column(column.year or year, column.field or kind, column.direction)
+        replace(column, year=column.year or year, field=column.field or kind)
         for column in table.columns
     ]
     return True
