@@ -199,3 +199,10 @@ def test_the_imported_indicators_load_with_their_values_targets_and_links():
     ]
     assert IndicatorValue.objects.filter(indicator=green).count() == 1
     assert ItemIndicator.objects.filter(indicator__organisation=organisation).count() == 2
+
+
+def test_the_preview_counts_the_indicators_read():
+    from koers.plans.services.document_import import counts
+
+    assert counts(_read(ROWS_ONE_CELL_PER_LINE).document)["indicators"] == 2
+    assert counts(_read("Plan Gemeente Voorbeeld\n1 Wonen\n2 Werken\n").document)["indicators"] == 0

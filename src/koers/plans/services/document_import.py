@@ -295,6 +295,7 @@ def counts(document: dict) -> dict[str, int]:
         "milestones": sum(row.milestone_count for row in rows),
         "budget_lines": sum(row.budget_count for row in rows),
         "depth": max((row.depth for row in rows), default=0),
+        "indicators": len(document.get("indicators") or []),
     }
 
 
