@@ -107,6 +107,7 @@ PAGES = {
     "feed:tokens": (None, ADMIN),
     "audit:log": (None, ADMIN),
     "audit:csv": (None, ADMIN),
+    "hosting:single_sign_on": (None, ADMIN),
     "feed:revoke": ("feed_token", POST_ONLY),
     "council:index": (None, VIEW),
     "council:settings": (None, MANAGE),
@@ -308,7 +309,7 @@ def test_every_url_is_in_the_matrix():
     complaints = get_resolver().namespace_dict["complaints"][1].reverse_dict.keys()
     named |= {f"complaints:{name}" for name in complaints if isinstance(name, str)}
     namespaces = ("notifications", "reporting", "dashboard", "feed", "improvements")
-    for namespace in (*namespaces, "complaints_public", "audit"):
+    for namespace in (*namespaces, "complaints_public", "audit", "hosting"):
         names = get_resolver().namespace_dict[namespace][1].reverse_dict.keys()
         named |= {f"{namespace}:{name}" for name in names if isinstance(name, str)}
     assert named == set(PAGES)
@@ -366,6 +367,40 @@ def test_users_of_another_organisation_get_404_everywhere(world, login):
         assert client.get(url(name, kind, world)).status_code == 404, name
         if kind is not None:
             assert client.get(url(name, kind, world, org="proefdorp")).status_code == 404, name
+
+
+# The provider console: above the organisations, for the provider's staff only.
+PROVIDER_PAGES = {
+    "provider:console": None,
+    "provider:organisation_create": None,
+    "provider:organisation": "voorbeeld",
+    "provider:organisation_suspend": "voorbeeld",
+    "provider:organisation_two_factor": "voorbeeld",
+    "provider:organisation_delete": "voorbeeld",
+}
+
+
+def test_every_provider_page_is_in_the_sweep():
+    names = get_resolver().namespace_dict["provider"][1].reverse_dict.keys()
+    assert {f"provider:{name}" for name in names if isinstance(name, str)} == set(PROVIDER_PAGES)
+
+
+def test_provider_pages_are_for_provider_staff_only(world, login):
+    from koers.accounts.models import Organisation
+
+    pages = [
+        reverse(name, kwargs={"org": org} if org else {}) for name, org in PROVIDER_PAGES.items()
+    ]
+    for email in (*EMAILS.values(), OUTSIDER):
+        client = login(email)
+        for page in pages:
+            assert client.get(page).status_code == 403, (email, page)
+            assert client.post(page, {"confirmation": "Gemeente Voorbeeld"}).status_code == 403
+    organisation = Organisation.objects.get(slug="voorbeeld")
+    assert not organisation.suspended
+    client = login("provider@voorbeeld.be")
+    for page in pages:
+        assert client.get(page).status_code in (200, 405), page
 
 
 def test_anonymous_users_are_sent_to_the_login_page(world, client):

@@ -6,10 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership, Organisation, Role
 from koers.audit.models import AuditEntry
+from koers.audit.sentences import sentence
 from koers.hosting import services
 from koers.hosting.models import ProviderLogEntry, ProviderStaff, SingleSignOn
 from tests.factories import (
@@ -163,6 +165,8 @@ def test_a_suspended_organisation_is_not_available_to_members_nor_the_public(cli
     assert client.get(portal).status_code == 503
     entry = AuditEntry.objects.get(action="accounts.organisation.suspended")
     assert entry.data == {"reason": "Contract"}
+    with translation.override("nl"):
+        assert sentence(entry) == "p@provider.test schortte de organisatie op. Reden: Contract"
     services.set_suspended(organisation, False, actor=Actor.system(staff))
     assert client.get(portal).status_code == 200
 
@@ -220,3 +224,17 @@ def test_the_demo_has_a_provider(demo):
     staff = ProviderStaff.objects.get(user__email="provider@voorbeeld.be")
     assert staff.user.check_password("demo")
     assert not staff.user.memberships.exists()
+
+
+def test_the_command_gives_and_takes_the_provider_console(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    user = UserFactory(email="ict@provider.example")
+    out = StringIO()
+    call_command("provider_staff", add="ICT@provider.example", stdout=out)
+    assert out.getvalue() == "ict@provider.example\n"
+    assert services.is_provider(user)
+    call_command("provider_staff", remove="ict@provider.example", stdout=StringIO())
+    assert not services.is_provider(user)

@@ -12,11 +12,12 @@ from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from koers.accounts.actor import Actor
 from koers.accounts.models import Membership, Role
 from koers.audit.models import AuditEntry
+from koers.audit.sentences import sentence
 from koers.hosting import oidc
 from koers.hosting.models import SingleSignOn
 from koers.hosting.services import save_single_sign_on
@@ -94,7 +95,7 @@ def at_provider(start: str, email: str, password: str) -> str:
 
 
 def sign_in(client, provider, email: str, org: str = "gemeente-a", next_url: str = ""):
-    start = client.post(reverse("sso:start", kwargs={"org": org}), {"next": next_url})
+    start = client.get(reverse("sso:go", kwargs={"org": org}), {"next": next_url})
     assert start.status_code == 302
     back = at_provider(start["Location"], email, provider.password)
     assert back.startswith(CALLBACK)
@@ -107,7 +108,7 @@ def signed_in_user(client):
 
 
 def test_the_way_to_the_provider_carries_state_nonce_and_a_pkce_challenge(client, world):
-    response = client.post(reverse("sso:start", kwargs={"org": "gemeente-a"}))
+    response = client.get(reverse("sso:go", kwargs={"org": "gemeente-a"}))
     query = parse_qs(urlsplit(response["Location"]).query)
     assert query["code_challenge_method"] == ["S256"]
     assert len(query["code_challenge"][0]) == 43
@@ -118,12 +119,18 @@ def test_the_way_to_the_provider_carries_state_nonce_and_a_pkce_challenge(client
 
 def test_a_member_signs_in_and_lands_on_the_organisation(client, world, provider):
     response = sign_in(client, provider, "alice@a.be")
-    assert response.status_code == 302, re.findall(r'id="sso-refusal">([^<]*)', response.content.decode())
+    assert response.status_code == 302, re.findall(
+        r'id="sso-refusal">([^<]*)', response.content.decode()
+    )
     assert response["Location"] == "/app/gemeente-a/"
     assert signed_in_user(client) == world["alice"].user
     entry = AuditEntry.objects.get(action="hosting.single_sign_on.signed_in")
     assert entry.organisation == world["a"]
     assert entry.data["created"] is False
+    with translation.override("nl"):
+        assert (
+            sentence(entry) == "alice meldde zich aan via de aanmeldingsdienst van de organisatie."
+        )
     assert client.get("/app/gemeente-a/plans/").status_code == 200
 
 
@@ -144,6 +151,12 @@ def test_an_unknown_person_is_refused_when_the_organisation_does_not_add_people(
     assert not get_user_model().objects.filter(email="new@a.be").exists()
     refused = AuditEntry.objects.get(action="hosting.single_sign_on.refused")
     assert refused.organisation == world["a"] and refused.object_label == "new@a.be"
+    with translation.override("nl"):
+        assert sentence(refused) == (
+            "Een aanmelding van “new@a.be” via de aanmeldingsdienst van de organisatie werd "
+            "geweigerd. Reden: new@a.be is geen lid van Gemeente A in Koers. Vraag een "
+            "beheerder van Gemeente A om je toe te voegen."
+        )
 
 
 def test_an_unknown_person_becomes_a_member_with_the_default_role_when_allowed(
@@ -193,7 +206,7 @@ def test_an_unverified_email_address_is_refused(client, world, provider):
 
 
 def test_a_way_back_is_used_once_and_only_with_its_own_state(client, world, provider):
-    start = client.post(reverse("sso:start", kwargs={"org": "gemeente-a"}))
+    start = client.get(reverse("sso:go", kwargs={"org": "gemeente-a"}))
     back = at_provider(start["Location"], "alice@a.be", provider.password)
     forged = back.replace("state=", "state=x")
     assert client.get(forged.removeprefix("http://testserver")).status_code == 403

@@ -49,6 +49,22 @@ def sentence(entry: AuditEntry) -> str:
     elif entry.action == "reporting.reportjob.retried":
         values["format"] = _format_label(data.get("format", ""))
         text = _("%(who)s asked again for a report of “%(name)s” (%(format)s).") % values
+    elif entry.action == "hosting.single_sign_on.signed_in":
+        if data.get("created"):
+            text = _(
+                "%(who)s signed in through the organisation's sign-in service and was added "
+                "as a member."
+            )
+        else:
+            text = _("%(who)s signed in through the organisation's sign-in service.")
+        text %= values
+    elif entry.action == "hosting.single_sign_on.refused":
+        text = _("A sign-in of “%(name)s” through the organisation's sign-in service was refused.")
+        text %= values
+    elif entry.action == "accounts.organisation.suspended":
+        text = _("%(who)s suspended the organisation.") % values
+    elif entry.action == "accounts.organisation.resumed":
+        text = _("%(who)s made the organisation available again.") % values
     elif entry.verb == "created":
         text = _("%(who)s created %(kind)s “%(name)s”.") % values
     elif entry.verb == "deleted":

@@ -9,4 +9,5 @@ urlpatterns = [
     # One redirect address for every organisation: register this one at the provider.
     path("callback/", views.sso_callback, name="callback"),
     path("org/<slug:org>/", views.sso_start, name="start"),
+    path("org/<slug:org>/go/", views.sso_go, name="go"),
 ]

@@ -28,4 +28,4 @@ def sso_button(context, next_url=""):
             .filter(organisation__slug=slug, enabled=True, organisation__suspended=False)
             .first()
         )
-    return {"sso": sso, "next": next_url, "csrf_token": context.get("csrf_token")}
+    return {"sso": sso, "next": next_url}
