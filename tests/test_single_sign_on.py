@@ -342,3 +342,19 @@ def test_a_token_signed_with_another_key_or_a_shared_secret_is_refused():
             client_id="koers",
             nonce="",
         )
+
+
+def test_a_member_with_an_authenticator_gives_its_code_after_the_provider(client, world, provider):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world["alice"].user, name="app", confirmed=True)
+    response = sign_in(client, provider, "alice@a.be")
+    assert response["Location"] == reverse("two_factor_code")
+    assert signed_in_user(client) is None
+    response = client.post(reverse("two_factor_code"), {"code": f"{totp(device.bin_key):06d}"})
+    assert response.status_code == 302
+    assert response["Location"] == "/app/gemeente-a/"
+    assert signed_in_user(client) == world["alice"].user
+    assert client.get("/app/gemeente-a/plans/").status_code == 200
+    assert client.get("/app/gemeente-b/plans/").status_code == 302  # still A's only
