@@ -15,14 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from koers.accounts import two_factor
-
-try:  # fail-closed tenant scoping (koers/accounts/scoping.py)
-    from koers.accounts.scoping import scopes_disabled
-except ImportError:  # pragma: no cover
-    from contextlib import nullcontext as scopes_disabled
 from koers.accounts.access import actor, handle_form, member_view
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
+from koers.accounts.scoping import scopes_disabled
 from koers.hosting import oidc, services
 from koers.hosting.forms import DeleteForm, OrganisationForm, SingleSignOnForm, SuspendForm
 from koers.hosting.middleware import SECOND_FACTOR, THROUGH_SLUG
