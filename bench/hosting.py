@@ -76,6 +76,11 @@ if __name__ == "__main__":
         f"{_database['NAME']}"
     )
     os.environ["KOERS_CACHE_URL"] = OPTIONS.cache_url
+    # Sized for the organisations, as docs/deployment.md says for hosting: the default
+    # (1,000 entries, 32 kept unpickled per process) evicts the figures of one plan for
+    # another's all the time once hundreds of plans are read.
+    os.environ.setdefault("KOERS_CACHE_MAX_ENTRIES", str(max(1000, 100 * OPTIONS.orgs)))
+    os.environ.setdefault("KOERS_CACHE_MEMO_ENTRIES", str(max(32, 8 * OPTIONS.orgs)))
     os.environ["KOERS_API_USER_RATE"] = "10000000/hour"
     os.environ["KOERS_API_ANON_RATE"] = "10000000/hour"
     os.environ["KOERS_TASK_BACKEND"] = "immediate"
@@ -472,7 +477,9 @@ def main(options) -> None:
         f"\n## {options.orgs:,} organisations x {template['size']:,} items "
         f"(PostgreSQL {connection.pg_version // 10000}, gunicorn {options.workers} sync "
         f"workers, {options.clients} clients, {options.seconds:.0f} s per mix, "
-        f"{os.cpu_count()} CPUs, cache {options.cache_url})\n"
+        f"{os.cpu_count()} CPUs, cache {options.cache_url}, "
+        f"{os.environ['KOERS_CACHE_MAX_ENTRIES']} entries, "
+        f"{os.environ['KOERS_CACHE_MEMO_ENTRIES']} kept per process)\n"
     )
     print(f"- rows: {rows}")
     print(
