@@ -22,7 +22,8 @@ years gives the years their kind), then reads the rows below it:
   beleidsdoelstelling, beleidsdomein, programme or taakveld), found in the draft
   by its code or title or else added as a top-level item with a warning; a table
   under a schema title (``M2 - …``) and without such rows belongs to an item
-  named after the schema, for the whole plan;
+  named after the schema, for the whole plan, and any other to the item whose
+  heading stands nearest above it;
 - *Exploitatie*, *Investering* and *Financiering* start a block (the budget
   line's nature; financing has no budget line in Koers, so its rows are skipped
   with a warning);
@@ -37,7 +38,11 @@ years gives the years their kind), then reads the rows below it:
 
 ``x € 1.000`` or ``Bedragen * 1.000`` near the table multiplies; a space may
 separate thousands (``261 667``) when the row still splits into exactly one
-amount per column. Amounts of one item, year, direction and nature become one
+amount per column. *Exploitatie / Investeringen / Andere* may also head groups of
+columns. A schema copied one cell per line (years, column words, then *Uitgave*
+and one amount per line) is read too (:func:`_vertical_header`), and so are a
+programme page's key figures (:func:`read_labelled_amounts`). Amounts of one
+item, year, direction and nature become one
 budget line (an account and a plan column of the same year fill its actual and
 initial amounts).
 """
