@@ -101,7 +101,8 @@ class AreaStorage(Storage):
         return self.backend.open(name, mode)
 
     def _save(self, name, content):
-        return self.backend.save(name, content)
+        # save() has already found a free name through get_available_name.
+        return self.backend._save(name, content)
 
     def get_valid_name(self, name):
         return self.backend.get_valid_name(name)
