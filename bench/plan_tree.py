@@ -77,7 +77,7 @@ def run(n: int, user) -> list:
     detail = reverse("plans:item_detail", kwargs={"org": org.slug, "pk": goal.pk})
     items = PlanItem.objects.filter(plan=plan, depth__gt=1).count()
     # Search in the plan tree (full-text index): a word in every action's title.
-    search = reverse("plans:plan_search", kwargs={"org": org.slug, "pk": plan.pk}) + "?q=acties"
+    search = reverse("plans:plan_search", kwargs={"org": org.slug, "pk": plan.pk}) + "?q=actie"
     pages = [
         *measure_page(client, tree),
         *measure_page(client, detail),
@@ -105,7 +105,7 @@ def main() -> None:
     for row in rows:
         print(" ".join(f"{c:>9}" if isinstance(c, int) else f"{c:>9.2f}" for c in row))
     print("\ntree/BD1: median server time of 5 GETs (after 1 warm-up), SQL queries, response KB.")
-    print("search: the plan tree's search for 'acties' (every action and action plan matches;")
+    print("search: the plan tree's search for 'actie' (every action and action plan matches;")
     print("the first 50 are shown).")
     print("exp+imp: export_plan + load_plan_document of the export as a new plan.")
     print("db/wal MB: sqlite file and WAL right after importing N; ckpt MB: the file after")
