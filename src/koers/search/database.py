@@ -154,8 +154,10 @@ def _word_select(source: Source, id_column: str, scope: tuple[str, int], word: s
         )
         return sql, [value, f"{word}:*"]
     sql = (
-        f"SELECT t.{id_column} AS id FROM {source.table} t JOIN {source.fts} f "
-        f"ON f.rowid = t.id WHERE f.body MATCH %s AND t.{column} = %s"
+        # CROSS JOIN: SQLite takes the full-text matches first, then looks up their rows
+        # (the other order runs the MATCH again for every row of the plan).
+        f"SELECT t.{id_column} AS id FROM {source.fts} f CROSS JOIN {source.table} t "
+        f"ON t.id = f.rowid WHERE f.body MATCH %s AND t.{column} = %s"
     )
     return sql, [f'"{text.term(word)}"*', value]
 
