@@ -27,6 +27,10 @@ ATTACHMENT_TEXT = "Verslag van de werfvergadering: alles volgens plan. 🚧\n"
 # logo (in the logo storage) and an import draft (binary data in the database).
 ADD_FILES = f"""
 from django.conf import settings
+from django_scopes import scopes_disabled
+
+unscoped = scopes_disabled()  # a script of its own, across organisations like a command
+unscoped.__enter__()
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from koers.accounts.actor import Actor
@@ -56,6 +60,10 @@ DocumentImport.objects.create(
 # Prints every table's rows (by primary key, every column) as JSON.
 DUMP_TABLES = """
 import json
+from django_scopes import scopes_disabled
+
+unscoped = scopes_disabled()  # every table of every organisation
+unscoped.__enter__()
 from koers.operations.backup import backed_up_models
 
 def value(v):
@@ -139,7 +147,7 @@ def test_restore_into_a_new_installation_gives_every_table_and_file_back(made):
     for table in before:
         assert after[table] == before[table], table
     # The data that matters is really there, not two empty databases compared.
-    assert len(before["auth_user"]) == 9
+    assert len(before["auth_user"]) == 10
     assert len(before["followup_attachment"]) == 1
     assert len(before["plans_documentimport"]) == 1
     assert sum(len(rows) for rows in before.values()) > 2000
@@ -149,9 +157,11 @@ def test_restore_into_a_new_installation_gives_every_table_and_file_back(made):
     attachment = [name for name in files if name.startswith("attachments/")]
     assert len(attachment) == 1 and attachment[0].endswith("/werfverslag.txt")
     assert files[attachment[0]] == ATTACHMENT_TEXT.encode()
+    logo = [name for name in files if "logos/" in name]
+    assert len(logo) == 1 and files[logo[0]].startswith(b"\x89PNG")
     rows = sum(len(r) for r in before.values())
-    assert f"{rows} rijen in {len(before)} tabellen, 2 bestanden" in written
-    assert f"{rows} rijen in {len(before)} tabellen, 2 bestanden" in restored
+    assert f"{rows} rijen in {len(before)} tabellen, 3 bestanden" in written
+    assert f"{rows} rijen in {len(before)} tabellen, 3 bestanden" in restored
 
 
 def test_the_manifest_counts_and_checksums_every_member(made):
@@ -170,8 +180,8 @@ def test_the_manifest_counts_and_checksums_every_member(made):
         for entry in entries
     }
     assert {name: hashlib.sha256(data).hexdigest() for name, data in members.items()} == listed
-    assert manifest["counts"]["files"] == 2
-    assert manifest["database"]["rows"]["auth.user"] == 9
+    assert manifest["counts"]["files"] == 3
+    assert manifest["database"]["rows"]["auth.user"] == 10
 
 
 def test_restore_refuses_an_installation_in_use_without_yes(made):
@@ -240,10 +250,10 @@ def test_a_failed_restore_leaves_the_database_and_files_as_they_were(demo, tmp_p
     users = get_user_model().objects.count()
     with pytest.raises(backup.BackupError, match=r"kloppen niet met de back-up \(auth\.user\)"):
         backup.restore_backup(broken, replace=True)
-    assert get_user_model().objects.count() == users == 9
+    assert get_user_model().objects.count() == users == 10
     assert (attachments / "1" / "oud.txt").read_bytes() == b"changed after the backup"
     assert sorted(p.name for p in attachments.parent.iterdir() if ".restore-" in p.name) == []
     # The intact backup restores the file as it was when the backup was made.
     backup.restore_backup(archive, replace=True)
     assert (attachments / "1" / "oud.txt").read_bytes() == b"the file that was there"
-    assert get_user_model().objects.count() == 9
+    assert get_user_model().objects.count() == 10
