@@ -58,6 +58,7 @@ PAGES = {
     "import_discard": ("import", POST_ONLY),
     "plan_sheet": ("plan", VIEW),
     "plan_tree": ("plan", VIEW),
+    "plan_search": ("plan", VIEW),
     "plan_edit": ("plan", MANAGE),
     "plan_statuses": ("plan", MANAGE),
     "plan_export": ("plan", VIEW),
