@@ -32,6 +32,7 @@ django.setup()
 import json  # noqa: E402
 from decimal import Decimal  # noqa: E402
 
+import unscoped  # noqa: E402, F401  (the operator's view: see bench/unscoped.py)
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402

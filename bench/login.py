@@ -24,6 +24,9 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "koers.settings"
 import django  # noqa: E402
 
 django.setup()
+
+import unscoped  # noqa: E402, F401  (the operator's view: see bench/unscoped.py)
+
 logging.disable(logging.WARNING)  # the throttle's and Django's warnings of every refusal
 
 from django.conf import settings  # noqa: E402

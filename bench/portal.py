@@ -25,6 +25,7 @@ import django  # noqa: E402
 
 django.setup()
 
+import unscoped  # noqa: E402, F401  (the operator's view: see bench/unscoped.py)
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402

@@ -33,6 +33,7 @@ django.setup()
 
 from datetime import date  # noqa: E402
 
+import unscoped  # noqa: E402, F401  (the operator's view: see bench/unscoped.py)
 from django.core.management import call_command  # noqa: E402
 
 from koers.accounts.actor import Actor  # noqa: E402
