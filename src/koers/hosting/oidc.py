@@ -51,27 +51,20 @@ def discovery(sso: SingleSignOn) -> dict:
     url = sso.issuer.rstrip("/")
     if not url.endswith("/.well-known/openid-configuration"):
         url += "/.well-known/openid-configuration"
-    key = "koers-oidc-discovery:" + hashlib.sha256(url.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        try:
-            response = requests.get(url, timeout=TIMEOUT)
-            response.raise_for_status()
-            found = response.json()
-        except (requests.RequestException, ValueError) as error:
-            raise SignInRefused(
-                _("The sign-in service of your organisation cannot be reached. Try again later.")
-            ) from error
-        cache.set(key, found, 3600)
-    return found
+    return _fetched_json("koers-oidc-discovery:", url)
 
 
 def signing_keys(jwks_uri: str, *, refresh: bool = False) -> dict:
-    key = "koers-oidc-jwks:" + hashlib.sha256(jwks_uri.encode()).hexdigest()
+    return _fetched_json("koers-oidc-jwks:", jwks_uri, refresh=refresh)
+
+
+def _fetched_json(prefix: str, url: str, *, refresh: bool = False) -> dict:
+    """A JSON document of the provider, kept in the cache for an hour."""
+    key = prefix + hashlib.sha256(url.encode()).hexdigest()
     found = None if refresh else cache.get(key)
     if found is None:
         try:
-            response = requests.get(jwks_uri, timeout=TIMEOUT)
+            response = requests.get(url, timeout=TIMEOUT)
             response.raise_for_status()
             found = response.json()
         except (requests.RequestException, ValueError) as error:
