@@ -206,3 +206,30 @@ def test_the_preview_counts_the_indicators_read():
 
     assert counts(_read(ROWS_ONE_CELL_PER_LINE).document)["indicators"] == 2
     assert counts(_read("Plan Gemeente Voorbeeld\n1 Wonen\n2 Werken\n").document)["indicators"] == 0
+
+
+@pytest.mark.django_db
+def test_indicators_come_along_when_a_document_is_loaded_into_an_existing_plan():
+    from koers.plans.models import DocumentImport, PlanItem
+    from koers.plans.services.document_import import load_import
+
+    organisation = Organisation.objects.create(slug="voorbeeld-into", name="Gemeente Voorbeeld")
+    plan = load_plan_document(
+        _read("Plan Gemeente Voorbeeld\n1 Wonen\n2 Werken\n").document,
+        organisation,
+        actor=Actor.system(),
+    ).plan
+    document = _read(ROWS_ONE_CELL_PER_LINE).document
+    draft = DocumentImport.objects.create(
+        organisation=organisation, filename="voorbeeld.txt", format="txt", document=document
+    )
+    result = load_import(draft, actor=Actor.system(), into=plan)
+    assert result.plan == plan and result.indicators.created == 2
+    links = ItemIndicator.objects.filter(item__plan=plan)
+    assert links.count() == 2
+    assert set(links.values_list("item__plan", flat=True)) == {plan.pk}
+    assert PlanItem.objects.filter(plan=plan, is_public=False).exists()
+    green = Indicator.objects.get(
+        organisation=organisation, code="percentage-inwoners-dat-tevreden-is-over-het"
+    )
+    assert IndicatorValue.objects.filter(indicator=green).count() == 1

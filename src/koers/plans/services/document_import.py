@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from koers.accounts.actor import Actor
 from koers.accounts.permissions import MANAGE_PLANS
+from koers.accounts.services import add_named_departments
 from koers.importers import (
     DocumentError,
     ImportLimits,
@@ -33,6 +34,7 @@ from koers.importers import (
 from koers.importers.families import FAMILIES, table
 from koers.importers.limits import limit_error, megabytes
 from koers.importers.readers import check_content, format_of
+from koers.plans.document.indicators import check_indicators, write_indicators
 from koers.plans.document.load import LoadResult, insert_items, load_plan_document
 from koers.plans.document.validation import validate
 from koers.plans.import_messages import error_text, location_text, warning_text
@@ -338,21 +340,21 @@ def load_import(
     document["plan"]["items"] = chosen_items(document, keep, depths or {})
     if title.strip():
         document["plan"]["title"] = title.strip()[:300]
-    user = actor.user
     with transaction.atomic():
         if into is None:
             result = load_plan_document(document, draft.organisation, actor=actor)
         else:
             if into.organisation_id != draft.organisation_id:
                 raise PermissionDenied
-            result = _load_into(document, into, user)
+            result = _load_into(document, into, actor)
         DocumentImport.objects.filter(pk=draft.pk).delete()
     return result
 
 
-def _load_into(document: dict, plan: Plan, user) -> LoadResult:
+def _load_into(document: dict, plan: Plan, actor: Actor) -> LoadResult:
     validate(document)
     warnings: list[str] = []
+    user = actor.user
     taken = set(PlanItem.objects.filter(plan=plan).exclude(code="").values_list("code", flat=True))
 
     def prepare(items: list[dict]) -> None:
@@ -380,17 +382,26 @@ def _load_into(document: dict, plan: Plan, user) -> LoadResult:
             % {"levels": levels, "depth": _depth(items)}
         )
     prepare(items)
+    reason = _("Imported from %(file)s") % {"file": document.get("source", {}).get("file", "")}
+    # The document's indicators, as a new plan gets them: checked, their departments added
+    # through the department service, written, then linked by the items below.
+    prepared = check_indicators(document, plan.organisation, warnings)
+    named = [entry["department"] for entry in prepared.entries if entry.get("department")]
+    add_named_departments(plan.organisation, named, actor=actor)
+    indicators = write_indicators(prepared, user=user, reason=reason, now=timezone.now())
     root = PlanItem.objects.get(plan=plan, depth=1)
     inserted = insert_items(
         plan,
         root,
         items,
         user=user,
-        reason=_("Imported from %(file)s") % {"file": document.get("source", {}).get("file", "")},
+        reason=reason,
         warnings=warnings,
         base_path="$.plan.items",
     )
-    return LoadResult(plan=plan, item_count=inserted.count, warnings=warnings)
+    return LoadResult(
+        plan=plan, item_count=inserted.count, warnings=warnings, indicators=indicators
+    )
 
 
 def _depth(items: list[dict]) -> int:
