@@ -138,5 +138,28 @@ def _child_actions(action_plan: DraftItem, line: Line, draft: Draft) -> None:
             continue
         if any(child.code == code for child in action_plan.children):
             continue
-        title = re.sub(r"\(?\s*" + re.escape(code) + r"\s*\)?", "", line.text).strip(" .,:;-–")
+        title = without_code(line.text, code).strip(" .,:;-–")
         action_plan.children.append(DraftItem(title or code, "action", line.source, code=code))
+
+
+def without_code(text: str, code: str) -> str:
+    """``text`` without each ``code`` in it, with the spaces around it and the brackets
+    right around those: what ``\\(?\\s*CODE\\s*\\)?`` removes, without compiling a
+    pattern per code (a report names hundreds of codes)."""
+    if not code:
+        return text
+    kept, position = [], 0
+    while (found := text.find(code, position)) != -1:
+        start, end = found, found + len(code)
+        while start > position and text[start - 1].isspace():
+            start -= 1
+        if start > position and text[start - 1] == "(":
+            start -= 1
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if end < len(text) and text[end] == ")":
+            end += 1
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return "".join(kept)
