@@ -198,6 +198,36 @@ def test_a_person_organisation_a_made_a_member_signs_in_to_a_only(client, world,
     assert signed_in_user(client) is None
 
 
+ACCOUNT_WIDE_PAGES = (
+    "/app/account/",
+    "/app/api-key/",
+    "/app/account/two-factor/",
+    "/app/account/recovery-codes/",
+    "/accounts/password/change/",
+)
+
+
+def test_a_provider_sign_in_cannot_change_the_account_that_reaches_other_organisations(
+    client, world, provider
+):
+    # Bob is a member of B too: A's provider vouches for him in A only, so neither his
+    # password nor an API key (both reach B) can be changed from that sign-in.
+    MembershipFactory(organisation=world["a"], user=world["bob"].user)
+    assert sign_in(client, provider, "bob@b.be").status_code == 302
+    for page in ACCOUNT_WIDE_PAGES:
+        refused = client.get(page, HTTP_ACCEPT_LANGUAGE="nl")
+        assert refused.status_code == 403, page
+        assert "alleen voor die organisatie instaat" in refused.content.decode(), page
+    assert client.post("/app/api-key/").status_code == 403
+    from rest_framework.authtoken.models import Token
+
+    assert not Token.objects.filter(user=world["bob"].user).exists()
+    # Signed in another way in the same browser, the account is his again.
+    client.force_login(world["bob"].user)
+    assert client.get("/app/account/").status_code == 200
+    assert client.get("/app/gemeente-b/plans/").status_code == 200
+
+
 def test_an_unverified_email_address_is_refused(client, world, provider):
     MembershipFactory(organisation=world["a"], user__email="twijfel@a.be")
     response = sign_in(client, provider, "twijfel@a.be")

@@ -8,3 +8,10 @@ class HostingConfig(AppConfig):
 
     name = "koers.hosting"
     verbose_name = _("Hosting")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from koers.hosting.middleware import forget_provider_after_other_sign_in
+
+        user_logged_in.connect(forget_provider_after_other_sign_in, dispatch_uid="koers-sso-forget")

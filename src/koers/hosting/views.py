@@ -21,10 +21,10 @@ from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.accounts.scoping import scopes_disabled
 from koers.hosting import oidc, services
 from koers.hosting.forms import DeleteForm, OrganisationForm, SingleSignOnForm, SuspendForm
-from koers.hosting.middleware import SECOND_FACTOR, THROUGH_SLUG
+from koers.hosting.middleware import SECOND_FACTOR, SINGLE_SIGN_ON_BACKEND, THROUGH_SLUG
 from koers.hosting.models import ProviderLogEntry, SingleSignOn
 
-BACKEND = "koers.hosting.oidc.SingleSignOnBackend"
+BACKEND = SINGLE_SIGN_ON_BACKEND
 
 
 def across_organisations(view):
