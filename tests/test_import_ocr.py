@@ -102,3 +102,20 @@ def test_the_missing_message_is_dutch_in_the_preview(monkeypatch):
         _where, text = warning_text(missing.as_dict())
     assert text.startswith("De pdf heeft geen tekstlaag (het is een scan)")
     assert "tesseract-ocr-nld" in text
+
+
+def test_pages_without_text_or_pictures_are_not_sent_to_text_recognition(monkeypatch):
+    from pypdf import PdfWriter
+
+    asked = []
+    monkeypatch.setattr(ocr, "recognise", lambda *args: asked.append(args) or ["Spook"])
+    blank = PdfWriter()
+    blank.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    blank.write(out)
+    assert read_document(out.getvalue(), "leeg.pdf") == ("pdf", [])
+    assert asked == []
+    # a scan still is
+    _format, lines = read_document(scanned_pdf(), "scan.pdf")
+    assert [line.text for line in lines] == ["Spook"]
+    assert len(asked) == 1

@@ -4,7 +4,7 @@ full reading gives, for every unit that reads numbers and either kind of file.""
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from koers.indicators import figures
@@ -25,6 +25,7 @@ def slow(unit, written, point_is_decimal):
 
 @settings(deadline=None, max_examples=500)  # a busy machine is no failure
 @given(plain, st.sampled_from([figures.NUMBER, figures.PERCENT, figures.EURO]), st.booleans())
+@example("-1000000000000,0000000000000001", figures.NUMBER, False)  # 29 digits: rounded to 28
 def test_plain_numbers_read_at_once_as_the_full_reading_reads_them(written, unit, excel):
     assert figures.read_figure(unit, written, excel) == slow(unit, written, excel)
 

@@ -23,8 +23,9 @@ EURO_SIGN = re.compile(r"€|\beur\b|\beuro\b", re.IGNORECASE)
 THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 DIGITS_AND_SIGNS = re.compile(r"[\d.,]+")
 A_DIGIT = re.compile(r"\d")
-# Whole numbers and numbers with a decimal comma, as most cells hold them: read at once.
-PLAIN = re.compile(r"-?\d{1,13}(,\d{1,20})?")
+# Whole numbers and numbers with a decimal comma, as most cells hold them: read at once
+# (at most 28 digits, the precision the full reading rounds to).
+PLAIN = re.compile(r"-?\d{1,13}(,\d{1,15})?")
 LIMIT = Decimal("1e13")
 
 

@@ -66,12 +66,31 @@ def read_pdf(
         per_page.append(lines_from_text(text, page=number + 1))
         if progress is not None:
             progress(number + 1, count)
-    if count and not any(per_page):  # no text layer at all: a scan
+    if count and not any(per_page) and any(_has_image(page) for page in pages):
+        # no text layer at all, but pictures: a scan (a page without pictures has nothing
+        # to recognise, however large its drawing)
         from koers.importers.readers.ocr import recognise
 
         texts = recognise(data, count, limits, notes if notes is not None else [])
         per_page = [lines_from_text(text, page=n) for n, text in enumerate(texts, start=1)]
     return _without_running_lines(per_page)
+
+
+def _has_image(page, depth: int = 0) -> bool:
+    """Whether a page (or a form it draws, two levels down) holds an image."""
+    try:
+        objects = page["/Resources"]["/XObject"]
+        for name in objects:
+            drawn = objects[name].get_object()
+            if drawn.get("/Subtype") == "/Image":
+                return True
+            if drawn.get("/Subtype") == "/Form" and depth < 2 and _has_image(drawn, depth + 1):
+                return True
+    except MemoryError:  # the memory limit of the isolated reader: not a damaged file
+        raise
+    except Exception:  # no resources, no pictures: nothing to recognise
+        return False
+    return False
 
 
 def _stated_pages(reader) -> int:
