@@ -51,12 +51,25 @@ def frozen_clock(request):
 
 
 @pytest.fixture(autouse=True)
-def tenant_scopes_disabled():
+def tenant_scopes_disabled(monkeypatch):
     """Test code reads and writes every organisation's rows freely; a request through the
     test client or a live server enters its own scope in TenantScopeMiddleware, so the
-    views under test are still checked (tests/test_tenant_scoping.py proves both)."""
+    views under test are still checked (tests/test_tenant_scoping.py proves both).
+
+    Threads a test starts (concurrent writers) are test code too; a new thread starts
+    with an empty context, so each runs its target unscoped as well. Threads with their
+    own ``run`` (the live server's) are left alone."""
+    import threading
+
     from koers.accounts.scoping import scopes_disabled
 
+    run = threading.Thread.run
+
+    def run_as_test_code(thread):
+        with scopes_disabled():
+            run(thread)
+
+    monkeypatch.setattr(threading.Thread, "run", run_as_test_code)
     with scopes_disabled():
         yield
 
