@@ -239,3 +239,33 @@ def test_koers_import_reads_a_folder_of_pages(tmp_path):
     assert "Formaat zip" in text
     assert text.count("Meer bomen in de wijken") == 1
     assert "[bestand site/ap1.html" in text
+
+
+def test_a_zip_of_saved_pages_goes_through_the_upload_preview_and_confirm(demo, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from koers.plans.models import DocumentImport, Plan, PlanItem
+
+    client = login("coordinator@voorbeeld.be")
+    upload = SimpleUploadedFile("website.zip", zip_of(site()), "application/zip")
+    response = client.post(
+        reverse("plans:plan_import", kwargs={"org": "voorbeeld"}), {"file": upload}
+    )
+    draft = DocumentImport.objects.get()
+    preview = reverse("plans:import_preview", kwargs={"org": "voorbeeld", "pk": draft.pk})
+    assert response.url == preview
+    page = client.get(preview).content.decode()
+    assert "Bomen planten in het park" in page and "site/ap1.html" in page
+    from koers.plans.services.document_import import preview_rows
+
+    # the action plan page's "Acties" heading is left out, as a coordinator would
+    keep = [row.number for row in preview_rows(draft.document) if row.data["title"] != "Acties"]
+    done = client.post(preview, {"confirm": "1", "title": "Plan uit de website", "keep": keep})
+    assert done.status_code == 302, [m.message for m in done.context["messages"]] + done.context.get("errors", [])
+    plan = Plan.objects.get(title="Plan uit de website")
+    action_plan = PlanItem.objects.get(plan=plan, title="AP1.1 Meer bomen in de wijken")
+    action = PlanItem.objects.get(plan=plan, title="ACT1.1.1 Bomen planten in het park")
+    assert action.path.startswith(action_plan.path)  # the action page under its action plan
+    assert "tweehonderd bomen" in action.description
+    assert PlanItem.objects.get(plan=plan, code="BD1").title == "Een groene gemeente"
