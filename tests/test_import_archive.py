@@ -262,7 +262,7 @@ def test_a_zip_of_saved_pages_goes_through_the_upload_preview_and_confirm(demo, 
     # the action plan page's "Acties" heading is left out, as a coordinator would
     keep = [row.number for row in preview_rows(draft.document) if row.data["title"] != "Acties"]
     done = client.post(preview, {"confirm": "1", "title": "Plan uit de website", "keep": keep})
-    assert done.status_code == 302, [m.message for m in done.context["messages"]] + done.context.get("errors", [])
+    assert done.status_code == 302, done.context.get("errors")
     plan = Plan.objects.get(title="Plan uit de website")
     action_plan = PlanItem.objects.get(plan=plan, title="AP1.1 Meer bomen in de wijken")
     action = PlanItem.objects.get(plan=plan, title="ACT1.1.1 Bomen planten in het park")
