@@ -38,6 +38,10 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        if _kept_out(user, method="password"):
+            # Before any session or second step: nothing is signed in.
+            form.add_error(None, suspended_message())
+            return self.form_invalid(form)
         if two_factor.has_second_factor(user):
             self.request.session[PENDING] = {
                 "user": user.pk,
@@ -50,12 +54,34 @@ class SignInView(auth_views.LoginView):
         return redirect(self.get_success_url())
 
 
+def suspended_message() -> str:
+    # As neutral as the page of a suspended organisation: no reason, no other names.
+    return _("Your organisation is not available at the moment. Contact your administrator.")
+
+
+def _kept_out(user, *, method: str) -> bool:
+    """Whether every organisation of ``user`` is suspended (provider staff excepted); the
+    refusal is then written to those organisations' audit logs."""
+    from koers.hosting.services import audit_suspended_sign_in, organisations_keeping_out
+
+    memberships = organisations_keeping_out(user)
+    if memberships:
+        audit_suspended_sign_in(user, memberships, method=method)
+    return bool(memberships)
+
+
 def pending_user(request):
+    """The person whose password (or provider) was right a moment ago and who must still
+    pass the second step; none when that took too long or when their organisations were
+    suspended meanwhile (the password step then says why)."""
     pending = request.session.get(PENDING)
     if not pending or time.time() - pending["at"] > PENDING_SECONDS:
         request.session.pop(PENDING, None)
         return None, None
     user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is not None and _kept_out(user, method="second_step"):
+        request.session.pop(PENDING, None)
+        return None, None
     return user, pending
 
 

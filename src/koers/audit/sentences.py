@@ -61,6 +61,12 @@ def sentence(entry: AuditEntry) -> str:
     elif entry.action == "hosting.single_sign_on.refused":
         text = _("A sign-in of “%(name)s” through the organisation's sign-in service was refused.")
         text %= values
+    elif entry.action == "accounts.sign_in.refused":
+        text = _(
+            "A sign-in of “%(name)s” was refused: the organisation is suspended and so are "
+            "all other organisations of this person."
+        )
+        text %= values
     elif entry.action == "accounts.organisation.suspended":
         text = _("%(who)s suspended the organisation.") % values
     elif entry.action == "accounts.organisation.resumed":

@@ -104,6 +104,41 @@ def set_suspended(organisation: Organisation, suspended: bool, *, actor: Actor, 
     return organisation
 
 
+# A person whose every organisation is suspended cannot sign in with a password (a
+# sign-in through an organisation's provider is refused by its own suspension, oidc.py).
+SUSPENDED_SIGN_IN_REFUSED = "accounts.sign_in.refused"
+
+
+def organisations_keeping_out(user) -> list[Membership]:
+    """The memberships whose suspension keeps ``user`` out: all of them when every
+    organisation of the person is suspended and the person is not provider staff; none
+    when one organisation is available (its pages open, the suspended ones answer 503)
+    or the person belongs to none."""
+    if is_provider(user):
+        return []
+    # all_organisations: signing in comes before any organisation; the person's own rows.
+    memberships = list(
+        Membership.objects.all_organisations().filter(user=user).select_related("organisation")
+    )
+    if memberships and all(m.organisation.suspended for m in memberships):
+        return memberships
+    return []
+
+
+def audit_suspended_sign_in(user, memberships: list[Membership], *, method: str) -> None:
+    """A sign-in refused because the person's organisations are suspended, in each of
+    their audit logs (``method``: ``password`` or ``second_step``)."""
+    label = user.email or user.get_username()
+    for membership in memberships:
+        log_action(
+            membership.organisation_id,
+            SUSPENDED_SIGN_IN_REFUSED,
+            obj=membership,
+            label=label,
+            data={"cause": "organisation_suspended", "method": method},
+        )
+
+
 @transaction.atomic
 def delete_organisation(organisation: Organisation, typed_name: str, *, actor: Actor) -> None:
     """Delete an organisation with everything in it, once its name is typed exactly."""
