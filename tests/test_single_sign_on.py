@@ -1,6 +1,7 @@
 """Signing in through an organisation's own OpenID Connect provider, against a real
 provider (django-oauth-toolkit, tests/oidc_provider/) running in its own process."""
 
+import html
 import re
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -28,6 +29,7 @@ from tests.oidc_provider.run import oidc_provider
 pytestmark = pytest.mark.real_clock
 
 CALLBACK = "http://testserver/accounts/sso/callback/"
+SIGNED_OUT = "http://testserver/accounts/sso/signed-out/"
 PEOPLE = [
     {"email": "alice@a.be", "first_name": "Alice", "last_name": "Aa"},
     {"email": "CAROL@A.be", "first_name": "Carol", "last_name": "Cc"},
@@ -39,7 +41,8 @@ PEOPLE = [
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory):
-    with oidc_provider(tmp_path_factory.mktemp("oidc"), PEOPLE, [CALLBACK]) as running:
+    directory = tmp_path_factory.mktemp("oidc")
+    with oidc_provider(directory, PEOPLE, [CALLBACK], [SIGNED_OUT]) as running:
         yield running
 
 
@@ -71,9 +74,10 @@ def world(db, provider):
     return {"a": a, "b": b, "alice": alice, "carol": carol, "bob": bob, "sso": sso}
 
 
-def at_provider(start: str, email: str, password: str) -> str:
-    """Sign in at the provider as a person would; the address it sends back to Koers."""
-    browser = requests.Session()
+def at_provider(start: str, email: str, password: str, browser=None) -> str:
+    """Sign in at the provider as a person would (in ``browser``, a requests session that
+    keeps the provider's cookies); the address it sends back to Koers."""
+    browser = browser or requests.Session()
     response = browser.get(start, allow_redirects=False)
     assert response.status_code == 302, response.text[:500]
     login = urlsplit(start)._replace(path="", query="").geturl() + response.headers["Location"]
@@ -94,10 +98,12 @@ def at_provider(start: str, email: str, password: str) -> str:
     return back.headers["Location"]
 
 
-def sign_in(client, provider, email: str, org: str = "gemeente-a", next_url: str = ""):
+def sign_in(
+    client, provider, email: str, org: str = "gemeente-a", next_url: str = "", browser=None
+):
     start = client.get(reverse("sso:go", kwargs={"org": org}), {"next": next_url})
     assert start.status_code == 302
-    back = at_provider(start["Location"], email, provider.password)
+    back = at_provider(start["Location"], email, provider.password, browser)
     assert back.startswith(CALLBACK)
     return client.get(back.removeprefix("http://testserver"))
 
@@ -388,3 +394,99 @@ def test_a_member_with_an_authenticator_gives_its_code_after_the_provider(client
     assert signed_in_user(client) == world["alice"].user
     assert client.get("/app/gemeente-a/plans/").status_code == 200
     assert client.get("/app/gemeente-b/plans/").status_code == 302  # still A's only
+
+
+# -- a suspended organisation -------------------------------------------------------------
+
+
+def test_a_suspended_organisation_signs_nobody_in(client, world, provider):
+    from koers.hosting.services import set_suspended
+
+    # Suspended while the person was at the provider: the way back is refused.
+    start = client.get(reverse("sso:go", kwargs={"org": "gemeente-a"}))
+    back = at_provider(start["Location"], "alice@a.be", provider.password)
+    set_suspended(world["a"], True, actor=Actor.system())
+    response = client.get(back.removeprefix("http://testserver"))
+    assert response.status_code == 403
+    assert "Aanmelden via deze organisatie is niet beschikbaar." in response.content.decode()
+    assert signed_in_user(client) is None
+    assert not AuditEntry.objects.filter(action="hosting.single_sign_on.signed_in").exists()
+    # And no sign-in starts.
+    assert client.get(reverse("sso:go", kwargs={"org": "gemeente-a"})).status_code == 404
+    assert client.get(reverse("sso:start", kwargs={"org": "gemeente-a"})).status_code == 404
+
+
+# -- signing out at the provider too ---------------------------------------------------------
+
+
+def _signs_in_without_password(browser, client) -> bool:
+    """Whether the provider still knows the browser: an authorisation goes straight back."""
+    start = client.get(reverse("sso:go", kwargs={"org": "gemeente-a"}))
+    response = browser.get(start["Location"], allow_redirects=False)
+    return response.headers["Location"].startswith(CALLBACK)
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(client, world, provider):
+    browser = requests.Session()
+    assert sign_in(client, provider, "alice@a.be", browser=browser).status_code == 302
+    assert _signs_in_without_password(browser, client)
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("sso:logout")
+    assert signed_in_user(client) is None  # Koers's own session ended first
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "no-store"
+    text = page.content.decode()
+    url = html.unescape(re.search(r'id="provider-logout" href="([^"]+)"', text).group(1))
+    assert f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">' in text
+    assert url.startswith(provider.issuer + "/logout/?")
+    query = parse_qs(urlsplit(url).query)
+    assert query["client_id"] == [provider.client_id]
+    assert query["post_logout_redirect_uri"] == [SIGNED_OUT]
+    hint = jwt.decode(query["id_token_hint"][0], options={"verify_signature": False})
+    assert hint["email"] == "alice@a.be" and hint["aud"] == provider.client_id
+    # The provider ends its session and sends the person back to Koers.
+    back = browser.get(url, allow_redirects=False)
+    assert back.status_code == 302, back.text[:500]
+    assert back.headers["Location"] == SIGNED_OUT
+    page = client.get(back.headers["Location"].removeprefix("http://testserver"))
+    assert page.status_code == 200
+    assert "Je bent afgemeld bij Koers en bij de aanmeldingsdienst" in page.content.decode()
+    assert not _signs_in_without_password(browser, client)
+    # The way to the provider is shown once.
+    assert client.get(reverse("sso:logout"))["Location"] == reverse("login")
+
+
+def test_without_an_end_session_endpoint_signing_out_ends_the_koers_session_only(
+    client, world, provider, monkeypatch
+):
+    published = oidc.discovery
+
+    def without_logout(sso):
+        return {k: v for k, v in published(sso).items() if k != "end_session_endpoint"}
+
+    monkeypatch.setattr(oidc, "discovery", without_logout)
+    browser = requests.Session()
+    assert sign_in(client, provider, "alice@a.be", browser=browser).status_code == 302
+    response = client.post(reverse("logout"))
+    assert response["Location"] == reverse("login")
+    assert signed_in_user(client) is None
+    assert _signs_in_without_password(browser, client)
+
+
+def test_a_password_session_signs_out_of_koers_only(client, world, provider):
+    user = world["alice"].user
+    user.set_password("een-sterk-wachtwoord-9")
+    user.save()
+    assert sign_in(client, provider, "alice@a.be").status_code == 302
+    # A password sign-in in the same browser ends the binding to the provider.
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "een-sterk-wachtwoord-9"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("logout")).status_code == 405  # a POST only
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert signed_in_user(client) is None

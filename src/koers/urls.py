@@ -1,16 +1,16 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from koers.accounts.security_views import SignInView
 from koers.accounts.views import index
+from koers.hosting.views import SignOutView
 from koers.operations.views import health
 
 urlpatterns = [
     path("", index, name="index"),
     path("health/", health, name="health"),
     path("accounts/login/", SignInView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", SignOutView.as_view(), name="logout"),
     path("accounts/", include("koers.accounts.signin_urls")),
     path("accounts/sso/", include("koers.hosting.sso_urls")),
     path("accounts/passkeys/", include(("koers.accounts.passkeys", "otp_webauthn"))),

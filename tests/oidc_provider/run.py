@@ -36,7 +36,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def oidc_provider(directory: Path, users: list[dict], redirect_uris: list[str]):
+def oidc_provider(
+    directory: Path,
+    users: list[dict],
+    redirect_uris: list[str],
+    post_logout_redirect_uris: list[str] = (),
+):
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -59,6 +64,7 @@ def oidc_provider(directory: Path, users: list[dict], redirect_uris: list[str]):
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
         "redirect_uris": redirect_uris,
+        "post_logout_redirect_uris": list(post_logout_redirect_uris),
     }
     subprocess.run(
         [sys.executable, "-m", "tests.oidc_provider.setup_provider", json.dumps(config)],

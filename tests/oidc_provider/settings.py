@@ -49,6 +49,10 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": os.environ.get("OIDC_PROVIDER_RSA_KEY", ""),
     "PKCE_REQUIRED": True,
+    # RP-initiated logout at /o/logout/ (end_session_endpoint in the discovery document);
+    # no question asked when the ID token given as hint is the signed-in person's.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validator.Validator",
     "SCOPES": {"openid": "OpenID Connect", "email": "E-mail", "profile": "Profile"},

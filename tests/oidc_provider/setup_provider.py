@@ -2,7 +2,7 @@
 
 python -m tests.oidc_provider.setup_provider '<json>' with
 {"users": [{"username", "email", "password", "first_name", "last_name"}],
- "client_id", "client_secret", "redirect_uris": [...]}"""
+ "client_id", "client_secret", "redirect_uris": [...], "post_logout_redirect_uris": [...]}"""
 
 import json
 import os
@@ -28,6 +28,7 @@ Application.objects.create(
     client_type=Application.CLIENT_CONFIDENTIAL,
     authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
     redirect_uris=" ".join(config["redirect_uris"]),
+    post_logout_redirect_uris=" ".join(config.get("post_logout_redirect_uris", [])),
     algorithm=Application.RS256_ALGORITHM,
     skip_authorization=True,
 )

@@ -22,6 +22,8 @@ from koers.accounts.models import OrganisationUnavailable
 # Set at a sign-in through an organisation's provider (see oidc.py and views.py).
 THROUGH_SLUG = "koers_sso_organisation_slug"
 SECOND_FACTOR = "koers_sso_second_factor"
+# What signing out at that provider needs (oidc.logout_at_provider), when it offers it.
+PROVIDER_LOGOUT = "koers_sso_logout"
 SINGLE_SIGN_ON_BACKEND = "koers.hosting.oidc.SingleSignOnBackend"
 # Pages of the person's own account, which reach all of their organisations.
 ACCOUNT_WIDE = frozenset(
@@ -96,6 +98,7 @@ def forget_provider_after_other_sign_in(sender, request, user, **kwargs) -> None
         return
     session.pop(THROUGH_SLUG, None)
     session.pop(SECOND_FACTOR, None)
+    session.pop(PROVIDER_LOGOUT, None)
 
 
 def unavailable(request):

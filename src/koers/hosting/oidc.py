@@ -155,10 +155,10 @@ def start(request, sso: SingleSignOn, redirect_uri: str, next_url: str) -> str:
     return config["authorization_endpoint"] + "?" + urlencode(query)
 
 
-def finish(request) -> tuple[SingleSignOn, dict, str]:
+def finish(request) -> tuple[SingleSignOn, dict, str, str]:
     """Back from the provider: check the state, exchange the code (with the PKCE
-    verifier), verify the ID token; returns the organisation's sign-on, the claims and
-    where to go next."""
+    verifier), verify the ID token; returns the organisation's sign-on, the claims, where
+    to go next and the ID token itself (the hint when signing out at the provider)."""
     expired = SignInRefused(_("This sign-in has expired or was not started here. Start again."))
     state = request.GET.get("state", "")
     pending_all = request.session.get(PENDING, {})
@@ -214,7 +214,7 @@ def finish(request) -> tuple[SingleSignOn, dict, str]:
         and tokens.get("access_token")
     ):
         claims = {**_userinfo(config, tokens["access_token"], claims["sub"]), **claims}
-    return sso, claims, pending["next"]
+    return sso, claims, pending["next"], tokens["id_token"]
 
 
 def _userinfo(config: dict, access_token: str, subject: str) -> dict:
@@ -229,6 +229,37 @@ def _userinfo(config: dict, access_token: str, subject: str) -> dict:
     except (requests.RequestException, ValueError):
         return {}
     return info if info.get("sub") == subject else {}
+
+
+# -- signing out at the provider too (RP-initiated logout) ---------------------------------
+
+
+def logout_at_provider(sso: SingleSignOn, id_token: str) -> dict | None:
+    """What ending the session at the provider needs, to keep in the Koers session from
+    the sign-in on: the provider's end-session endpoint (from its discovery document), the
+    ID token as ``id_token_hint`` and the client id. None when the provider has no such
+    endpoint: signing out of Koers then ends the Koers session only."""
+    try:
+        endpoint = discovery(sso).get("end_session_endpoint")
+    except SignInRefused:
+        return None
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    return {"endpoint": endpoint, "id_token": id_token, "client_id": sso.client_id}
+
+
+def end_session_url(kept: dict, post_logout_redirect_uri: str) -> str:
+    """The provider's end-session address for what :func:`logout_at_provider` kept; the
+    provider sends the person back to ``post_logout_redirect_uri`` (registered there)."""
+    query = urlencode(
+        {
+            "id_token_hint": kept["id_token"],
+            "client_id": kept["client_id"],
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+        }
+    )
+    endpoint = kept["endpoint"]
+    return endpoint + ("&" if "?" in endpoint else "?") + query
 
 
 # -- who the claims are -------------------------------------------------------------------

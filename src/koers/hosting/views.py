@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,12 @@ from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.accounts.scoping import scopes_disabled
 from koers.hosting import oidc, services
 from koers.hosting.forms import DeleteForm, OrganisationForm, SingleSignOnForm, SuspendForm
-from koers.hosting.middleware import SECOND_FACTOR, SINGLE_SIGN_ON_BACKEND, THROUGH_SLUG
+from koers.hosting.middleware import (
+    PROVIDER_LOGOUT,
+    SECOND_FACTOR,
+    SINGLE_SIGN_ON_BACKEND,
+    THROUGH_SLUG,
+)
 from koers.hosting.models import ProviderLogEntry, SingleSignOn
 
 BACKEND = SINGLE_SIGN_ON_BACKEND
@@ -92,7 +98,7 @@ def sso_callback(request):
     """Back from the organisation's provider."""
     claims = None
     try:
-        sso, claims, next_url = oidc.finish(request)
+        sso, claims, next_url, id_token = oidc.finish(request)
         email = oidc.email_of(sso, claims)
     except oidc.SignInRefused as refusal:
         sso = getattr(request, "koers_sso", None)
@@ -113,6 +119,7 @@ def sso_callback(request):
         logout(request)
     organisation = sso.organisation
     next_url = next_url or reverse("plans:organisation_home", kwargs={"org": organisation.slug})
+    at_provider = oidc.logout_at_provider(sso, id_token)
     if not sso.counts_as_second_factor and two_factor.has_second_factor(user):
         # The provider's sign-in is one factor: the person's own second factor follows.
         import time
@@ -127,11 +134,57 @@ def sso_callback(request):
         }
         request.session[THROUGH_SLUG] = organisation.slug
         request.session[SECOND_FACTOR] = False
+        _keep_for_logout(request, at_provider)
         return redirect("two_factor_code")
     auth_login(request, user, backend=BACKEND)
     request.session[THROUGH_SLUG] = organisation.slug
     request.session[SECOND_FACTOR] = sso.counts_as_second_factor
+    _keep_for_logout(request, at_provider)
     return redirect(next_url)
+
+
+def _keep_for_logout(request, at_provider: dict | None) -> None:
+    if at_provider:
+        request.session[PROVIDER_LOGOUT] = at_provider
+    else:
+        request.session.pop(PROVIDER_LOGOUT, None)
+
+
+# -- signing out, at the provider too ------------------------------------------------------
+
+END_SESSION = "koers_sso_end_session"
+
+
+class SignOutView(auth_views.LogoutView):
+    """Django's logout (a POST). A session signed in through a provider that offers
+    RP-initiated logout then goes on to end the session there as well: by a page of
+    Koers's own, since the page's Content-Security-Policy (form-action 'self') stops a
+    form's redirect to another site."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = request.session.get(PROVIDER_LOGOUT)
+        response = super().post(request, *args, **kwargs)  # the Koers session ends here
+        if not at_provider:
+            return response
+        signed_out = request.build_absolute_uri(reverse("sso:signed_out"))
+        request.session[END_SESSION] = oidc.end_session_url(at_provider, signed_out)
+        return redirect("sso:logout")
+
+
+def provider_logout(request):
+    """Signed out of Koers; on to the provider's end-session endpoint (once)."""
+    url = request.session.pop(END_SESSION, None)
+    if not url:
+        return redirect("login")
+    response = render(request, "hosting/provider_logout.html", {"url": url})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def signed_out(request):
+    """Where the provider sends the person back after signing out there (register this
+    address at the provider as the post-logout redirect URI)."""
+    return render(request, "hosting/signed_out.html")
 
 
 # -- an organisation's own settings --------------------------------------------------------
