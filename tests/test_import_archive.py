@@ -148,6 +148,20 @@ def test_an_unreadable_page_is_left_out_with_a_warning():
     assert find(result, "Een groene gemeente")
 
 
+def test_warnings_beyond_five_hundred_are_summed_up_in_one_for_a_zip_too():
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
+    pages = {"index.html": INDEX} | {f"foto{n}.txt": picture for n in range(600)}
+
+    own = len(import_document(zip_of({"index.html": INDEX}), "site.zip").warnings)
+    result = import_document(zip_of(pages), "site.zip")
+    assert len(result.warnings) == 501
+    assert result.warnings[0].code == "page_unreadable"
+    assert (result.warnings[-1].code, result.warnings[-1].params) == (
+        "more_warnings",
+        {"count": 600 + own - 500},
+    )
+
+
 @pytest.mark.parametrize(
     "name", ["../buiten.html", "site/../../etc/passwd.txt", "/etc/plan.html", "C:/plan.html"]
 )

@@ -2,8 +2,10 @@
 command line, and nothing of them is stored (issue 10, finding 1)."""
 
 import html
+import io
 import json
 import os
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +19,8 @@ from koers.importers import (
     import_document,
     import_document_isolated,
 )
+from koers.importers.limits import MESSAGES as LIMIT_MESSAGES
+from koers.importers.limits import UnpackedCount, member_chunks
 from koers.importers.readers.spreadsheet import read_xlsx
 from koers.plans.import_messages import error_text
 from koers.plans.models import DocumentImport, Plan
@@ -138,6 +142,62 @@ def test_the_isolated_reader_gives_the_same_result_as_the_direct_one():
     assert isolated.document == direct.document
     assert isolated.family == direct.family == "flemish_report"
     assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+def _page_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("index.html", samples.report_html())
+    return buffer.getvalue()
+
+
+def test_the_members_of_a_zip_are_counted_together_as_they_unpack():
+    content = b"Doel " * 8_000  # 40,000 bytes a member
+    members = {f"deel{n}.txt": content for n in range(3)}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as writer:
+        for name, data in members.items():
+            writer.writestr(name, data)
+    package = zipfile.ZipFile(buffer)
+    unpacked = UnpackedCount(DEFAULT_LIMITS.but(max_unpacked_bytes=100_000))
+    first, second, third = package.infolist()
+    assert b"".join(member_chunks(package, first, unpacked)) == content
+    assert b"".join(member_chunks(package, second, unpacked)) == content
+    assert unpacked.bytes == 80_000
+    with pytest.raises(DocumentError) as raised:
+        b"".join(member_chunks(package, third, unpacked))
+    assert (raised.value.code, raised.value.params) == ("too_large_unpacked", {"limit": 0.1})
+    with translation.override("nl-be"):
+        assert error_text(raised.value) == (
+            "Uitgepakt is het bestand groter dan 0,1 MB, groter dan zijn eigen inhoudsopgave "
+            "zegt; de limiet is 0,1 MB."
+        )
+    # Without a count a member is read whole (the paragraphs of a Word document).
+    assert b"".join(member_chunks(package, third)) == content
+
+
+@pytest.mark.parametrize(
+    ("filename", "build"),
+    [
+        ("verslag.docx", samples.report_docx),
+        ("acties.xlsx", lambda: samples.sheet_xlsx([["Code", "Titel"], ["A1", "Een actie"]])),
+        ("site.zip", _page_zip),
+    ],
+)
+def test_every_zip_is_refused_when_it_unpacks_more_than_its_directory_says(
+    monkeypatch, filename, build
+):
+    # zipfile itself stops a member at its stated size; start the count near the limit
+    # as if earlier members had unpacked more than the directory says.
+    def near_the_limit(self, limits):
+        self.limit = limits.max_unpacked_bytes
+        self.bytes = self.limit - 100
+
+    monkeypatch.setattr(UnpackedCount, "__init__", near_the_limit)
+    with pytest.raises(DocumentError) as raised:
+        import_document(build(), filename)
+    assert (raised.value.code, raised.value.params) == ("too_large_unpacked", {"limit": 100.0})
+    assert raised.value.message == LIMIT_MESSAGES["unpacks_more"]
 
 
 # -- the web and the command line ---------------------------------------------------------

@@ -35,23 +35,23 @@ from pathlib import Path, PurePosixPath
 from koers.importers.draft import Draft, DraftItem, Warning
 from koers.importers.errors import DocumentError
 from koers.importers.limits import (
-    CHUNK,
+    MESSAGES as LIMIT_MESSAGES,
+)
+from koers.importers.limits import (
     RATIO_FLOOR,
     ImportLimits,
+    UnpackedCount,
     check,
     limit_error,
     megabytes,
+    member_chunks,
     stated_entries,
-)
-from koers.importers.limits import (
-    MESSAGES as LIMIT_MESSAGES,
 )
 from koers.importers.lines import Line, Source
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".text", ".md", ".markdown")
 ARCHIVE_SUFFIXES = (".zip", ".7z", ".rar", ".tar", ".gz", ".tgz", ".bz2", ".xz")
 MAX_FOLDER_DEPTH = 12
-MAX_WARNINGS = 500
 CODE_SEPARATORS = "-./_ "
 TITLE_MIN = 4  # shorter titles ('Doel') are never linked by title alone
 
@@ -156,27 +156,17 @@ def unpack_pages(data: bytes, limits: ImportLimits) -> list[tuple[str, bytes]]:
     infos = check_archive(data, limits)
     archive = zipfile.ZipFile(io.BytesIO(data))
     pages = []
-    counted = 0
+    unpacked = UnpackedCount(limits)
     for info in infos:
-        chunks = []
         try:
-            with archive.open(info) as member:
-                while chunk := member.read(CHUNK):
-                    counted += len(chunk)
-                    if counted > limits.max_unpacked_bytes:
-                        raise limit_error(
-                            "unpacks_more",
-                            code="too_large_unpacked",
-                            limit=megabytes(limits.max_unpacked_bytes),
-                        )
-                    chunks.append(chunk)
+            content = b"".join(member_chunks(archive, info, unpacked))
         except DocumentError:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
             raise archive_error("broken_zip") from error
         except RuntimeError as error:  # an encrypted member zipfile did not flag
             raise archive_error("encrypted_zip") from error
-        pages.append((info.filename, b"".join(chunks)))
+        pages.append((info.filename, content))
     return pages
 
 
@@ -210,7 +200,7 @@ def zip_folder(folder: Path, limits: ImportLimits) -> bytes:
 
 def import_archive(data: bytes, filename: str, *, family=None, limits: ImportLimits, progress=None):
     """Every page read on its own, then merged: an ImportResult of format ``zip``."""
-    from koers.importers.pipeline import ImportResult, import_document
+    from koers.importers.pipeline import ImportResult, finish_draft, import_document
 
     pages = unpack_pages(data, limits)
     read: list[tuple[str, Draft, str]] = []
@@ -242,13 +232,7 @@ def import_archive(data: bytes, filename: str, *, family=None, limits: ImportLim
     detected = Counter(found for _name, _draft, found in read).most_common(1)[0][0]
     merged = merge_pages([(name, draft) for name, draft, _found in read], family or detected)
     merged.warnings[:0] = skipped
-    check("too_many_items", sum(merged.counts().values()), limits.max_items)
-    if len(merged.warnings) > MAX_WARNINGS:
-        left_out = len(merged.warnings) - MAX_WARNINGS
-        del merged.warnings[MAX_WARNINGS:]
-        merged.warn("more_warnings", "%(count)s more warnings were left out.", count=left_out)
-    if not merged.title:
-        merged.title = PurePosixPath(filename).stem.replace("_", " ").strip() or "Import"
+    finish_draft(merged, filename, limits)
     document = merged.to_plan_document()
     document["source"].update({"file": PurePosixPath(filename).name, "format": "zip"})
     return ImportResult("zip", merged.family, detected, {}, merged, document)

@@ -17,6 +17,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from xml.parsers import expat
 
@@ -136,23 +137,15 @@ def check_package(data: bytes, fmt: str, limits: ImportLimits) -> None:
                 info.file_size // max(info.compress_size, 1),
                 limits.max_compression_ratio,
             )
-    counted = 0
+    unpacked = UnpackedCount(limits)
     for info in infos:
         if fmt == "docx" and info.filename.lower() == "word/document.xml":
             _count_paragraphs(archive, info, limits, fmt)
         scanner = _scanner(fmt, info.filename, limits)
         try:
-            with archive.open(info) as member:
-                while chunk := member.read(CHUNK):
-                    counted += len(chunk)
-                    if counted > limits.max_unpacked_bytes:
-                        raise limit_error(
-                            "unpacks_more",
-                            code="too_large_unpacked",
-                            limit=megabytes(limits.max_unpacked_bytes),
-                        )
-                    if scanner is not None:
-                        scanner.feed(chunk)
+            for chunk in member_chunks(archive, info, unpacked):
+                if scanner is not None:
+                    scanner.feed(chunk)
             if scanner is not None:
                 scanner.close()
         except DocumentError:
@@ -161,6 +154,35 @@ def check_package(data: bytes, fmt: str, limits: ImportLimits) -> None:
             raise _broken(fmt) from error
         except NotImplementedError as error:  # a compression method zipfile cannot unpack
             raise _broken(fmt) from error
+
+
+class UnpackedCount:
+    """The bytes unpacked so far from one zip, all members together, held to
+    ``max_unpacked_bytes`` as they come: the directory's sizes can lie."""
+
+    def __init__(self, limits: ImportLimits):
+        self.limit = limits.max_unpacked_bytes
+        self.bytes = 0
+
+    def add(self, size: int) -> None:
+        self.bytes += size
+        if self.bytes > self.limit:
+            raise limit_error(
+                "unpacks_more", code="too_large_unpacked", limit=megabytes(self.limit)
+            )
+
+
+def member_chunks(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, unpacked: UnpackedCount | None = None
+) -> Iterator[bytes]:
+    """A zip member's bytes in chunks of ``CHUNK`` as they unpack, each added to
+    ``unpacked`` (if given) before it is handed on. zipfile's own errors (a damaged
+    member, a compression method it cannot unpack, a password) are left to the caller."""
+    with archive.open(info) as member:
+        while chunk := member.read(CHUNK):
+            if unpacked is not None:
+                unpacked.add(len(chunk))
+            yield chunk
 
 
 def stated_entries(data: bytes) -> int:
@@ -187,11 +209,10 @@ def _count_paragraphs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits, f
     their namespace prefix)."""
     count, tail = 0, b""
     try:
-        with archive.open(info) as member:
-            while chunk := member.read(CHUNK):
-                window = tail + chunk
-                count += sum(window.count(start) for start in PARAGRAPH_STARTS)
-                tail = window[-4:]  # shorter than a start: one cut in two counts once
+        for chunk in member_chunks(archive, info):
+            window = tail + chunk
+            count += sum(window.count(start) for start in PARAGRAPH_STARTS)
+            tail = window[-4:]  # shorter than a start: one cut in two counts once
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
         raise _broken(fmt) from error
     check("too_many_paragraphs", count, limits.max_paragraphs)

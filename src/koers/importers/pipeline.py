@@ -34,6 +34,19 @@ class ImportResult:
         return self.draft.counts()
 
 
+def finish_draft(draft: Draft, filename: str, limits: ImportLimits) -> None:
+    """The last steps of every draft, of one file or of a ZIP's merged pages: its items
+    held to the limit, warnings beyond ``MAX_WARNINGS`` summed up in one, and a title
+    from the file's name when the document gave none."""
+    check("too_many_items", sum(draft.counts().values()), limits.max_items)
+    if len(draft.warnings) > MAX_WARNINGS:
+        left_out = len(draft.warnings) - MAX_WARNINGS
+        del draft.warnings[MAX_WARNINGS:]
+        draft.warn("more_warnings", "%(count)s more warnings were left out.", count=left_out)
+    if not draft.title:
+        draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
+
+
 def import_document(
     data: bytes,
     filename: str,
@@ -103,13 +116,7 @@ def import_document(
             "left out.",
             count=dropped,
         )
-    check("too_many_items", sum(draft.counts().values()), limits.max_items)
-    if len(draft.warnings) > MAX_WARNINGS:
-        left_out = len(draft.warnings) - MAX_WARNINGS
-        del draft.warnings[MAX_WARNINGS:]
-        draft.warn("more_warnings", "%(count)s more warnings were left out.", count=left_out)
-    if not draft.title:
-        draft.title = PurePath(filename).stem.replace("_", " ").strip() or "Import"
+    finish_draft(draft, filename, limits)
     if not lines and not notes:
         draft.warn("no_text", "The document contains no text (a scanned PDF has no text layer).")
     document = draft.to_plan_document()
