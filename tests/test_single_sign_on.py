@@ -490,3 +490,12 @@ def test_a_password_session_signs_out_of_koers_only(client, world, provider):
     assert response.status_code == 302
     assert response["Location"] == reverse("login")
     assert signed_in_user(client) is None
+
+
+def test_the_settings_page_gives_both_addresses_to_register(client, world):
+    client.force_login(MembershipFactory(organisation=world["a"], role=Role.ADMIN).user)
+    page = client.get(reverse("hosting:single_sign_on", kwargs={"org": "gemeente-a"}))
+    text = page.content.decode()
+    assert f'<code id="callback-url">{CALLBACK}</code>' in text
+    assert f'<code id="signed-out-url">{SIGNED_OUT}</code>' in text
+    assert "post-logout redirect URI" in text

@@ -221,6 +221,7 @@ def _sso_form(request, organisation, acting, back: str, template: str, extra=Non
         "sso": sso,
         "sso_form": form,
         "callback_url": callback,
+        "signed_out_url": request.build_absolute_uri(reverse("sso:signed_out")),
         "start_url": start,
         **(extra or {}),
     }
