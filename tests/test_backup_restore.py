@@ -22,9 +22,10 @@ KOERS = str(Path(sys.executable).with_name("koers"))
 KEY = "b4Kp9-Lq2Wx7Zr5Tn0Vm8Hc3Jf6Gd1Sa-Yu7Io2Pe9Wq3Rt5Ey0Ul8Kj6Hg1Fd"
 REPORT_BYTES = bytes(range(256)) * 40  # a "report" with every byte value
 ATTACHMENT_TEXT = "Verslag van de werfvergadering: alles volgens plan. 🚧\n"
+DRAFT_BYTES = b"PK\x03\x04" + bytes(50)  # an uploaded document waiting for its preview
 
 # Runs inside the source installation: an attachment on an update, a report file, a
-# logo (in the logo storage) and an import draft (binary data in the database).
+# logo (in the logo storage) and an import draft (its file in the imports storage).
 ADD_FILES = f"""
 from django.conf import settings
 from django_scopes import scopes_disabled
@@ -52,9 +53,8 @@ organisation = Organisation.objects.get(slug="voorbeeld")
 organisation.logo.save("logo.png", ContentFile(b"\\x89PNG\\r\\n\\x1a\\n" + bytes(100)), save=False)
 organisation.logo_type = "image/png"
 organisation.save()
-DocumentImport.objects.create(
-    organisation=organisation, filename="plan.docx", content=b"PK\\x03\\x04" + bytes(50)
-)
+draft = DocumentImport(organisation=organisation, filename="plan.docx", format="docx")
+draft.save_with_file({DRAFT_BYTES!r})
 """
 
 # Prints every table's rows (by primary key, every column) as JSON.
@@ -159,9 +159,11 @@ def test_restore_into_a_new_installation_gives_every_table_and_file_back(made):
     assert files[attachment[0]] == ATTACHMENT_TEXT.encode()
     logo = [name for name in files if "logos/" in name]
     assert len(logo) == 1 and files[logo[0]].startswith(b"\x89PNG")
+    draft = [name for name in files if "imports/" in name]
+    assert len(draft) == 1 and draft[0].endswith(".docx") and files[draft[0]] == DRAFT_BYTES
     rows = sum(len(r) for r in before.values())
-    assert f"{rows} rijen in {len(before)} tabellen, 3 bestanden" in written
-    assert f"{rows} rijen in {len(before)} tabellen, 3 bestanden" in restored
+    assert f"{rows} rijen in {len(before)} tabellen, 4 bestanden" in written
+    assert f"{rows} rijen in {len(before)} tabellen, 4 bestanden" in restored
 
 
 def test_the_manifest_counts_and_checksums_every_member(made):
@@ -180,7 +182,7 @@ def test_the_manifest_counts_and_checksums_every_member(made):
         for entry in entries
     }
     assert {name: hashlib.sha256(data).hexdigest() for name, data in members.items()} == listed
-    assert manifest["counts"]["files"] == 3
+    assert manifest["counts"]["files"] == 4
     assert manifest["database"]["rows"]["auth.user"] == 10
 
 

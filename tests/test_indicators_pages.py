@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from koers.accounts.actor import Actor
 from koers.indicators import reading, services
+from koers.indicators.importing import keep_upload
 from koers.indicators.models import Indicator, IndicatorValue, ItemIndicator, ValueImport
 from tests.factories import DepartmentFactory, MembershipFactory, make_item, make_plan
 
@@ -317,9 +318,7 @@ def test_another_organisation_gets_404_on_every_page(world):
     target = indicator.targets.get()
     value = indicator.values.first()
     link = ItemIndicator.objects.get()
-    draft = ValueImport.objects.create(
-        organisation=world["organisation"], filename="x.csv", content=b"Indicator;2024\nTEV;1"
-    )
+    draft = keep_upload(world["organisation"], None, "x.csv", b"Indicator;2024\nTEV;1")
     pages = [
         url(world, "list"),
         url(world, "create"),
@@ -495,9 +494,7 @@ def test_deleting_an_indicator_asks_first_and_checks_the_version(world):
 def test_uploads_left_for_a_week_are_deleted_at_the_next_upload(world, frozen_clock):
     client = as_member(world, "coordinator")
     client.post(url(world, "import"), {"file": SimpleUploadedFile("oud.csv", b"Indicator;2024")})
-    other = ValueImport.objects.create(
-        organisation=world["stranger"].organisation, filename="ander.csv", content=b"x"
-    )
+    other = keep_upload(world["stranger"].organisation, None, "ander.csv", b"x")
     frozen_clock.shift(datetime.timedelta(days=8))
     client = as_member(world, "coordinator")  # a new session: the old one has run out
     client.post(url(world, "import"), {"file": SimpleUploadedFile("nieuw.csv", b"Indicator;2024")})

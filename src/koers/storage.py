@@ -1,11 +1,13 @@
-"""Where Koers keeps files: attachments and evidence, generated reports and logos.
+"""Where Koers keeps files: attachments and evidence, generated reports, logos and the
+uploaded files of imports waiting for their preview to be confirmed (drafts).
 
 Every stored file goes through Django's storage API, through one :class:`AreaStorage` per
 kind of file (an *area*), never through a local path. ``KOERS_STORAGE`` chooses the backend
 for all of them:
 
 - ``local`` (default): a directory per area on the machine or on a shared volume
-  (``KOERS_ATTACHMENT_DIR``, ``KOERS_REPORT_DIR``, ``MEDIA_ROOT/logos``);
+  (``KOERS_ATTACHMENT_DIR``, ``KOERS_REPORT_DIR``, ``MEDIA_ROOT/logos``,
+  ``MEDIA_ROOT/imports``);
 - ``s3``: one bucket of S3-compatible object storage (AWS S3, MinIO, Ceph, OVH, Scaleway…)
   through django-storages, each area under its own prefix
   (``<KOERS_S3_PREFIX>attachments/`` …); see ``KOERS_S3_*`` in docs/configuration.md.
@@ -16,6 +18,7 @@ permission, never by a public address.
 """
 
 import os
+import uuid
 from functools import lru_cache
 
 from django.conf import settings
@@ -23,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.deconstruct import deconstructible
 
-AREAS = ("attachments", "reports", "logos")
+AREAS = ("attachments", "reports", "logos", "imports")
 
 
 def kind() -> str:
@@ -144,6 +147,66 @@ class AreaStorage(Storage):
 attachments = AreaStorage("attachments")
 reports = AreaStorage("reports")
 logos = AreaStorage("logos")
+imports = AreaStorage("imports")
+
+
+@deconstructible(path="koers.storage.DraftName")
+class DraftName:
+    """``upload_to`` of an import draft's file: ``<organisation id>/<kind>/<random><suffix>``
+    in the ``imports`` area. The name the user gave stays in the draft's ``filename``, out
+    of the storage's keys."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = os.path.splitext(filename)[1].lower()
+        suffix = suffix if len(suffix) <= 10 and suffix[1:].isalnum() else ""
+        return f"{instance.organisation_id}/{self.kind}/{uuid.uuid4().hex}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, DraftName) and other.kind == self.kind
+
+
+class StoredDraft:
+    """What an import draft (a model with a ``file`` in the ``imports`` area and a
+    ``filename``) does with its file; the file is deleted with the row (see
+    :func:`remove_draft_file`)."""
+
+    def save_with_file(self, content: bytes) -> None:
+        """Store ``content`` as this new draft's file, then the draft; a draft that cannot
+        be saved leaves no file behind."""
+        from django.core.files.base import ContentFile
+
+        self.file.save(self.filename, ContentFile(content), save=False)
+        try:
+            self.save()
+        except BaseException:
+            self.file.storage.delete(self.file.name)
+            raise
+
+    def read_content(self) -> bytes:
+        """The uploaded file's bytes, from wherever the storage keeps them."""
+        return read_bytes(self.file.storage, self.file.name)
+
+
+def read_bytes(storage: Storage, name: str) -> bytes:
+    with storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def delete_on_commit(storage: Storage, name: str) -> None:
+    """Delete a stored file once the transaction around commits (at once outside one)."""
+    from django.db import transaction
+
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def remove_draft_file(sender, instance, **kwargs):
+    """``post_delete`` of the import drafts: however a draft goes (loaded, discarded,
+    abandoned for a week, its organisation deleted), its file goes too, once committed."""
+    delete_on_commit(instance.file.storage, instance.file.name)
 
 
 class StoredFile:

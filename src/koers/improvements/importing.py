@@ -115,13 +115,14 @@ def keep_upload(source: Source, user, filename: str, content: bytes) -> ActionIm
     ActionImport.objects.filter(
         organisation_id=source.organisation_id, created_at__lt=timezone.now() - KEEP_UPLOADS
     ).delete()
-    return ActionImport.objects.create(
+    draft = ActionImport(
         organisation_id=source.organisation_id,
         source=source,
         created_by=user,
         filename=filename[:255],
-        content=content,
     )
+    draft.save_with_file(content)
+    return draft
 
 
 def _columns(cells) -> dict[str, int]:
@@ -305,7 +306,7 @@ def load_actions(draft: ActionImport, *, actor: Actor) -> int:
     when a row has a problem; the file is deleted once loaded."""
     actor.require(MANAGE_IMPROVEMENTS)
     source = draft.source
-    sheet = read_actions(source, bytes(draft.content), draft.filename)
+    sheet = read_actions(source, draft.read_content(), draft.filename)
     if sheet.problems:
         raise ValidationError(sheet.problems)
     today = timezone.localdate()

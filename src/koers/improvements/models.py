@@ -11,6 +11,7 @@ from koers.accounts.models import Department, Membership, Organisation
 from koers.accounts.scoping import OrganisationScopedManager
 from koers.followup.models import AttachmentStorage, ProgressUpdate, ReportingRound
 from koers.plans.models import PlanItem
+from koers.storage import DraftName, StoredDraft, imports
 
 
 class Source(models.Model):
@@ -209,9 +210,10 @@ class ImprovementUpdate(models.Model):
         return self.state in (self.State.SUBMITTED, self.State.APPROVED)
 
 
-class ActionImport(models.Model):
+class ActionImport(StoredDraft, models.Model):
     """An uploaded sheet of an audit's recommendations waiting for its preview to be
-    confirmed; loading or discarding it deletes the record."""
+    confirmed, its file in the ``imports`` storage; loading or discarding it deletes the
+    record and its file."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="improvement_imports"
@@ -222,7 +224,9 @@ class ActionImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("file content"))
+    file = models.FileField(
+        _("file"), upload_to=DraftName("improvements"), storage=imports, max_length=300, blank=True
+    )
     objects = OrganisationScopedManager("organisation")
 
     class Meta:

@@ -2,7 +2,11 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from koers.improvements.models import Evidence
+from koers.improvements.models import ActionImport, Evidence
+from koers.storage import remove_draft_file
+
+# However an upload of recommendations goes (loaded, discarded, abandoned), its file goes too.
+post_delete.connect(remove_draft_file, sender=ActionImport, dispatch_uid="koers-draft")
 
 
 @receiver(post_delete, sender=Evidence)

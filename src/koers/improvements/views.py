@@ -331,7 +331,7 @@ def import_preview(request, pk):
     draft = get_for_organisation(
         request, ActionImport.objects.select_related("source"), "organisation", pk=pk
     )
-    sheet = importing.read_actions(draft.source, bytes(draft.content), draft.filename)
+    sheet = importing.read_actions(draft.source, draft.read_content(), draft.filename)
     if request.method == "POST" and not sheet.problems:
         try:
             count = importing.load_actions(draft, actor=actor(request))

@@ -106,9 +106,9 @@ def keep_upload(organisation: Organisation, user, filename: str, content: bytes)
     ValueImport.objects.filter(
         organisation=organisation, created_at__lt=timezone.now() - KEEP_UPLOADS
     ).delete()
-    return ValueImport.objects.create(
-        organisation=organisation, created_by=user, filename=filename[:255], content=content
-    )
+    draft = ValueImport(organisation=organisation, created_by=user, filename=filename[:255])
+    draft.save_with_file(content)
+    return draft
 
 
 def _key(heading: str) -> str:

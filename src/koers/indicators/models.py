@@ -16,6 +16,7 @@ from koers.accounts.locking import version_field
 from koers.accounts.models import Department, Organisation
 from koers.accounts.scoping import OrganisationScopedManager
 from koers.plans.models import PlanItem
+from koers.storage import DraftName, StoredDraft, imports
 
 AMOUNT = {"max_digits": 20, "decimal_places": 6}
 
@@ -216,11 +217,11 @@ class ItemIndicator(models.Model):
         return f"{self.item_id} → {self.indicator_id} ({self.role})"
 
 
-class ValueImport(models.Model):
+class ValueImport(StoredDraft, models.Model):
     """An uploaded file of indicator values waiting for its preview to be confirmed.
 
-    The bytes are kept so that confirming reads the same file again; loading it or
-    discarding it deletes the record."""
+    The file is kept in the ``imports`` storage so that confirming reads the same file
+    again; loading it or discarding it deletes the record and its file."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="indicator_value_imports"
@@ -230,7 +231,9 @@ class ValueImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("file content"))
+    file = models.FileField(
+        _("file"), upload_to=DraftName("indicators"), storage=imports, max_length=300, blank=True
+    )
     objects = OrganisationScopedManager("organisation")
 
     class Meta:

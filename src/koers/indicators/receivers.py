@@ -5,9 +5,13 @@ indicator's name, code or publicity, and a link, change the linked plans' conten
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from koers.indicators.models import Indicator, ItemIndicator
+from koers.indicators.models import Indicator, ItemIndicator, ValueImport
 from koers.indicators.public import linked_plans_changed
 from koers.plans.content import plan_changed
+from koers.storage import remove_draft_file
+
+# However an upload of values goes (loaded, discarded, abandoned), its file goes too.
+post_delete.connect(remove_draft_file, sender=ValueImport, dispatch_uid="koers-draft")
 
 
 @receiver(post_save, sender=Indicator)

@@ -333,7 +333,7 @@ def import_upload(request):
 def import_preview(request, pk):
     _require_manage(request)
     draft = get_for_organisation(request, ValueImport.objects.all(), "organisation", pk=pk)
-    sheet = read_values(request.organisation, bytes(draft.content), draft.filename)
+    sheet = read_values(request.organisation, draft.read_content(), draft.filename)
     if request.method == "POST" and not sheet.problems:
         try:
             counts = load_values(

@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from koers.accounts.models import Organisation
 from koers.accounts.scoping import OrganisationScopedManager
+from koers.storage import DraftName, StoredDraft, imports
 
 
-class DocumentImport(models.Model):
+class DocumentImport(StoredDraft, models.Model):
     """An uploaded document read into a PlanDocument, waiting for the user to confirm.
 
-    The original bytes are kept so that the document can be read again as another
-    family. Loading it (or abandoning it for a week) deletes the record.
+    The uploaded file is kept in the ``imports`` storage (:mod:`koers.storage`), not in
+    the database, so that the document can be read again as another family. Loading it
+    (or discarding it, or abandoning it for a week) deletes the record and its file.
 
     The document is read by a background task: the record starts ``reading`` and
     becomes ``ready``, or ``refused`` with the reason (``refusal``: the code, English
@@ -30,7 +32,9 @@ class DocumentImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(_("file name"), max_length=255)
-    content = models.BinaryField(_("file content"))
+    file = models.FileField(
+        _("file"), upload_to=DraftName("plans"), storage=imports, max_length=300, blank=True
+    )
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.READY)
     refusal = models.JSONField(_("reason for refusal"), default=dict, blank=True)
     requested_family = models.CharField(

@@ -1,10 +1,10 @@
 """Upload → preview → confirm: documents read by :mod:`koers.importers` become plans.
 
-The uploaded file is stored in a :class:`~koers.plans.models.DocumentImport`
-(state *reading*) and read by a background task (:mod:`koers.plans.tasks`) in a
-child process bounded by the import limits (``KOERS_IMPORT_*``, see
-:func:`import_limits`); the record becomes *ready* with the PlanDocument, or
-*refused* with the reason and without its bytes. What can be refused without
+The uploaded file is kept in the ``imports`` storage (:mod:`koers.storage`), named by
+a :class:`~koers.plans.models.DocumentImport` (state *reading*), and read by a
+background task (:mod:`koers.plans.tasks`) in a child process bounded by the import
+limits (``KOERS_IMPORT_*``, see :func:`import_limits`); the record becomes *ready* with
+the PlanDocument, or *refused* with the reason and without its file. What can be refused without
 reading (size, file type, content that does not match the name) is refused at
 once and nothing is stored. The PlanDocument is kept until the user confirms. On
 confirmation the user's choices (items left out, levels changed) are applied to
@@ -40,6 +40,7 @@ from koers.plans.document.validation import validate
 from koers.plans.import_messages import error_text, location_text, warning_text
 from koers.plans.models import DocumentImport, Plan, PlanItem
 from koers.plans.services import import_profiles
+from koers.storage import delete_on_commit, read_bytes
 
 KEEP_DRAFTS = timedelta(days=7)
 MB = 1024 * 1024
@@ -125,16 +126,16 @@ def read_upload(
     DocumentImport.objects.filter(
         organisation=organisation, created_at__lt=timezone.now() - KEEP_DRAFTS
     ).delete()
-    draft = DocumentImport.objects.create(
+    draft = DocumentImport(
         organisation=organisation,
         created_by=user,
         filename=filename[:255],
-        content=content,
         state=DocumentImport.State.READING,
         requested_family=family or "",
         format=fmt,
         target_plan=target_plan,
     )
+    draft.save_with_file(content)
     _enqueue(draft)
     draft.refresh_from_db()
     return draft
@@ -168,21 +169,20 @@ def read_stored(draft_id: int) -> None:
     meanwhile stays discarded.
     """
     draft = DocumentImport.objects.filter(pk=draft_id, state=DocumentImport.State.READING)
-    found = draft.values_list("filename", "content", "requested_family", "columns").first()
+    found = draft.values_list("filename", "file", "requested_family", "columns").first()
     if found is None:
         return
-    filename, content, family, columns = found
+    filename, name, family, columns = found
+    content = read_bytes(DocumentImport.file.field.storage, name)
     try:
-        result = read_file(filename, bytes(content), family=family, columns=columns)
+        result = read_file(filename, content, family=family, columns=columns)
         # The first time: the layout, and the organisation's profile of it applied.
         on_read = import_profiles.apply_on_read(
             draft_id,
             filename,
-            bytes(content),
+            content,
             result,
-            lambda family, columns: read_file(
-                filename, bytes(content), family=family, columns=columns
-            ),
+            lambda family, columns: read_file(filename, content, family=family, columns=columns),
         )
     except DocumentError as error:
         refuse(draft_id, error)
@@ -200,15 +200,19 @@ def read_stored(draft_id: int) -> None:
 
 
 def refuse(draft_id: int, error: DocumentError) -> None:
-    """Mark a draft that is being read refused, with the reason; its bytes and anything
+    """Mark a draft that is being read refused, with the reason; its file and anything
     read are deleted."""
-    DocumentImport.objects.filter(pk=draft_id, state=DocumentImport.State.READING).update(
+    reading = DocumentImport.objects.filter(pk=draft_id, state=DocumentImport.State.READING)
+    name = reading.values_list("file", flat=True).first()
+    refused = reading.filter(file=name or "").update(
         state=DocumentImport.State.REFUSED,
         refusal={"code": error.code, "message": error.message, "params": error.params},
-        content=b"",
+        file="",
         document={},
         warnings=[],
     )
+    if refused:
+        delete_on_commit(DocumentImport.file.field.storage, name)
 
 
 def refusal_text(draft: DocumentImport) -> str:
@@ -225,7 +229,7 @@ def sheet_columns(draft: DocumentImport) -> tuple[tuple[str, ...], dict[str, str
     """The header cells of an uploaded spreadsheet and the automatic field mapping."""
     try:
         _fmt, lines = read_document_isolated(
-            bytes(draft.content), draft.filename, limits=import_limits()
+            draft.read_content(), draft.filename, limits=import_limits()
         )
     except DocumentError:  # read fine before; now (limits lowered?) not: no columns
         return (), {}

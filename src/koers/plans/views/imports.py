@@ -293,7 +293,7 @@ def _level_names(document: dict, depth: int) -> list[tuple[int, str]]:
 
 def _sheet_update(request, draft: DocumentImport):
     plan = draft.target_plan
-    changes = spreadsheet.sheet_changes(plan, bytes(draft.content), draft.filename)
+    changes = spreadsheet.sheet_changes(plan, draft.read_content(), draft.filename)
     if request.method == "POST" and "confirm" in request.POST:
         delete_missing = request.POST.get("delete_missing") == "on"
         try:
