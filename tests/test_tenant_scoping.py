@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import F
 from django.http import JsonResponse
 from django.urls import path
+from django.utils import timezone
 
 from koers import urls as koers_urls
 from koers.accounts.access import member_view
@@ -78,9 +79,44 @@ SCOPED = {
 }
 
 
-def _is_history(model) -> bool:
-    """django-simple-history's copies (HistoricalPlan…): not scoped, see docs/architecture.md."""
-    return model.__name__.startswith("Historical") and hasattr(model, "history_id")
+# django-simple-history's copies of those models: scoped with the path of the model they copy
+# (its columns are copied, keys included); the copies of many-to-many links through their
+# history row.
+HISTORY = {
+    "accounts.HistoricalDepartment": "organisation",
+    "accounts.HistoricalMembership": "organisation",
+    "accounts.HistoricalMembership_departments": "history__organisation",
+    "api.HistoricalFeedToken": "membership__organisation",
+    "complaints.HistoricalComplaint": "organisation",
+    "complaints.HistoricalComplaintSettings": "organisation",
+    "complaints_public.HistoricalPortalComplaintForm": "organisation",
+    "complaints_public.HistoricalYearlyComplaintReport": "organisation",
+    "council.HistoricalCouncilSettings": "organisation",
+    "council.HistoricalQuestion": "organisation",
+    "followup.HistoricalAttachment": "update__round__plan__organisation",
+    "followup.HistoricalProgressUpdate": "round__plan__organisation",
+    "followup.HistoricalReportingRound": "plan__organisation",
+    "improvements.HistoricalEvidence": "action__organisation",
+    "improvements.HistoricalImprovementAction": "organisation",
+    "improvements.HistoricalImprovementUpdate": "action__organisation",
+    "improvements.HistoricalSource": "organisation",
+    "indicators.HistoricalIndicator": "organisation",
+    "indicators.HistoricalIndicatorFeed": "indicator__organisation",
+    "indicators.HistoricalIndicatorTarget": "indicator__organisation",
+    "indicators.HistoricalIndicatorValue": "indicator__organisation",
+    "indicators.HistoricalItemIndicator": "indicator__organisation",
+    "plans.HistoricalBudgetLine": "item__plan__organisation",
+    "plans.HistoricalImportProfile": "organisation",
+    "plans.HistoricalMilestone": "item__plan__organisation",
+    "plans.HistoricalPlan": "organisation",
+    "plans.HistoricalPlanItem": "plan__organisation",
+    "plans.HistoricalPlanItem_departments": "history__plan__organisation",
+    "plans.HistoricalPlanItem_sdg_goals": "history__plan__organisation",
+    "plans.HistoricalPlanItem_sdg_targets": "history__plan__organisation",
+    "plans.HistoricalPlanStatus": "plan__organisation",
+    "reporting.HistoricalRoundReportText": "round__plan__organisation",
+}
+EVERY_SCOPED = SCOPED | HISTORY
 
 
 def _tenant_models() -> set:
@@ -90,7 +126,14 @@ def _tenant_models() -> set:
     while found:
         found = False
         for model in apps.get_models():
-            if model in tenant or _is_history(model):
+            if model in tenant:
+                continue
+            # a history copy's keys are nullable (the row outlives what it points to); it
+            # belongs to the organisation of the model it copies (Organisation's own is not
+            # tenant data, as Organisation is not)
+            if getattr(model, "instance_type", Organisation) in tenant - {Organisation}:
+                tenant.add(model)
+                found = True
                 continue
             for field in model._meta.get_fields():
                 if (
@@ -107,19 +150,23 @@ def _tenant_models() -> set:
 
 def test_every_tenant_model_is_scoped():
     labels = {model._meta.label for model in scoped_models()}
-    assert labels == set(SCOPED)
-    assert {model._meta.label for model in _tenant_models()} == set(SCOPED)
+    assert labels == set(EVERY_SCOPED)
+    assert {model._meta.label for model in _tenant_models()} == set(EVERY_SCOPED)
     for model in scoped_models():
-        assert model._default_manager.scope_path == SCOPED[model._meta.label]
+        assert model._default_manager.scope_path == EVERY_SCOPED[model._meta.label]
         assert model._default_manager is model.objects
         # Django reaches related objects (item.plan), saves and cascades through the base
         # manager, which stays unscoped; migrations get a plain manager.
         assert not hasattr(model._base_manager, "all_organisations")
         assert model.objects.use_in_migrations is False
+    for model in scoped_models():
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            copies = model.history.model
+            assert copies._default_manager.scope_path == model.objects.scope_path
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("label", sorted(SCOPED))
+@pytest.mark.parametrize("label", sorted(EVERY_SCOPED))
 def test_an_unscoped_query_of_tenant_data_raises(label):
     model = apps.get_model(label)
     with empty_scope():
@@ -202,6 +249,47 @@ def test_a_related_object_by_its_key_needs_no_scope(demo):
             list(item.plan.items.all())
 
 
+def test_history_is_scoped_through_every_way_in(demo):
+    """A model's history (``PlanItem.history``), one object's (``item.history``) and the
+    links of a history row (``record.departments``) need a scope and keep to it."""
+    item, record = next(
+        (item, record)
+        for item in PlanItem.objects.filter(plan=demo.plan, departments__isnull=False)
+        for record in item.history.all()
+        if record.departments.exists()
+    )
+    other = PlanItem.objects.filter(plan=demo.dutch_plan).first()
+    history = PlanItem.history.model
+    assert history.objects.filter(plan=demo.dutch_plan).exists()  # the test sees both
+    with empty_scope():
+        for query in (
+            lambda: list(PlanItem.history.all()),
+            lambda: item.history.count(),
+            lambda: item.history.first(),
+            lambda: list(record.departments.all()),
+            lambda: list(PlanItem.history.as_of(timezone.now())),
+            lambda: history.objects.count(),
+        ):
+            with pytest.raises(ScopeError, match=r"plans\.HistoricalPlanItem"):
+                query()
+        with scope(organisation=demo.voorbeeld):
+            assert set(PlanItem.history.values_list("plan_id", flat=True)) == {demo.plan.pk}
+            assert item.history.count() == history.objects.filter(id=item.pk).count() > 0
+            assert other.history.count() == 0
+            assert record.departments.count() > 0
+            assert {i.plan_id for i in PlanItem.history.as_of(timezone.now())} == {demo.plan.pk}
+        with scope(organisation=demo.proefdorp):
+            assert item.history.count() == 0
+            assert record.departments.count() == 0
+            assert other.history.count() > 0
+
+
+@pytest.mark.urls("tests.test_tenant_scoping")
+def test_a_view_reading_history_sees_only_its_organisation(demo, login):
+    response = login("coordinator@voorbeeld.be").get("/app/voorbeeld/every-history/")
+    assert response.json() == {"plans": [demo.plan.pk]}
+
+
 # -- requests ----------------------------------------------------------------------------
 
 
@@ -209,6 +297,13 @@ def test_a_related_object_by_its_key_needs_no_scope(demo):
 def _every_plan(request):
     """A view that forgets to filter by the request's organisation."""
     return JsonResponse({"plans": sorted(Plan.objects.values_list("pk", flat=True))})
+
+
+@member_view
+def _every_history(request):
+    """A view that reads history and forgets to filter by the request's organisation."""
+    plans = set(PlanItem.history.values_list("plan_id", flat=True))
+    return JsonResponse({"plans": sorted(plans)})
 
 
 def _plans_without_organisation(request):
@@ -222,6 +317,7 @@ def _portal_items(request, org):
 
 urlpatterns = [
     path("app/<slug:org>/every-plan/", _every_plan),
+    path("app/<slug:org>/every-history/", _every_history),
     path("no-organisation/", _plans_without_organisation),
     path("<slug:org>/items/", _portal_items),
     *koers_urls.urlpatterns,

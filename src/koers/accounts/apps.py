@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from koers.accounts.scoping import scope_history_models
         from koers.accounts.signin import mark_active_at_login
+
+        scope_history_models()
 
         user_logged_in.connect(mark_active_at_login, dispatch_uid="koers-idle-sessions")

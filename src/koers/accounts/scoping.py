@@ -18,6 +18,9 @@ would keep the scope of that moment, and its disabled queryset still runs ``exis
 
 ``Model.objects.all_organisations()`` is the escape for one queryset; the model's base
 manager (used by Django for ``item.plan``, saving and cascading deletes) is not scoped.
+
+django-simple-history's copies of a scoped model (``HistoricalPlanItem``…) are scoped the
+same way, ``Model.history`` and ``item.history`` included (``scope_history_models``).
 """
 
 from collections.abc import Iterator
@@ -118,6 +121,14 @@ def _scoped_queryset_class(base: type) -> type:
     return _queryset_classes[base]
 
 
+def _scoped(queryset, path: str):
+    """``queryset`` made to need the organisation scope at ``path`` when it runs."""
+    queryset.__class__ = _scoped_queryset_class(queryset.__class__)
+    queryset.query.__class__ = ScopedQuery
+    queryset.query.scope_path = path
+    return queryset
+
+
 def OrganisationScopedManager(path: str = "organisation", manager_class=models.Manager):
     """A default manager whose queries need an organisation scope.
 
@@ -131,11 +142,7 @@ def OrganisationScopedManager(path: str = "organisation", manager_class=models.M
         use_in_migrations = False
 
         def get_queryset(self):
-            queryset = super().get_queryset()
-            queryset.__class__ = _scoped_queryset_class(queryset.__class__)
-            queryset.query.__class__ = ScopedQuery
-            queryset.query.scope_path = path
-            return queryset
+            return _scoped(super().get_queryset(), path)
 
         def all_organisations(self):
             """Every organisation's rows: for the few places that cross organisations."""
@@ -144,6 +151,54 @@ def OrganisationScopedManager(path: str = "organisation", manager_class=models.M
     Manager.__name__ = f"OrganisationScoped{manager_class.__name__}"
     Manager.__qualname__ = Manager.__name__
     return Manager()
+
+
+def _scoped_history_manager_class(manager_class: type) -> type:
+    """simple-history's manager (``Model.history``, ``record.<m2m field>``) scoped like
+    its history model's ``objects``."""
+
+    class Manager(manager_class):
+        def get_super_queryset(self):
+            queryset = super().get_super_queryset()
+            return _scoped(queryset, self.model._default_manager.scope_path)
+
+    Manager.__name__ = Manager.__qualname__ = f"OrganisationScoped{manager_class.__name__}"
+    return Manager
+
+
+def _scope_history_model(descriptor, path: str) -> None:
+    """Give the history model of ``descriptor`` (a simple-history ``HistoryDescriptor``) a
+    scoped ``objects`` with ``path`` and make the descriptor's manager scoped."""
+    history_model = descriptor.model
+    opts = history_model._meta
+    name = opts.default_manager.name  # "objects", made by Django
+    opts.local_managers = [manager for manager in opts.local_managers if manager.name != name]
+    history_model.add_to_class(name, OrganisationScopedManager(path))
+    if not hasattr(descriptor.manager_class, "get_super_queryset"):
+        raise TypeError(f"{descriptor.manager_class} is not simple-history's HistoryManager")
+    descriptor.manager_class = _scoped_history_manager_class(descriptor.manager_class)
+
+
+def scope_history_models() -> None:
+    """django-simple-history's copies of a scoped model are scoped too, with its path (a
+    history row copies the model's columns: ``organisation_id``, ``plan_id``…); their
+    copies of many-to-many links through their history row. Called once, in
+    ``AccountsConfig.ready``, when simple-history has made every history model."""
+    from django.apps import apps
+    from simple_history.models import HistoryDescriptor
+
+    for model in apps.get_models():
+        name = getattr(model._meta, "simple_history_manager_attribute", None)
+        path = getattr(model._default_manager, "scope_path", None)
+        if name is None or path is None or not hasattr(model._default_manager, "all_organisations"):
+            continue
+        descriptor = model.__dict__[name]
+        if hasattr(descriptor.model._default_manager, "all_organisations"):
+            continue  # already done
+        _scope_history_model(descriptor, path)
+        for links in list(vars(descriptor.model).values()):
+            if isinstance(links, HistoryDescriptor):
+                _scope_history_model(links, f"history__{path}")
 
 
 def scoped_models() -> list[type[models.Model]]:
