@@ -396,6 +396,18 @@ def test_a_member_with_an_authenticator_gives_its_code_after_the_provider(client
     assert client.get("/app/gemeente-b/plans/").status_code == 302  # still A's only
 
 
+def test_signing_out_after_the_code_step_reaches_the_provider_too(client, world, provider):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world["alice"].user, name="app", confirmed=True)
+    assert sign_in(client, provider, "alice@a.be")["Location"] == reverse("two_factor_code")
+    client.post(reverse("two_factor_code"), {"code": f"{totp(device.bin_key):06d}"})
+    assert signed_in_user(client) == world["alice"].user
+    assert client.post(reverse("logout"))["Location"] == reverse("sso:logout")
+    assert signed_in_user(client) is None
+
+
 # -- a suspended organisation -------------------------------------------------------------
 
 

@@ -12,8 +12,9 @@ from tests.oidc_provider.run import oidc_provider
 @pytest.fixture
 def provider(tmp_path, live_server):
     callback = f"{live_server.url}/accounts/sso/callback/"
+    signed_out = f"{live_server.url}/accounts/sso/signed-out/"
     people = [{"email": "admin@voorbeeld.be", "first_name": "Anna", "last_name": "Admin"}]
-    with oidc_provider(tmp_path, people, [callback]) as running:
+    with oidc_provider(tmp_path, people, [callback], [signed_out]) as running:
         yield running
 
 
@@ -46,6 +47,15 @@ def test_a_member_signs_in_through_the_organisations_provider(
     assert page.locator("h1").first.inner_text() != ""
     assert "Anna" in page.locator(".k-header__user").inner_text()
     screenshot("sso-signed-in-dashboard")
+    # Signing out goes on to the provider, which ends its session and sends the person back.
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_url(f"{live_server.url}/accounts/sso/signed-out/")
+    signed_out = page.inner_text("#signed-out")
+    assert "Je bent afgemeld bij Koers en bij de aanmeldingsdienst" in signed_out
+    screenshot("sso-signed-out")
+    assert problems(page, "signed out") == []
+    page.goto(f"{live_server.url}/accounts/sso/org/voorbeeld/go/")
+    page.wait_for_url(f"{provider.issuer.rsplit('/o', 1)[0]}/login/**")  # asked again
 
 
 def signed_in_session(page, live_server, email: str) -> None:
