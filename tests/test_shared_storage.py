@@ -1,7 +1,8 @@
 """Shared storage: with KOERS_STORAGE=s3 every stored file (an attachment, a report made in
-the background, a portal logo, a published complaints report) goes into S3-compatible
-object storage and is read back from there by the app; nothing is written to the local
-directories. The S3 server is moto's, started by the test on 127.0.0.1 at a free port."""
+the background, a portal logo, a published complaints report, an uploaded import waiting
+for its preview) goes into S3-compatible object storage and is read back from there by the
+app; nothing is written to the local directories. The S3 server is moto's, started by the
+test on 127.0.0.1 at a free port."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +12,8 @@ from koers import storage
 from koers.accounts.actor import Actor
 from koers.accounts.models import Organisation
 from koers.followup.attachments import add_attachment
+from koers.indicators.models import ValueImport
+from koers.plans.models import DocumentImport, Plan
 from koers.portal.forms import BrandingForm, save_branding
 from koers.reporting.models import ReportJob
 from tests.factories import MembershipFactory, make_item, make_plan, open_round
@@ -64,7 +67,8 @@ def bucket(s3_server, settings, tmp_path):
 
 
 def keys(client) -> list[str]:
-    return sorted(entry["Key"] for entry in client.list_objects_v2(Bucket=BUCKET)["Contents"])
+    listed = client.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    return sorted(entry["Key"] for entry in listed)
 
 
 @pytest.fixture
@@ -138,3 +142,53 @@ def test_a_logo_is_kept_in_the_bucket_and_served_by_the_portal(bucket, world, cl
         PNG,
         "image/png",
     )
+
+
+DOCUMENT = b"Meerjarenplan\n1 Wonen\n1.1 Betaalbaar wonen\n2 Werken\n"
+
+
+def _imports(world, name, **kwargs) -> str:
+    return reverse(name, kwargs={"org": world["organisation"].slug, **kwargs})
+
+
+def test_an_uploaded_document_waits_in_the_bucket_until_it_is_loaded(
+    bucket, world, client, django_capture_on_commit_callbacks
+):
+    organisation = world["organisation"]
+    client.force_login(world["coordinator"].user)
+    upload = SimpleUploadedFile("Meerjarenplan.txt", DOCUMENT, "text/plain")
+    response = client.post(_imports(world, "plans:plan_import"), {"file": upload})
+    draft = DocumentImport.objects.get()  # read in the background, from the bucket
+    assert response.url == _imports(world, "plans:import_preview", pk=draft.pk)
+    assert draft.state == DocumentImport.State.READY, draft.refusal
+    assert draft.file.name.startswith(f"{organisation.pk}/plans/")
+    assert keys(bucket) == [f"gemeenten/imports/{draft.file.name}"]
+    preview = client.get(response.url)
+    assert "Betaalbaar wonen" in preview.content.decode()
+    client.post(response.url, {"read_again": "1", "family": "outline"})  # the same file
+    draft.refresh_from_db()
+    assert (draft.state, draft.family) == (DocumentImport.State.READY, "outline")
+    with django_capture_on_commit_callbacks(execute=True):
+        loaded = client.post(response.url, {"confirm": "1", "title": "Uit de emmer"})
+    plan = Plan.objects.get(title="Uit de emmer")
+    assert loaded.url == _imports(world, "plans:plan_tree", pk=plan.pk)
+    assert keys(bucket) == []  # loaded: the draft and its file are gone
+
+
+def test_a_discarded_upload_is_deleted_from_the_bucket(
+    bucket, world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world["coordinator"].user)
+    upload = SimpleUploadedFile("plan.txt", DOCUMENT, "text/plain")
+    client.post(_imports(world, "plans:plan_import"), {"file": upload})
+    values = SimpleUploadedFile("waarden.csv", b"Indicator;2024\nTEV;1\n", "text/csv")
+    client.post(_imports(world, "indicators:import"), {"file": values})
+    document, sheet = DocumentImport.objects.get(), ValueImport.objects.get()
+    assert keys(bucket) == sorted(
+        [f"gemeenten/imports/{document.file.name}", f"gemeenten/imports/{sheet.file.name}"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_imports(world, "plans:import_discard", pk=document.pk))
+        client.post(_imports(world, "indicators:import_discard", pk=sheet.pk))
+    assert keys(bucket) == []
+    assert not DocumentImport.objects.exists() and not ValueImport.objects.exists()
