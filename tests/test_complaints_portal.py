@@ -292,7 +292,7 @@ def test_the_throttle_counts_in_the_database_cache_too(portal, frozen_clock, set
 
     database_cache = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "koers.cache_backends.DatabaseCache",
             "LOCATION": "koers_test_cache",
         }
     }

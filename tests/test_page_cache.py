@@ -510,7 +510,7 @@ def test_the_cache_url_chooses_the_backend():
     }
     database = cache_settings("db://koers_cache", 1000)["default"]
     assert (database["BACKEND"], database["LOCATION"]) == (
-        "django.core.cache.backends.db.DatabaseCache",
+        "koers.cache_backends.DatabaseCache",
         "koers_cache",
     )
     redis = cache_settings("redis://127.0.0.1:6379/1", 1000)["default"]

@@ -14,8 +14,9 @@ def cache_settings(url: str, max_entries: int) -> dict:
     """Django's ``CACHES`` for a cache URL.
 
     ``locmem://`` (default): memory of each process. ``db://TABLE``: a table of the
-    database (create it once with ``koers createcachetable``). ``file:///PATH``: files in a
-    directory. ``redis://HOST:PORT/DB``: a Redis server (needs the ``redis`` package).
+    database (create it once with ``koers createcachetable``; the backend is
+    koers/cache_backends.py). ``file:///PATH``: files in a directory.
+    ``redis://HOST:PORT/DB``: a Redis server (needs the ``redis`` package).
     ``memcached://HOST:PORT``: a memcached server (needs ``pymemcache``). ``dummy://``:
     nothing is kept."""
     parts = urlsplit(url or "locmem://")
@@ -28,7 +29,7 @@ def cache_settings(url: str, max_entries: int) -> dict:
         }
     elif parts.scheme == "db":
         backend = {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "koers.cache_backends.DatabaseCache",
             "LOCATION": parts.netloc or "koers_cache",
             "OPTIONS": options,
         }
