@@ -57,6 +57,11 @@ ARGS.add_argument(
     "--cache-url", default="db://koers_cache", help="KOERS_CACHE_URL of the web processes"
 )
 ARGS.add_argument("--keep", action="store_true", help="keep the temporary files directory")
+ARGS.add_argument(
+    "--quiet-file",
+    default="/tmp/koers-quiet",
+    help="created while measuring, so that other work on the machine can wait for it to go",
+)
 
 if __name__ == "__main__":
     OPTIONS = ARGS.parse_args()
@@ -111,6 +116,7 @@ PAGES = {
     "API item": 2,
 }
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+VISITED = 20  # item pages per organisation read in the warm-up
 KOERS_SOURCE = Path(koers.__file__).resolve().parent.parent
 
 
@@ -301,10 +307,21 @@ class Urls:
     def shift(self, model, pk: int, k: int) -> int:
         return pk + k * self.spans.get(model, 0)
 
+    def items_of(self, k: int, count: int) -> list[str]:
+        """The portal pages of the first ``count`` actions of organisation ``k``."""
+        slug = self.slug(k)
+        return [
+            reverse("portal:item", kwargs={"org": slug, "pk": self.shift(PlanItem, pk, k)})
+            for pk in self.template["items"][:count]
+        ]
+
+    def slug(self, k: int) -> str:
+        keep = Organisation._meta.get_field("slug").max_length - 6
+        return self.template["slug"] if k == 0 else f"{self.template['slug'][:keep]}-{k}"
+
     def pick(self, page: str, k: int, rng: random.Random) -> str:
         t = self.template
-        keep = Organisation._meta.get_field("slug").max_length - 6
-        slug = t["slug"] if k == 0 else f"{t['slug'][:keep]}-{k}"
+        slug = self.slug(k)
         plan = self.shift(Plan, t["plan"], k)
         if page == "portal item page":
             item = self.shift(PlanItem, rng.choice(t["items"]), k)
@@ -394,6 +411,30 @@ def throughput(port, paths_for, cookie, seconds: float, clients: int) -> tuple[f
     return done / (time.perf_counter() - start), errors
 
 
+class Quiet:
+    """While measuring: ``--quiet-file`` exists (other work on a shared machine waits for it
+    to disappear), and the measuring starts once the load average has fallen below the
+    cores' count or after five minutes; the load is printed with the figures."""
+
+    def __init__(self, path: str):
+        self.path = Path(path) if path else None
+
+    def __enter__(self):
+        if self.path:
+            self.path.touch()
+        return self
+
+    def settle(self, most: float = 300) -> str:
+        deadline = time.monotonic() + most
+        while os.getloadavg()[0] > (os.cpu_count() or 1) and time.monotonic() < deadline:
+            time.sleep(5)
+        return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+    def __exit__(self, *exc):
+        if self.path:
+            self.path.unlink(missing_ok=True)
+
+
 def database_size() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
@@ -437,13 +478,18 @@ def main(options) -> None:
 
     port = http_load.free_port()
     alone_urls = Urls(template, {})
-    server = start_server(port, options.workers)
-    try:
-        warm(port, alone_urls, cookie, [0], options.clients)
-        alone = run_mix(port, alone_urls, cookie, [0], options.seconds, options.clients)
-    finally:
-        stop_server(server)
-    print(f"alone: {sum(map(len, alone['times'].values())):,} requests", flush=True)
+    with Quiet(options.quiet_file) as quiet:
+        alone_load = quiet.settle()
+        server = start_server(port, options.workers)
+        try:
+            warm(port, alone_urls, cookie, [0], options.clients)
+            alone = run_mix(port, alone_urls, cookie, [0], options.seconds, options.clients)
+        finally:
+            stop_server(server)
+    print(
+        f"alone: {sum(map(len, alone['times'].values())):,} requests ({alone_load} before)",
+        flush=True,
+    )
 
     start = time.perf_counter()
     spans = clone_organisations(options.orgs - 1)
@@ -455,23 +501,36 @@ def main(options) -> None:
 
     urls = Urls(template, spans)
     everyone = list(range(options.orgs))
-    server = start_server(port, options.workers)
-    try:
-        warm_seconds = warm(port, urls, cookie, everyone, options.clients)
-        among = run_mix(port, urls, cookie, everyone, options.seconds, options.clients)
-        quarter = max(options.seconds / 4, 5)
-        hello_rps, hello_errors = throughput(
-            port, lambda rng: "/bench-hello/", "", quarter, options.clients
-        )
-        item_rps, item_errors = throughput(
-            port,
-            lambda rng: urls.pick("portal item page", rng.choice(everyone), rng),
-            "",
-            quarter,
-            options.clients,
-        )
-    finally:
-        stop_server(server)
+    # the item pages a visitor read before: VISITED per organisation, read in the warm-up
+    visited = {k: urls.items_of(k, VISITED) for k in everyone}
+    with Quiet(options.quiet_file) as quiet:
+        server = start_server(port, options.workers)
+        try:
+            warm_seconds = warm(port, urls, cookie, everyone, options.clients)
+            read_before = [path for k in everyone for path in visited[k]]
+            http_load.hammer(port, read_before, "", len(read_before), options.clients)
+            among_load = quiet.settle()
+            among = run_mix(port, urls, cookie, everyone, options.seconds, options.clients)
+            quarter = max(options.seconds / 4, 5)
+            hello_rps, hello_errors = throughput(
+                port, lambda rng: "/bench-hello/", "", quarter, options.clients
+            )
+            item_rps, item_errors = throughput(
+                port,
+                lambda rng: rng.choice(visited[rng.choice(everyone)]),
+                "",
+                quarter,
+                options.clients,
+            )
+            first_rps, first_errors = throughput(
+                port,
+                lambda rng: urls.pick("portal item page", rng.choice(everyone), rng),
+                "",
+                quarter,
+                options.clients,
+            )
+        finally:
+            stop_server(server)
 
     errors = alone["failures"] + among["failures"]
     print(
@@ -488,7 +547,8 @@ def main(options) -> None:
         f"{clone_seconds:.0f} s for the other {options.orgs - 1} (bulk)"
     )
     print(f"- database size: {size}")
-    print(f"- warm-up (every page of every organisation once): {warm_seconds:.0f} s\n")
+    print(f"- warm-up (every page of every organisation once): {warm_seconds:.0f} s")
+    print(f"- before measuring: alone {alone_load}; among N {among_load}\n")
     print(
         "| page | alone: requests | median ms | p95 ms | among N: requests | median ms "
         "| p95 ms | median x | p95 x |"
@@ -506,11 +566,14 @@ def main(options) -> None:
             f"| {bm / am:.2f} | {bp / ap:.2f} |"
         )
     print(
-        f"\n- throughput, {options.clients} clients, {quarter:.0f} s each: hello-world "
-        f"{hello_rps:.0f} requests/s, portal item page (random organisation) {item_rps:.0f} "
-        f"requests/s = {100 * item_rps / hello_rps:.0f} % of hello-world"
+        f"\n- throughput, {options.clients} clients, {quarter:.0f} s each, random "
+        f"organisation: hello-world {hello_rps:.0f} requests/s; portal item page read before "
+        f"({VISITED} per organisation, kept in the cache) {item_rps:.0f} requests/s = "
+        f"**{100 * item_rps / hello_rps:.0f} %** of hello-world; portal item page of a random "
+        f"item (mostly a first visit: rendered and kept) {first_rps:.0f} requests/s = "
+        f"{100 * first_rps / hello_rps:.0f} %"
     )
-    total_errors = len(errors) + hello_errors + item_errors
+    total_errors = len(errors) + hello_errors + item_errors + first_errors
     print(f"- errors: {total_errors}")
     for page, status, path in errors[:10]:
         print(f"  - {page}: {status} {path}")
