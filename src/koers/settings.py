@@ -208,9 +208,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Where stored files go (attachments, evidence, reports, logos; koers/storage.py): "local"
-# (the KOERS_*_DIR directories, also on a shared volume) or "s3" (one bucket of
-# S3-compatible object storage, each kind of file under its own prefix; django-storages).
+# Where stored files go (attachments, evidence, reports, logos, import drafts;
+# koers/storage.py): "local" (the KOERS_*_DIR directories and MEDIA_ROOT, also on a shared
+# volume) or "s3" (one bucket of S3-compatible object storage, each kind of file under its
+# own prefix; django-storages).
 KOERS_STORAGE = env_str("STORAGE", "local")
 KOERS_S3_BUCKET = env_str("S3_BUCKET", "")
 KOERS_S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")  # empty: AWS itself
