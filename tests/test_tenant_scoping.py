@@ -5,6 +5,8 @@ Test code itself runs with scopes disabled (the autouse fixture in conftest.py);
 enter ``empty_scope()`` (or send a request, whose middleware does) to switch checking on.
 """
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -18,7 +20,9 @@ from koers.accounts.access import member_view
 from koers.accounts.models import Organisation
 from koers.accounts.scoping import (
     ScopeError,
+    current_organisation,
     empty_scope,
+    in_each_organisation,
     in_scope_of,
     scope,
     scoped_models,
@@ -379,3 +383,88 @@ def test_a_service_or_command_without_a_scope_raises_and_a_command_scopes_itself
             export_plan(plan)  # a service called outside any scope
         call_command("export_plan", plan=plan.pk)  # the command enters its plan's scope
     assert plan.title in capsys.readouterr().out
+
+
+# Batch commands over the whole installation: the service each one runs per organisation.
+BATCHES = [
+    ("send_reminders", "koers.followup.management.commands.send_reminders.send_reminders", 0),
+    (
+        "send_notifications",
+        "koers.notifications.management.commands.send_notifications.send_batches",
+        0,
+    ),
+    (
+        "erase_complaint_personal_data",
+        "koers.complaints.management.commands.erase_complaint_personal_data.erase_personal_data",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "service", "nothing"), BATCHES)
+def test_a_batch_command_does_each_organisations_work_in_its_scope(
+    demo, monkeypatch, command, service, nothing
+):
+    seen = []
+
+    def per_organisation(*args, **kwargs):
+        # what a bug in the per-organisation code could reach: only this organisation's rows
+        seen.append((current_organisation(), set(Plan.objects.values_list("organisation_id"))))
+        return nothing
+
+    monkeypatch.setattr(service, per_organisation)
+    call_command(command, stdout=StringIO())
+    organisations = list(Organisation.objects.order_by("pk").values_list("pk", flat=True))
+    assert [organisation for organisation, _plans in seen] == organisations
+    for organisation, plans in seen:
+        assert plans <= {(organisation,)}
+    # and the organisations with plans did see theirs
+    assert {demo.voorbeeld.pk, demo.proefdorp.pk} <= {o for o, plans in seen if plans}
+
+
+def test_a_failure_in_one_organisation_does_not_stop_the_others(demo):
+    done = []
+
+    def work():
+        if current_organisation() == demo.voorbeeld.pk:
+            raise OSError("mail server unavailable")
+        done.append(current_organisation())
+        return PlanItem.objects.count()
+
+    with empty_scope(), pytest.raises(OSError):
+        in_each_organisation(work)
+    assert demo.proefdorp.pk in done and demo.voorbeeld.pk not in done
+
+
+def test_a_person_in_two_organisations_gets_each_organisations_news_apart(demo):
+    from django.core import mail
+
+    from koers.accounts.actor import Actor
+    from koers.accounts.models import Membership
+    from koers.notifications.models import Follow, Notification
+    from koers.notifications.services import follow
+    from koers.plans.services.items import update_item
+
+    Follow.objects.all().delete()
+    Notification.objects.all().delete()
+    reader = demo.membership("reader@voorbeeld.be").user
+    there = Membership.objects.create(user=reader, organisation=demo.proefdorp)
+    items = {
+        demo.voorbeeld: PlanItem.objects.filter(plan=demo.plan, depth=3).first(),
+        demo.proefdorp: PlanItem.objects.filter(plan=demo.dutch_plan, depth=3).first(),
+    }
+    for organisation, item in items.items():
+        member = there if organisation == demo.proefdorp else demo.membership(reader.email)
+        follow(item, actor=Actor.member(member))
+        admin = Membership.objects.filter(organisation=organisation, role="admin").first()
+        update_item(item, {"progress": 45}, actor=Actor.member(admin))
+    mail.outbox.clear()
+    with empty_scope():
+        call_command("send_notifications", stdout=StringIO())
+    # one message per organisation (it was one for both), each with only its own items
+    assert [message.to for message in mail.outbox] == [[reader.email]] * 2
+    bodies = {message.body for message in mail.outbox}
+    for organisation, item in items.items():
+        (body,) = [body for body in bodies if f"/app/{organisation.slug}/" in body]
+        assert item.title in body
+        assert all(other.title not in body for other in items.values() if other != item)

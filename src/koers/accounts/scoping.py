@@ -23,9 +23,11 @@ django-simple-history's copies of a scoped model (``HistoricalPlanItem``…) are
 same way, ``Model.history`` and ``item.history`` included (``scope_history_models``).
 """
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -40,6 +42,7 @@ __all__ = [
     "empty_scope",
     "enter_organisation",
     "enter_organisation_slug",
+    "in_each_organisation",
     "in_scope_of",
     "scope",
     "scope_of",
@@ -50,6 +53,9 @@ __all__ = [
 ]
 
 DIMENSION = "organisation"
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _scope_filter(model, path: str) -> Q | None:
@@ -281,6 +287,26 @@ def scopes_disabled_for(reason: str):
         return wrapper
 
     return decorate
+
+
+def in_each_organisation(work: Callable[[], T]) -> list[T]:
+    """Run ``work`` once for every organisation, each time in that organisation's scope: a
+    batch command over the whole installation (reminders, notifications, retention) whose
+    per-organisation code cannot reach another organisation's rows. A failure in one
+    organisation does not stop the others; the first is raised at the end."""
+    from koers.accounts.models import Organisation
+
+    results, first_error = [], None
+    for organisation_id in Organisation.objects.order_by("pk").values_list("pk", flat=True):
+        try:
+            with scope(organisation=organisation_id):
+                results.append(work())
+        except Exception as error:  # logged now, raised after the loop
+            logger.exception("Batch work for organisation %s failed", organisation_id)
+            first_error = first_error or error
+    if first_error is not None:
+        raise first_error
+    return results
 
 
 def in_scope_of(model):

@@ -75,7 +75,8 @@ def describe(notice: QuestionNotice) -> str:
 
 
 def send_mails() -> int:
-    """E-mail everyone their notices not yet e-mailed, one message per person; return the
+    """E-mail everyone their notices not yet e-mailed, one message per person (of the
+    organisation in scope: ``send_notifications`` runs it per organisation); return the
     number of messages. A failure for one person does not stop the others."""
     waiting = QuestionNotice.objects.filter(emailed_at__isnull=True)
     first_error, sent = None, 0

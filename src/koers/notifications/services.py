@@ -2,9 +2,10 @@
 
 The e-mail batch is sent by ``koers send_notifications`` (cron or a systemd timer,
 e.g. every hour): one message per person with every change since the previous
-batch. A notification is claimed (``emailed_at`` set) before its message goes out,
-so running the command twice, or on two machines at once, sends nothing twice; a
-failed send releases the claim for the next run.
+batch (the command runs it per organisation, in that organisation's scope). A
+notification is claimed (``emailed_at`` set) before its message goes out, so running
+the command twice, or on two machines at once, sends nothing twice; a failed send
+releases the claim for the next run.
 """
 
 import logging

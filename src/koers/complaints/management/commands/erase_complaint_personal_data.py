@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from koers.accounts.scoping import scopes_disabled_for
+from koers.accounts.scoping import in_each_organisation
 from koers.complaints.services import erase_personal_data
 
 
@@ -21,13 +21,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--today", help=_("act as if today were this date (YYYY-MM-DD)"))
 
-    @scopes_disabled_for("the retention period is applied to every organisation")
     def handle(self, *args, dry_run=False, today=None, **options):
         try:
             day = date.fromisoformat(today) if today else None
         except ValueError:
             raise CommandError(_("Write the date as YYYY-MM-DD.")) from None
-        references = erase_personal_data(day, dry_run=dry_run)
+        # each organisation's retention period applied in its own scope
+        references = [
+            reference
+            for erased in in_each_organisation(lambda: erase_personal_data(day, dry_run=dry_run))
+            for reference in erased
+        ]
         for reference in references:
             self.stdout.write(reference)
         count = len(references)

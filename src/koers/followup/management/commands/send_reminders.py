@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from koers.accounts.scoping import scopes_disabled_for
+from koers.accounts.scoping import in_each_organisation
 from koers.followup.reminders import send_reminders
 
 
@@ -17,11 +17,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--today", help=_("act as if today were this date (YYYY-MM-DD)"))
 
-    @scopes_disabled_for("reminders of every organisation in one batch")
     def handle(self, *args, today=None, **options):
         try:
             day = date.fromisoformat(today) if today else None
         except ValueError:
             raise CommandError(_("Write the date as YYYY-MM-DD.")) from None
-        count = send_reminders(day)
+        # each organisation's reminders in its own scope
+        count = sum(in_each_organisation(lambda: send_reminders(day)))
         self.stdout.write(_("%(count)s reminders sent.") % {"count": count})
