@@ -139,6 +139,26 @@ def test_a_deleted_organisation_takes_its_draft_files_along(
     assert stored(settings) == [kept.file.name]
 
 
+def test_a_draft_discarded_while_its_task_starts_is_left_alone(
+    coordinator, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The task found the draft, then the user discarded it (and its file) before the file
+    was read: the task ends quietly, with nothing to report."""
+    organisation = coordinator.organisation
+    draft = document_import.read_upload(organisation, coordinator.user, "plan.txt", TEXT)
+    DocumentImport.objects.filter(pk=draft.pk).update(state=DocumentImport.State.READING)
+    read = document_import.read_bytes
+
+    def discarded_first(storage_, name):
+        with django_capture_on_commit_callbacks(execute=True):
+            DocumentImport.objects.filter(pk=draft.pk).delete()
+        return read(storage_, name)
+
+    monkeypatch.setattr(document_import, "read_bytes", discarded_first)
+    document_import.read_stored(draft.pk)  # no FileNotFoundError
+    assert not DocumentImport.objects.exists() and stored(settings) == []
+
+
 def test_a_draft_that_cannot_be_saved_leaves_no_file(coordinator, settings, monkeypatch):
     def fails(draft, *args, **kwargs):
         raise RuntimeError("the database is gone")

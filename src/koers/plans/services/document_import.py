@@ -173,7 +173,12 @@ def read_stored(draft_id: int) -> None:
     if found is None:
         return
     filename, name, family, columns = found
-    content = read_bytes(DocumentImport.file.field.storage, name)
+    try:
+        content = read_bytes(DocumentImport.file.field.storage, name)
+    except FileNotFoundError:
+        if not draft.exists():
+            return  # discarded meanwhile: its file went with it
+        raise
     try:
         result = read_file(filename, content, family=family, columns=columns)
         # The first time: the layout, and the organisation's profile of it applied.
