@@ -5,6 +5,7 @@ deleted), its file goes with it. The migration moves the bytes of existing draft
 files and back."""
 
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -110,6 +111,28 @@ def test_drafts_abandoned_for_a_week_go_with_their_files_at_the_next_upload(
     assert stored(settings) == sorted(draft.file.name for draft in new)
     for draft in old:
         assert not type(draft).objects.filter(pk=draft.pk).exists()
+
+
+def test_the_daily_command_deletes_abandoned_drafts_of_every_organisation(
+    coordinator, source, settings, frozen_clock, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    organisation, user = coordinator.organisation, coordinator.user
+    other = MembershipFactory(coordinator=True)
+    document_import.read_upload(organisation, user, "oud.txt", TEXT)
+    value_importing.keep_upload(organisation, user, "oud.csv", VALUES)
+    action_importing.keep_upload(source, user, "oud.csv", ACTIONS)
+    value_importing.keep_upload(other.organisation, other.user, "ander-oud.csv", VALUES)
+    frozen_clock.shift(datetime.timedelta(days=6))
+    recent = value_importing.keep_upload(other.organisation, other.user, "recent.csv", VALUES)
+    frozen_clock.shift(datetime.timedelta(days=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_abandoned_imports", stdout=(out := io.StringIO()))
+    assert "4 verlaten imports verwijderd." in out.getvalue()
+    assert stored(settings) == [recent.file.name]
+    assert list(ValueImport.objects.values_list("filename", flat=True)) == ["recent.csv"]
+    assert not DocumentImport.objects.exists() and not ActionImport.objects.exists()
 
 
 def test_a_loaded_import_deletes_its_file(

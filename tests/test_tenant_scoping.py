@@ -398,6 +398,11 @@ BATCHES = [
         "koers.complaints.management.commands.erase_complaint_personal_data.erase_personal_data",
         [],
     ),
+    (
+        "delete_abandoned_imports",
+        "koers.operations.management.commands.delete_abandoned_imports.delete_abandoned",
+        0,
+    ),
 ]
 
 
