@@ -427,6 +427,27 @@ def test_a_batch_command_does_each_organisations_work_in_its_scope(
     assert {demo.voorbeeld.pk, demo.proefdorp.pk} <= {o for o, plans in seen if plans}
 
 
+@pytest.mark.parametrize(
+    ("command", "service", "nothing", "skipped"),
+    [(*batch, batch[0] in ("send_reminders", "send_notifications")) for batch in BATCHES],
+)
+def test_reminders_and_news_wait_while_an_organisation_is_suspended(
+    demo, monkeypatch, command, service, nothing, skipped
+):
+    seen = []
+
+    def per_organisation(*args, **kwargs):
+        seen.append(current_organisation())
+        return nothing
+
+    Organisation.objects.filter(pk=demo.proefdorp.pk).update(suspended=True)
+    monkeypatch.setattr(service, per_organisation)
+    call_command(command, stdout=StringIO())
+    assert demo.voorbeeld.pk in seen
+    # retention and clean-up still run for a suspended organisation
+    assert (demo.proefdorp.pk not in seen) is skipped
+
+
 def test_a_failure_in_one_organisation_does_not_stop_the_others(demo):
     done = []
 

@@ -289,15 +289,22 @@ def scopes_disabled_for(reason: str):
     return decorate
 
 
-def in_each_organisation(work: Callable[[], T]) -> list[T]:
+def in_each_organisation(work: Callable[[], T], *, suspended: bool = True) -> list[T]:
     """Run ``work`` once for every organisation, each time in that organisation's scope: a
     batch command over the whole installation (reminders, notifications, retention) whose
     per-organisation code cannot reach another organisation's rows. A failure in one
-    organisation does not stop the others; the first is raised at the end."""
+    organisation does not stop the others; the first is raised at the end.
+
+    ``suspended=False`` leaves suspended organisations out: their members cannot act on a
+    reminder or read the news (every page answers "not available"); what waits is sent
+    after the organisation is resumed. Retention and clean-up run for them too."""
     from koers.accounts.models import Organisation
 
+    organisations = Organisation.objects.order_by("pk")
+    if not suspended:
+        organisations = organisations.filter(suspended=False)
     results, first_error = [], None
-    for organisation_id in Organisation.objects.order_by("pk").values_list("pk", flat=True):
+    for organisation_id in organisations.values_list("pk", flat=True):
         try:
             with scope(organisation=organisation_id):
                 results.append(work())

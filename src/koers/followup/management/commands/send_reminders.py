@@ -22,6 +22,6 @@ class Command(BaseCommand):
             day = date.fromisoformat(today) if today else None
         except ValueError:
             raise CommandError(_("Write the date as YYYY-MM-DD.")) from None
-        # each organisation's reminders in its own scope
-        count = sum(in_each_organisation(lambda: send_reminders(day)))
+        # each organisation's reminders in its own scope; none for a suspended organisation
+        count = sum(in_each_organisation(lambda: send_reminders(day), suspended=False))
         self.stdout.write(_("%(count)s reminders sent.") % {"count": count})

@@ -13,8 +13,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        # each organisation's notifications in its own scope
-        count = sum(in_each_organisation(_send_one_organisation))
+        # each organisation's notifications in its own scope; a suspended organisation's
+        # wait until it is resumed
+        count = sum(in_each_organisation(_send_one_organisation, suspended=False))
         self.stdout.write(_("%(count)s messages sent.") % {"count": count})
 
 
