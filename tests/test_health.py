@@ -1,12 +1,14 @@
 """/health/: the database, the storage of files and the job workers' heartbeat."""
 
+import os
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
+from koers import storage
 from koers.jobs.models import Worker
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -102,8 +104,52 @@ def test_storage_that_cannot_be_written_is_unavailable(db, client, media):
         "status": "unavailable",
         "database": "ok",
         "storage": "unavailable",
+        "storage_failed": ["logos", "imports"],  # MEDIA_ROOT holds both
         "workers": {"status": "not used"},
     }
+
+
+def test_a_directory_that_cannot_be_written_fails_its_kind(db, client, settings, tmp_path):
+    # only the uploaded imports' directory is unusable (root writes to any directory, so
+    # it is a file here); the other kinds still work, and no path is shown
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    (settings.MEDIA_ROOT / "imports").write_text("not a directory")
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["storage"], body["storage_failed"]) == (
+        "unavailable",
+        "unavailable",
+        ["imports"],
+    )
+    assert str(tmp_path) not in response.content.decode()
+
+
+def test_a_read_only_directory_fails_the_check(db, client, settings, tmp_path, monkeypatch):
+    reports = tmp_path / "read-only"
+    reports.mkdir()
+    reports.chmod(0o500)
+    settings.KOERS_REPORT_DIR = reports
+    if os.access(reports, os.W_OK):  # root writes anywhere: refuse as the disk would
+        real_filesystem = storage._filesystem
+
+        def filesystem(location):
+            backend = real_filesystem(location)
+            if location != str(reports):
+                return backend
+            refusing = FileSystemStorage(location=location)
+            refusing._save = refuse
+            return refusing
+
+        def refuse(name, content):
+            raise PermissionError(13, "Permission denied", str(reports / name))
+
+        monkeypatch.setattr(storage, "_filesystem", filesystem)
+    response = client.get("/health/")
+    reports.chmod(0o700)
+    assert response.status_code == 503
+    assert response.json()["storage_failed"] == ["reports"]
 
 
 class _ForgetfulStorage(FileSystemStorage):
@@ -116,22 +162,37 @@ class _ForgetfulStorage(FileSystemStorage):
 
 
 def test_storage_that_returns_other_content_is_unavailable(db, client, media, monkeypatch):
-    broken = _ForgetfulStorage(location=str(media))
-    monkeypatch.setattr(default_storage, "_wrapped", broken)
+    real_backend = storage.backend
+    broken = _ForgetfulStorage(location=str(media / "reports"))
+
+    def backend(area):
+        return broken if area == "reports" else real_backend(area)
+
+    monkeypatch.setattr(storage, "backend", backend)
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["storage"] == "unavailable"
+    assert response.json()["storage_failed"] == ["reports"]
     assert list(media.rglob("*.txt")) == []  # removed even so
 
 
-def test_the_probe_goes_through_the_default_storage(db, client, media, monkeypatch):
-    names = []
-    real_save = default_storage.save
+def test_the_probe_goes_to_each_kind_of_file_once_per_place(
+    db, client, settings, tmp_path, monkeypatch
+):
+    shared = tmp_path / "shared"
+    settings.KOERS_ATTACHMENT_DIR = shared
+    settings.KOERS_REPORT_DIR = shared  # attachments and reports in one directory
+    saved = []
+    real_save = FileSystemStorage.save
 
-    def save(name, content, **kwargs):
-        names.append(name)
-        return real_save(name, content, **kwargs)
+    def save(self, name, content, **kwargs):
+        saved.append((self.location, name))
+        return real_save(self, name, content, **kwargs)
 
-    monkeypatch.setattr(default_storage, "save", save)
+    monkeypatch.setattr(FileSystemStorage, "save", save)
     assert client.get("/health/").status_code == 200
-    assert len(names) == 1 and names[0].startswith("health/probe-")
+    assert sorted(location for location, _ in saved) == sorted(
+        [str(shared), str(settings.MEDIA_ROOT / "logos"), str(settings.MEDIA_ROOT / "imports")]
+    )
+    assert all(name.startswith("health/probe-") for _, name in saved)
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []

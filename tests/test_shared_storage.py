@@ -192,3 +192,46 @@ def test_a_discarded_upload_is_deleted_from_the_bucket(
         client.post(_imports(world, "indicators:import_discard", pk=sheet.pk))
     assert keys(bucket) == []
     assert not DocumentImport.objects.exists() and not ValueImport.objects.exists()
+
+
+def test_health_probes_the_bucket_of_every_kind_of_file(bucket, client, monkeypatch):
+    from storages.backends.s3 import S3Storage
+
+    written = []
+    real_save = S3Storage._save
+
+    def save(self, name, content):
+        written.append(self.location)
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(S3Storage, "_save", save)
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["storage"]) == ("ok", "ok")
+    assert "storage_failed" not in response.json()
+    assert sorted(written) == sorted(f"gemeenten/{area}" for area in storage.AREAS)
+    assert keys(bucket) == []  # the probes were removed again
+
+
+def test_health_fails_when_the_bucket_is_gone(bucket, client, s3_server):
+    bucket.delete_bucket(Bucket=BUCKET)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["storage"]) == ("unavailable", "unavailable")
+    assert body["storage_failed"] == list(storage.AREAS)
+    # the caller is anonymous: no bucket, address or prefix in the answer
+    for secret in (BUCKET, s3_server, "gemeenten"):
+        assert secret not in response.content.decode()
+
+
+def test_health_fails_when_the_storage_does_not_answer(bucket, client, settings):
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.KOERS_S3_ENDPOINT_URL = f"http://127.0.0.1:{port}"
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["storage_failed"] == list(storage.AREAS)

@@ -1,8 +1,10 @@
 """What ``/health/`` checks: the database, the storage of files, the job workers.
 
 - **database**: one ``SELECT 1``. Unreachable: the installation is ``unavailable`` (503).
-- **storage**: a tiny file written, read back and deleted through Django's default storage
-  (a local volume or S3-compatible object storage). Failing: ``unavailable`` (503).
+- **storage**: a tiny file written, read back and deleted in the storage of each kind of
+  file (``koers.storage.AREAS``: a local directory or a prefix of the S3 bucket), once per
+  distinct place when kinds share one. Failing: ``unavailable`` (503), with the kinds that
+  failed in ``storage_failed`` (their names only: no path, bucket or address).
 - **workers**: the newest heartbeat of a ``koers worker`` (``koers.jobs``). No worker seen
   for ``KOERS_WORKER_LEASE_SECONDS``: ``degraded``. Pages still work, background jobs
   (reports, imports) wait, so a load balancer should keep the web process: 200 unless the
@@ -15,11 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import Storage
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
+from koers import storage as stored_files
 from koers.jobs.models import Worker
 from koers.jobs.services import uses_workers
 
@@ -57,29 +60,63 @@ def check_database() -> str:
     return OK
 
 
-def check_storage() -> str:
-    """Write, read back and delete a small file in the default storage."""
+def check_storage() -> list[str]:
+    """The kinds of file (areas) whose storage fails the probe; empty when all work. Each
+    distinct place (a directory, a bucket and prefix) is probed once for the kinds it
+    holds."""
+    places: dict[tuple, list[str]] = {}
+    backends: dict[tuple, Storage | None] = {}
+    for area in stored_files.AREAS:
+        try:
+            backend = stored_files.backend(area)
+        except Exception:  # misconfigured (KOERS_STORAGE, django-storages missing, …)
+            logger.warning("Health: no storage for the %s", area, exc_info=True)
+            key: tuple = ("unconfigured", area)
+            backend = None
+        else:
+            key = _place(backend)
+        places.setdefault(key, []).append(area)
+        backends[key] = backend
+    failed = []
+    for key, areas in places.items():
+        backend = backends[key]
+        if backend is None or not probe(backend, areas):
+            failed.extend(areas)
+    return failed
+
+
+def _place(backend: Storage) -> tuple:
+    """Where ``backend`` keeps its files: its kind, endpoint, bucket and location."""
+    return (
+        type(backend).__qualname__,
+        getattr(backend, "endpoint_url", None),
+        getattr(backend, "bucket_name", None),
+        str(getattr(backend, "location", "")),
+    )
+
+
+def probe(backend: Storage, areas: list[str]) -> bool:
+    """Write, read back and delete a small file in ``backend``; whether all went well."""
+    label = ", ".join(areas)
     name = None
     try:
-        name = default_storage.save(
-            f"health/probe-{get_random_string(16)}.txt", ContentFile(PROBE_CONTENT)
-        )
-        with default_storage.open(name, "rb") as probe:
-            if probe.read() != PROBE_CONTENT:
-                logger.warning("Health: the storage returned other content for %s", name)
-                return UNAVAILABLE
-        default_storage.delete(name)
+        name = backend.save(f"health/probe-{get_random_string(16)}.txt", ContentFile(PROBE_CONTENT))
+        with backend.open(name, "rb") as handle:
+            if handle.read() != PROBE_CONTENT:
+                logger.warning("Health: the storage of the %s returned other content", label)
+                return False
+        backend.delete(name)
         name = None
     except Exception:  # any storage backend's error (OSError, botocore, …)
-        logger.warning("Health: the storage failed", exc_info=True)
-        return UNAVAILABLE
+        logger.warning("Health: the storage of the %s failed", label, exc_info=True)
+        return False
     finally:
         if name is not None:
             try:
-                default_storage.delete(name)
+                backend.delete(name)
             except Exception:
-                logger.warning("Health: could not remove the probe %s", name)
-    return OK
+                logger.warning("Health: could not remove the probe %s (%s)", name, label)
+    return True
 
 
 def check_workers() -> dict:
@@ -104,8 +141,11 @@ def check_workers() -> dict:
 
 def check_health() -> Health:
     database = check_database()
-    storage = check_storage()
+    failed_storage = check_storage()
+    storage = UNAVAILABLE if failed_storage else OK
     checks: dict = {"database": database, "storage": storage}
+    if failed_storage:
+        checks["storage_failed"] = failed_storage
     if database != OK:
         return Health(UNAVAILABLE, checks)
     try:
