@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from koers.accounts.locking import version_field
 from koers.accounts.models import Organisation, Role
 from koers.accounts.scoping import OrganisationScopedManager
 
@@ -73,6 +74,9 @@ class SingleSignOn(models.Model):
         _("the provider checks a second factor itself"), default=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Edited by the provider and by the organisation's administrator: a form saved from
+    # an older version is refused (koers.accounts.locking).
+    version = version_field()
 
     objects = OrganisationScopedManager("organisation")
 
