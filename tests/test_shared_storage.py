@@ -235,3 +235,15 @@ def test_health_fails_when_the_storage_does_not_answer(bucket, client, settings)
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["storage_failed"] == list(storage.AREAS)
+
+
+def test_a_draft_whose_file_left_the_bucket_asks_for_it_again(bucket, world, client):
+    client.force_login(world["coordinator"].user)
+    values = SimpleUploadedFile("waarden.csv", b"Indicator;2024\nTEV;1\n", "text/csv")
+    client.post(_imports(world, "indicators:import"), {"file": values})
+    draft = ValueImport.objects.get()
+    bucket.delete_object(Bucket=BUCKET, Key=f"gemeenten/imports/{draft.file.name}")
+    response = client.get(_imports(world, "indicators:import_preview", pk=draft.pk))
+    assert response.status_code == 200
+    assert "niet meer beschikbaar; laad het opnieuw op" in response.content.decode()
+    assert ValueImport.objects.filter(pk=draft.pk).exists()

@@ -186,8 +186,25 @@ class StoredDraft:
             raise
 
     def read_content(self) -> bytes:
-        """The uploaded file's bytes, from wherever the storage keeps them."""
-        return read_bytes(self.file.storage, self.file.name)
+        """The uploaded file's bytes, from wherever the storage keeps them; raises
+        :class:`DraftFileMissing` when the storage no longer has them."""
+        try:
+            return read_bytes(self.file.storage, self.file.name)
+        except FileNotFoundError as error:
+            raise DraftFileMissing(self) from error
+
+    def file_available(self) -> bool:
+        """Whether the storage still has the uploaded file (it can be read again)."""
+        return bool(self.file.name) and self.file.storage.exists(self.file.name)
+
+
+class DraftFileMissing(FileNotFoundError):
+    """An import draft's file is gone from its storage (a database restored without its
+    files, a bucket emptied): the draft can no longer be read; the user uploads it again."""
+
+    def __init__(self, draft):
+        super().__init__(f"The file of {type(draft).__name__} {draft.pk} is missing")
+        self.draft = draft
 
 
 def read_bytes(storage: Storage, name: str) -> bytes:

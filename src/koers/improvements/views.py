@@ -35,6 +35,7 @@ from koers.improvements.models import (
     Source,
 )
 from koers.paging import CountedPaginator
+from koers.storage import DraftFileMissing
 
 PAGE_SIZE = 50
 
@@ -331,12 +332,17 @@ def import_preview(request, pk):
     draft = get_for_organisation(
         request, ActionImport.objects.select_related("source"), "organisation", pk=pk
     )
-    sheet = importing.read_actions(draft.source, draft.read_content(), draft.filename)
+    try:
+        sheet = importing.read_actions(draft.source, draft.read_content(), draft.filename)
+    except DraftFileMissing:
+        return _file_missing(request, draft)
     if request.method == "POST" and not sheet.problems:
         try:
             count = importing.load_actions(draft, actor=actor(request))
         except ValidationError as error:
             sheet.problems = error.messages
+        except DraftFileMissing:  # gone since it was read above
+            return _file_missing(request, draft)
         else:
             messages.success(
                 request,
@@ -351,6 +357,18 @@ def import_preview(request, pk):
     status = 400 if request.method == "POST" else 200
     context = {"draft": draft, "sheet": sheet}
     return render(request, "improvements/import_preview.html", context, status=status)
+
+
+def _file_missing(request, draft):
+    """The draft's file is gone from the storage (restored database, emptied bucket): say
+    so, and offer to upload it again or discard the draft; nothing is changed."""
+    slug = request.organisation.slug
+    context = {
+        "draft": draft,
+        "upload_url": reverse("improvements:import", kwargs={"org": slug}),
+        "discard_url": reverse("improvements:import_discard", kwargs={"org": slug, "pk": draft.pk}),
+    }
+    return render(request, "imports/file_missing.html", context)
 
 
 @member_view

@@ -30,6 +30,7 @@ from koers.indicators.models import (
     ValueImport,
 )
 from koers.plans.views.common import get_item
+from koers.storage import DraftFileMissing
 
 
 def _indicator(request, pk) -> Indicator:
@@ -333,7 +334,10 @@ def import_upload(request):
 def import_preview(request, pk):
     _require_manage(request)
     draft = get_for_organisation(request, ValueImport.objects.all(), "organisation", pk=pk)
-    sheet = read_values(request.organisation, draft.read_content(), draft.filename)
+    try:
+        sheet = read_values(request.organisation, draft.read_content(), draft.filename)
+    except DraftFileMissing:
+        return _file_missing(request, draft)
     if request.method == "POST" and not sheet.problems:
         try:
             counts = load_values(
@@ -358,6 +362,18 @@ def import_preview(request, pk):
         {"draft": draft, "sheet": sheet},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _file_missing(request, draft):
+    """The draft's file is gone from the storage (restored database, emptied bucket): say
+    so, and offer to upload it again or discard the draft; nothing is changed."""
+    slug = request.organisation.slug
+    context = {
+        "draft": draft,
+        "upload_url": reverse("indicators:import", kwargs={"org": slug}),
+        "discard_url": reverse("indicators:import_discard", kwargs={"org": slug, "pk": draft.pk}),
+    }
+    return render(request, "imports/file_missing.html", context)
 
 
 @member_view

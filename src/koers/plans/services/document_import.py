@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from koers.accounts.actor import Actor
 from koers.accounts.permissions import MANAGE_PLANS
@@ -162,6 +163,11 @@ def _enqueue(draft: DocumentImport) -> None:
     read_document_import.enqueue(draft.pk)
 
 
+FILE_MISSING = gettext_noop(
+    "The uploaded file of this draft is no longer available; upload it again."
+)
+
+
 def read_stored(draft_id: int) -> None:
     """Read a stored upload (the background task): the draft becomes ready or refused.
 
@@ -178,7 +184,10 @@ def read_stored(draft_id: int) -> None:
     except FileNotFoundError:
         if not draft.exists():
             return  # discarded meanwhile: its file went with it
-        raise
+        # gone from the storage (a database restored without its files, a bucket
+        # emptied): refused with the reason the preview gives for it too
+        refuse(draft_id, DocumentError("file_missing", FILE_MISSING))
+        return
     try:
         result = read_file(filename, content, family=family, columns=columns)
         # The first time: the layout, and the organisation's profile of it applied.

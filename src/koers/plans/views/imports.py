@@ -24,6 +24,7 @@ from koers.plans.import_messages import error_text, location_text
 from koers.plans.models import DocumentImport, Plan
 from koers.plans.services import document_import, import_profiles, spreadsheet
 from koers.plans.views.common import get_plan
+from koers.storage import DraftFileMissing
 
 SHEET_FORMATS = ("csv", "xlsx")
 COLUMN_LABELS = {
@@ -126,10 +127,24 @@ def import_preview(request, pk):
         return _not_ready(request, draft)
     if request.GET.get("state"):  # the reading page asks: ready now, go to the preview
         return _htmx_redirect(request.path)
+    try:
+        return _preview(request, draft)
+    except DraftFileMissing:
+        return _file_missing(request, draft)
+
+
+def _preview(request, draft: DocumentImport):
     if draft.target_plan is not None and draft.format in SHEET_FORMATS:
         return _sheet_update(request, draft)
     family_form = ImportFamilyForm(initial={"family": draft.family})
     header, mapping = ((), {})
+    if request.method == "POST" and _reads_again(request) and not draft.file_available():
+        # what was read stays: the preview can still be loaded, only not read again
+        messages.error(
+            request,
+            _("The uploaded file of this draft is no longer available; upload it again."),
+        )
+        return redirect("plans:import_preview", org=request.organisation.slug, pk=draft.pk)
     if draft.format in SHEET_FORMATS:
         header, mapping = document_import.sheet_columns(draft)
         if request.method == "POST" and "map_columns" in request.POST:
@@ -215,6 +230,22 @@ def import_preview(request, pk):
         ],
     }
     return render(request, "plans/import_preview.html", context, status=400 if errors else 200)
+
+
+def _reads_again(request) -> bool:
+    return any(key in request.POST for key in ("map_columns", "skip_profile", "read_again"))
+
+
+def _file_missing(request, draft: DocumentImport):
+    """The draft's file is gone from the storage (restored database, emptied bucket): say
+    so, and offer to upload it again or discard the draft; nothing is changed."""
+    slug = request.organisation.slug
+    context = {
+        "draft": draft,
+        "upload_url": reverse("plans:plan_import", kwargs={"org": slug}),
+        "discard_url": reverse("plans:import_discard", kwargs={"org": slug, "pk": draft.pk}),
+    }
+    return render(request, "imports/file_missing.html", context)
 
 
 def _remember_profile(request, draft: DocumentImport, chosen: dict) -> None:
