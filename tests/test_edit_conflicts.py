@@ -521,6 +521,13 @@ def test_every_edit_form_carries_the_version_it_was_opened_at(demo, login, round
         record.refresh_from_db()
         assert form_data(client.get(url))["version"] == [str(record.version)], url
     assert demo.plan.version == before + 1  # every save counts, also one without a form
+    # The sign-in settings, edited by the administrator and the provider: none stored yet.
+    sso = reverse("hosting:single_sign_on", kwargs={"org": ORG})
+    assert form_data(client.get(sso), form_id="sso-form")["sso-version"] == ["0"]
+    provider = login("provider@voorbeeld.be")
+    settings = reverse("provider:organisation_settings", kwargs={"org": ORG})
+    demo.voorbeeld.refresh_from_db()
+    assert form_data(provider.get(settings))["version"] == [str(demo.voorbeeld.version)]
 
 
 # -- deletes: at the version the person saw ---------------------------------------------------

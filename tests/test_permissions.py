@@ -377,6 +377,7 @@ PROVIDER_PAGES = {
     "provider:organisation": "voorbeeld",
     "provider:organisation_suspend": "voorbeeld",
     "provider:organisation_two_factor": "voorbeeld",
+    "provider:organisation_settings": "voorbeeld",
     "provider:organisation_delete": "voorbeeld",
 }
 

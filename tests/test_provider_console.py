@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from koers.accounts.actor import Actor
+from koers.accounts.locking import EditConflict
 from koers.accounts.models import Membership, Organisation, Role
 from koers.audit.models import AuditEntry
 from koers.audit.sentences import sentence
@@ -21,6 +22,7 @@ from tests.factories import (
     make_item,
     make_plan,
 )
+from tests.form_data import form_data
 
 
 @pytest.fixture
@@ -205,6 +207,7 @@ def test_the_provider_sets_two_step_and_sign_in_and_the_secret_is_never_shown(as
             "sso-scopes": "openid email profile",
             "sso-email_claim": "email",
             "sso-default_role": "reader",
+            "sso-version": "0",  # the version the form was opened at: none stored yet
         },
     )
     assert response.status_code == 302
@@ -238,3 +241,142 @@ def test_the_command_gives_and_takes_the_provider_console(db):
     assert services.is_provider(user)
     call_command("provider_staff", remove="ict@provider.example", stdout=StringIO())
     assert not services.is_provider(user)
+
+
+# -- name, kind and terminology after creation ----------------------------------------------
+
+CONFLICT = "Iemand anders heeft dit intussen gewijzigd"
+
+
+def _settings_form(client, organisation) -> dict:
+    page = client.get(reverse("provider:organisation", kwargs={"org": organisation.slug}))
+    return form_data(page, form_id="organisation-settings")
+
+
+def test_the_provider_changes_name_kind_and_terminology(as_provider, staff):
+    organisation = OrganisationFactory(name="Gemeente Oud", terminology_preset="flemish_bbc")
+    slug = organisation.slug
+    plan = make_plan(organisation)
+    data = _settings_form(as_provider, organisation)
+    assert data["version"] == [str(organisation.version)]
+    data.update({"name": "Gemeente Nieuw", "kind": "ocmw", "terminology_preset": "dutch_pc"})
+    url = reverse("provider:organisation_settings", kwargs={"org": slug})
+    assert as_provider.post(url, data).status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.kind, organisation.slug) == (
+        "Gemeente Nieuw",
+        "ocmw",
+        slug,
+    )
+    assert organisation.terminology_preset == "dutch_pc"
+    plan.refresh_from_db()
+    assert plan.terminology_preset == "flemish_bbc"  # an existing plan keeps its words
+    latest = organisation.history.order_by("-history_date", "-history_id").first()
+    assert (latest.name, latest.history_user) == ("Gemeente Nieuw", staff)
+    entry = ProviderLogEntry.objects.get(action="organisation.changed")
+    assert (entry.organisation_id, entry.actor) == (organisation.pk, staff)
+    assert entry.data["fields"] == ["kind", "name", "terminology_preset"]
+    assert entry.data["language"] == "nl-nl"
+    audit = AuditEntry.objects.filter(
+        organisation=organisation, action="accounts.organisation.changed", actor=staff
+    )
+    assert any(e.data.get("terminology_preset") == "dutch_pc" for e in audit)
+
+
+def test_only_the_provider_changes_an_organisations_name_and_terminology(client, db, staff):
+    membership = MembershipFactory(admin=True)
+    organisation = membership.organisation
+    url = reverse("provider:organisation_settings", kwargs={"org": organisation.slug})
+    data = {"name": "Overgenomen", "kind": "gemeente", "terminology_preset": "dutch_pc"}
+    data["version"] = str(organisation.version)
+    for person in (membership.user, UserFactory(is_superuser=True, is_staff=True)):
+        client.force_login(person)
+        assert client.get(url).status_code == 403
+        assert client.post(url, data).status_code == 403
+    for actor in (Actor.member(membership), Actor.system(UserFactory())):
+        with pytest.raises(PermissionDenied):
+            services.update_organisation(organisation, {"name": "Overgenomen"}, actor=actor)
+    organisation.refresh_from_db()
+    assert organisation.name != "Overgenomen"
+    assert not ProviderLogEntry.objects.exists()
+
+
+def test_a_stale_organisation_form_is_refused_and_keeps_the_typing(as_provider, staff):
+    organisation = OrganisationFactory(name="Gemeente Oud")
+    url = reverse("provider:organisation_settings", kwargs={"org": organisation.slug})
+    data = _settings_form(as_provider, organisation)
+    data.update({"name": "Mijn naam", "terminology_preset": "dutch_pc"})
+    services.update_organisation(organisation, {"name": "Hun naam"}, actor=Actor.system(staff))
+    response = as_provider.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert CONFLICT in page
+    again = form_data(page, form_id="yours")
+    assert (again["name"], again["terminology_preset"]) == (["Mijn naam"], ["dutch_pc"])
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.terminology_preset) == ("Hun naam", "flemish_bbc")
+    assert again["version"] == [str(organisation.version)]
+    assert as_provider.post(url, again).status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.name, organisation.terminology_preset) == ("Mijn naam", "dutch_pc")
+
+
+# -- single sign-on edited by two people ------------------------------------------------------
+
+SSO_VALUES = {
+    "enabled": True,
+    "issuer": "https://login.example",
+    "client_id": "van-de-provider",
+    "client_secret": "geheim-van-de-provider",
+    "scopes": "openid email profile",
+    "email_claim": "email",
+    "default_role": "reader",
+}
+
+
+def test_a_stale_sign_in_form_is_refused_without_showing_the_secret(client, db, staff):
+    membership = MembershipFactory(admin=True)
+    organisation = membership.organisation
+    services.save_single_sign_on(organisation, SSO_VALUES, actor=Actor.system(staff))
+    client.force_login(membership.user)
+    url = reverse("hosting:single_sign_on", kwargs={"org": organisation.slug})
+    data = form_data(client.get(url), form_id="sso-form")
+    assert data["sso-version"] == ["1"]
+    data.update({"sso-client_id": "mijn-client", "sso-client_secret": "mijn-geheim-42"})
+    meanwhile = {**SSO_VALUES, "client_id": "hun-client", "client_secret": "hun-geheim-7"}
+    services.save_single_sign_on(organisation, meanwhile, actor=Actor.system(staff))
+    response = client.post(url, data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert CONFLICT in page
+    assert "mijn-geheim" not in page and "hun-geheim" not in page
+    assert "Typ het nog eens om het te bewaren" in page
+    again = form_data(page, form_id="yours")
+    assert again["sso-client_id"] == ["mijn-client"]
+    assert again["sso-client_secret"] == [""]
+    sso = SingleSignOn.objects.get(organisation=organisation)
+    assert (sso.client_id, sso.secret(), sso.version) == ("hun-client", "hun-geheim-7", 2)
+    assert again["sso-version"] == ["2"]
+    assert client.post(url, again).status_code == 302  # the secret left empty: kept
+    sso.refresh_from_db()
+    assert (sso.client_id, sso.secret(), sso.version) == ("mijn-client", "hun-geheim-7", 3)
+
+
+def test_two_first_sign_in_settings_at_once_conflict(as_provider, staff):
+    organisation = OrganisationFactory()
+    url = reverse("provider:organisation", kwargs={"org": organisation.slug})
+    data = form_data(as_provider.get(url), form_id="sso-form")
+    assert data["sso-version"] == ["0"]
+    data.update({f"sso-{key}": value for key, value in SSO_VALUES.items() if key != "enabled"})
+    data.update({"sso-enabled": "on", "sso-client_id": "mijn-client"})
+    administrator = MembershipFactory(admin=True, organisation=organisation)
+    services.save_single_sign_on(organisation, SSO_VALUES, actor=Actor.member(administrator))
+    response = as_provider.post(url, data)
+    assert response.status_code == 409
+    assert "geheim-van-de-provider" not in response.content.decode()
+    sso = SingleSignOn.objects.get(organisation=organisation)
+    assert sso.client_id == "van-de-provider"
+    with pytest.raises(EditConflict):
+        services.save_single_sign_on(
+            organisation, SSO_VALUES, actor=Actor.system(staff), expected_version=0
+        )

@@ -45,10 +45,13 @@ class Comparison:
 
 def compare(yours: forms.BaseForm, stored: forms.BaseForm, title: str = "") -> Comparison:
     """Every visible field of the bound form ``yours`` beside its value in ``stored``
-    (an unbound form of the same kind built from the stored record)."""
+    (an unbound form of the same kind built from the stored record). A password field
+    (a client secret) is left out: what was typed there is never shown back."""
     comparison = Comparison(title)
     for name, form_field in yours.fields.items():
         if form_field.widget.is_hidden or name not in stored.fields:
+            continue
+        if isinstance(form_field.widget, forms.PasswordInput):
             continue
         before = stored[name].initial
         typed = yours[name].data

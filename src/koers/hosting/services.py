@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from koers.accounts import two_factor
 from koers.accounts.actor import Actor, attribute
+from koers.accounts.locking import claim_version
 from koers.accounts.models import Membership, Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.audit.models import AuditEntry
 from koers.audit.services import log_action
 from koers.hosting.models import ProviderLogEntry, ProviderStaff, SingleSignOn
+from koers.plans.terminology import PRESETS, dutch_of
 
 
 def is_provider(user) -> bool:
@@ -101,6 +103,53 @@ def set_suspended(organisation: Organisation, suspended: bool, *, actor: Actor, 
         data=data,
     )
     _provider_log(f"organisation.{verb}", organisation, actor, data)
+    return organisation
+
+
+ORGANISATION_FIELDS = ("name", "kind", "terminology_preset")
+
+
+@transaction.atomic
+def update_organisation(
+    organisation: Organisation, values: dict, *, actor: Actor, expected_version: int | None = None
+) -> Organisation:
+    """Name, kind and terminology preset (with it the organisation's Dutch: nl-BE or
+    nl-NL) of an organisation, set by the provider; EditConflict when it was saved since
+    ``expected_version``. The slug stays (addresses depend on it). Pages outside a plan
+    and the portal speak the new preset's Dutch at once and a new plan starts from it;
+    existing plans keep their own terminology, as when the administrator changes it."""
+    require_provider(actor)
+    claim_version(organisation, expected_version)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    preset = values.get("terminology_preset", organisation.terminology_preset)
+    if preset not in PRESETS:
+        raise ValidationError({"terminology_preset": _("Unknown terminology preset.")})
+    if values.get("kind", organisation.kind) not in Organisation.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind from the list.")})
+    if "name" in values and not (values["name"] or "").strip():
+        raise ValidationError({"name": _("This field is required.")})
+    changed = {}
+    for name in ORGANISATION_FIELDS:
+        if name in values:
+            value = values[name].strip() if name == "name" else values[name]
+            if getattr(organisation, name) != value:
+                changed[name] = [getattr(organisation, name), value]
+                setattr(organisation, name, value)
+    if not changed:
+        return organisation
+    attribute(organisation, actor)
+    organisation.save(update_fields=list(changed))
+    data = {"fields": sorted(changed), **{key: new for key, (_old, new) in changed.items()}}
+    if "terminology_preset" in changed:
+        data["language"] = dutch_of(organisation.terminology_preset)
+    log_action(
+        organisation.pk,
+        "accounts.organisation.changed",
+        user=actor.user,
+        obj=organisation,
+        data=data,
+    )
+    _provider_log("organisation.changed", organisation, actor, data)
     return organisation
 
 
@@ -192,12 +241,21 @@ def _may_manage_sign_in(actor: Actor, organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def save_single_sign_on(organisation: Organisation, values: dict, *, actor: Actor) -> SingleSignOn:
+def save_single_sign_on(
+    organisation: Organisation,
+    values: dict,
+    *,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> SingleSignOn:
     """Set the organisation's OpenID Connect provider. An empty client secret keeps the
-    stored one; the secret itself is never logged nor shown again."""
+    stored one; the secret itself is never logged nor shown again. EditConflict when the
+    settings were saved since ``expected_version`` (0: they did not exist yet), by the
+    provider or the organisation's administrator."""
     _may_manage_sign_in(actor, organisation)
     sso = SingleSignOn.objects.select_for_update().filter(organisation=organisation).first()
     sso = sso or SingleSignOn(organisation=organisation)
+    claim_version(sso, expected_version)
     changed = [name for name in SSO_FIELDS if name in values and getattr(sso, name) != values[name]]
     for name in changed:
         setattr(sso, name, values[name])

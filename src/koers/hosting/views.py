@@ -17,11 +17,18 @@ from django.views.decorators.http import require_POST
 
 from koers.accounts import two_factor
 from koers.accounts.access import actor, handle_form, member_view
+from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.models import Organisation
 from koers.accounts.permissions import MANAGE_ORGANISATION
 from koers.accounts.scoping import scopes_disabled
 from koers.hosting import oidc, services
-from koers.hosting.forms import DeleteForm, OrganisationForm, SingleSignOnForm, SuspendForm
+from koers.hosting.forms import (
+    DeleteForm,
+    OrganisationForm,
+    OrganisationSettingsForm,
+    SingleSignOnForm,
+    SuspendForm,
+)
 from koers.hosting.middleware import (
     PROVIDER_LOGOUT,
     SECOND_FACTOR,
@@ -209,9 +216,21 @@ def _sso_form(request, organisation, acting, back: str, template: str, extra=Non
     form = SingleSignOnForm(request.POST or None, instance=sso, prefix="sso")
 
     def save():
-        return services.save_single_sign_on(organisation, form.cleaned_data, actor=acting)
+        return services.save_single_sign_on(
+            organisation, form.cleaned_data, actor=acting, expected_version=form.expected_version
+        )
 
-    if handle_form(request, form, save):
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        save,
+        _sso_retry_form,
+        title=_("Sign-in with the organisation's provider"),
+        cancel_url=back,
+    )
+    if conflict:
+        return conflict
+    if saved:
         messages.success(request, _("The sign-in settings have been saved."))
         return redirect(back)
     callback = request.build_absolute_uri(reverse("sso:callback"))
@@ -226,6 +245,18 @@ def _sso_form(request, organisation, acting, back: str, template: str, extra=Non
         **(extra or {}),
     }
     return render(request, template, context)
+
+
+def _sso_retry_form(record, data=None) -> SingleSignOnForm:
+    """The settings form of the conflict page. A typed client secret is never shown back
+    (neither in the comparison nor in the form): the person is asked to type it again."""
+    form = SingleSignOnForm(data, instance=record, prefix="sso")
+    if data is not None and (data.get(form.add_prefix("client_secret")) or "").strip():
+        form.fields["client_secret"].help_text = _(
+            "You typed a new client secret; it is not shown again. Type it once more to "
+            "save it, or leave it empty to keep the stored one."
+        )
+    return form
 
 
 # -- the provider console ------------------------------------------------------------------
@@ -284,7 +315,48 @@ def organisation(request, org):
         request.provider_actor,
         reverse("provider:organisation", kwargs={"org": organisation.slug}),
         "hosting/organisation.html",
-        {"suspend_form": SuspendForm()},
+        {
+            "suspend_form": SuspendForm(),
+            "settings_form": OrganisationSettingsForm(instance=organisation),
+        },
+    )
+
+
+@provider_view
+def organisation_settings(request, org):
+    """Name, kind and terminology (with it the language) of an organisation."""
+    stored = get_object_or_404(Organisation, slug=org)
+    # The form writes what is typed on its own copy; the page shows what is stored.
+    edited = Organisation.objects.get(pk=stored.pk)
+    form = OrganisationSettingsForm(request.POST or None, instance=edited)
+    back = reverse("provider:organisation", kwargs={"org": stored.slug})
+
+    def save():
+        return services.update_organisation(
+            stored,
+            form.cleaned_data,
+            actor=request.provider_actor,
+            expected_version=form.expected_version,
+        )
+
+    saved, conflict = save_or_conflict(
+        request,
+        form,
+        save,
+        form_for(OrganisationSettingsForm),
+        title=stored.name,
+        cancel_url=back,
+    )
+    if conflict:
+        return conflict
+    if saved:
+        messages.success(request, _("%(name)s has been saved.") % {"name": saved.name})
+        return redirect(back)
+    return render(
+        request,
+        "hosting/organisation_settings.html",
+        {"target": stored, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
