@@ -94,6 +94,7 @@ def test_the_provider_console_passes_axe_at_a_phones_width(
     for address, where in (
         ("/provider/new/", "new organisation"),
         ("/provider/voorbeeld/", "organisation"),
+        ("/provider/voorbeeld/settings/", "name, kind and terminology"),
         ("/provider/voorbeeld/delete/", "delete"),
         ("/accounts/sso/org/voorbeeld/", "sign-in page"),
     ):
