@@ -253,10 +253,19 @@ def _settings_form(client, organisation) -> dict:
     return form_data(page, form_id="organisation-settings")
 
 
-def test_the_provider_changes_name_kind_and_terminology(as_provider, staff):
+def _departments_heading(client, organisation) -> str:
+    page = client.get(reverse("accounts:departments", kwargs={"org": organisation.slug}))
+    return page.content.decode().split("<h1>")[1].split("</h1>")[0].strip()
+
+
+def test_the_provider_changes_name_kind_and_terminology(client, as_provider, staff):
     organisation = OrganisationFactory(name="Gemeente Oud", terminology_preset="flemish_bbc")
     slug = organisation.slug
     plan = make_plan(organisation)
+    member = MembershipFactory(admin=True, organisation=organisation).user
+    member_client = type(client)()
+    member_client.force_login(member)
+    assert _departments_heading(member_client, organisation) == "Diensten"
     data = _settings_form(as_provider, organisation)
     assert data["version"] == [str(organisation.version)]
     data.update({"name": "Gemeente Nieuw", "kind": "ocmw", "terminology_preset": "dutch_pc"})
@@ -271,6 +280,8 @@ def test_the_provider_changes_name_kind_and_terminology(as_provider, staff):
     assert organisation.terminology_preset == "dutch_pc"
     plan.refresh_from_db()
     assert plan.terminology_preset == "flemish_bbc"  # an existing plan keeps its words
+    # The pages outside a plan speak the preset's Dutch at once (nl-NL: afdelingen).
+    assert _departments_heading(member_client, organisation) == "Afdelingen"
     latest = organisation.history.order_by("-history_date", "-history_id").first()
     assert (latest.name, latest.history_user) == ("Gemeente Nieuw", staff)
     entry = ProviderLogEntry.objects.get(action="organisation.changed")
