@@ -117,6 +117,7 @@ PAGES = {
 }
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 VISITED = 20  # item pages per organisation read in the warm-up
+SINGLE = 40  # requests per page by one client
 KOERS_SOURCE = Path(koers.__file__).resolve().parent.parent
 
 
@@ -298,11 +299,30 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 class Urls:
-    """The pages of organisation ``k`` (0: the one built; k: its k-th copy)."""
+    """The pages of organisation ``k`` (0: the one built; k: its k-th copy).
+
+    An item page of the mix is a first visit, alone and among N alike: each organisation's
+    actions are drawn in a shuffled order without repeats (per page kind), so that one
+    organisation's pages do not turn into cache hits that hundreds of organisations' never
+    become; ``--items`` 5,000 gives each organisation more actions than a minute's mix
+    asks for."""
 
     def __init__(self, template: dict, spans: dict):
         self.template = template
         self.spans = spans
+        self._unvisited: dict[tuple[str, int], list[int]] = {}
+        self._lock = threading.Lock()
+
+    def first_visit(self, page: str, k: int, rng: random.Random) -> int:
+        """An action of organisation ``k`` not yet drawn for ``page`` (a new round of all
+        of them once every one was)."""
+        with self._lock:
+            left = self._unvisited.get((page, k))
+            if not left:
+                left = list(self.template["items"][VISITED:])  # not the warmed ones
+                rng.shuffle(left)
+                self._unvisited[(page, k)] = left
+            return self.shift(PlanItem, left.pop(), k)
 
     def shift(self, model, pk: int, k: int) -> int:
         return pk + k * self.spans.get(model, 0)
@@ -324,7 +344,7 @@ class Urls:
         slug = self.slug(k)
         plan = self.shift(Plan, t["plan"], k)
         if page == "portal item page":
-            item = self.shift(PlanItem, rng.choice(t["items"]), k)
+            item = self.first_visit(page, k, rng)
             return reverse("portal:item", kwargs={"org": slug, "pk": item})
         if page == "portal plan page":
             return reverse("portal:plan", kwargs={"org": slug, "pk": plan})
@@ -338,7 +358,7 @@ class Urls:
         if page == "API plan":
             return reverse("api-plan", kwargs={"org": slug, "pk": plan})
         if page == "API item":
-            item = self.shift(PlanItem, rng.choice(t["items"]), k)
+            item = self.first_visit(page, k, rng)
             return reverse("api-item", kwargs={"org": slug, "pk": item})
         raise KeyError(page)
 
@@ -375,6 +395,21 @@ def run_mix(port, urls: Urls, cookie, orgs: list[int], seconds: float, clients: 
     for thread in threads:
         thread.join()
     return {"times": times, "failures": failures}
+
+
+def one_at_a_time(port, urls: Urls, cookie, orgs: list[int], requests: int) -> dict:
+    """Each page ``requests`` times by one client, for random organisations of ``orgs``:
+    what a request costs the server without waiting behind others (under 50 clients
+    every page waits in the same queue, so their medians say the queue, not the page)."""
+    rng = random.Random(1)
+    times: dict[str, list[float]] = {}
+    for page in PAGES:
+        times[page] = []
+        for _ in range(requests):
+            status, elapsed = http_load.get(port, urls.pick(page, rng.choice(orgs), rng), cookie)
+            if status == 200:
+                times[page].append(elapsed)
+    return times
 
 
 def warm(port, urls: Urls, cookie, orgs: list[int], clients: int) -> float:
@@ -484,6 +519,7 @@ def main(options) -> None:
         try:
             warm(port, alone_urls, cookie, [0], options.clients)
             alone = run_mix(port, alone_urls, cookie, [0], options.seconds, options.clients)
+            alone_single = one_at_a_time(port, alone_urls, cookie, [0], SINGLE)
         finally:
             stop_server(server)
     print(
@@ -511,6 +547,7 @@ def main(options) -> None:
             http_load.hammer(port, read_before, "", len(read_before), options.clients)
             among_load = quiet.settle()
             among = run_mix(port, urls, cookie, everyone, options.seconds, options.clients)
+            among_single = one_at_a_time(port, urls, cookie, everyone, SINGLE)
             quarter = max(options.seconds / 4, 5)
             hello_rps, hello_errors = throughput(
                 port, lambda rng: "/bench-hello/", "", quarter, options.clients
@@ -566,11 +603,25 @@ def main(options) -> None:
             f"| {bm / am:.2f} | {bp / ap:.2f} |"
         )
     print(
+        f"\nOne client at a time ({SINGLE} requests per page, random organisation): what a "
+        "page costs without a queue\n"
+    )
+    print("| page | alone: median ms | p95 ms | among N: median ms | p95 ms | median x |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for page in PAGES:
+        a, b = sorted(alone_single[page]), sorted(among_single[page])
+        if not a or not b:
+            print(f"| {page} | – | – | – | – | – |")
+            continue
+        am, ap = http_load.percentile(a, 0.5) * 1000, http_load.percentile(a, 0.95) * 1000
+        bm, bp = http_load.percentile(b, 0.5) * 1000, http_load.percentile(b, 0.95) * 1000
+        print(f"| {page} | {am:.0f} | {ap:.0f} | {bm:.0f} | {bp:.0f} | {bm / am:.2f} |")
+    print(
         f"\n- throughput, {options.clients} clients, {quarter:.0f} s each, random "
         f"organisation: hello-world {hello_rps:.0f} requests/s; portal item page read before "
         f"({VISITED} per organisation, kept in the cache) {item_rps:.0f} requests/s = "
         f"**{100 * item_rps / hello_rps:.0f} %** of hello-world; portal item page of a random "
-        f"item (mostly a first visit: rendered and kept) {first_rps:.0f} requests/s = "
+        f"item never read before (a first visit: rendered and kept) {first_rps:.0f} requests/s = "
         f"{100 * first_rps / hello_rps:.0f} %"
     )
     total_errors = len(errors) + hello_errors + item_errors + first_errors
