@@ -59,6 +59,13 @@ def _provider_log(action: str, organisation: Organisation, actor: Actor, data=No
     )
 
 
+def _log_change(audit_action: str, provider_action: str, organisation, actor: Actor, data):
+    """A provider's change of an organisation: in the organisation's own audit log and in
+    the provider's log (which outlives the organisation)."""
+    log_action(organisation.pk, audit_action, user=actor.user, obj=organisation, data=data)
+    _provider_log(provider_action, organisation, actor, data)
+
+
 @transaction.atomic
 def make_provider_staff(user, *, actor: Actor) -> ProviderStaff:
     require_provider(actor)
@@ -95,14 +102,7 @@ def set_suspended(organisation: Organisation, suspended: bool, *, actor: Actor, 
     organisation.save(update_fields=["suspended"])
     verb = "suspended" if suspended else "resumed"
     data = {"reason": reason} if reason else {}
-    log_action(
-        organisation.pk,
-        f"accounts.organisation.{verb}",
-        user=actor.user,
-        obj=organisation,
-        data=data,
-    )
-    _provider_log(f"organisation.{verb}", organisation, actor, data)
+    _log_change(f"accounts.organisation.{verb}", f"organisation.{verb}", organisation, actor, data)
     return organisation
 
 
@@ -142,14 +142,7 @@ def update_organisation(
     data = {"fields": sorted(changed), **{key: new for key, (_old, new) in changed.items()}}
     if "terminology_preset" in changed:
         data["language"] = dutch_of(organisation.terminology_preset)
-    log_action(
-        organisation.pk,
-        "accounts.organisation.changed",
-        user=actor.user,
-        obj=organisation,
-        data=data,
-    )
-    _provider_log("organisation.changed", organisation, actor, data)
+    _log_change("accounts.organisation.changed", "organisation.changed", organisation, actor, data)
     return organisation
 
 
@@ -208,14 +201,9 @@ def set_two_factor_required(organisation: Organisation, required: bool, *, actor
     require_provider(actor)
     two_factor.set_required(organisation, required, actor=actor)
     data = {"two_factor_required": required}
-    log_action(
-        organisation.pk,
-        "accounts.organisation.changed",
-        user=actor.user,
-        obj=organisation,
-        data=data,
+    _log_change(
+        "accounts.organisation.changed", "organisation.two_factor", organisation, actor, data
     )
-    _provider_log("organisation.two_factor", organisation, actor, data)
     return organisation
 
 
