@@ -18,6 +18,7 @@ from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.permissions import MANAGE_IMPROVEMENTS, can, covers_action
 from koers.followup.attachments import allowed_kinds, content_type
 from koers.followup.models import ReportingRound
+from koers.importers import draft_pages
 from koers.improvements import importing, reading, report, services
 from koers.improvements.forms import (
     ActionForm,
@@ -360,15 +361,9 @@ def import_preview(request, pk):
 
 
 def _file_missing(request, draft):
-    """The draft's file is gone from the storage (restored database, emptied bucket): say
-    so, and offer to upload it again or discard the draft; nothing is changed."""
-    slug = request.organisation.slug
-    context = {
-        "draft": draft,
-        "upload_url": reverse("improvements:import", kwargs={"org": slug}),
-        "discard_url": reverse("improvements:import_discard", kwargs={"org": slug, "pk": draft.pk}),
-    }
-    return render(request, "imports/file_missing.html", context)
+    return draft_pages.file_missing(
+        request, draft, upload="improvements:import", discard="improvements:import_discard"
+    )
 
 
 @member_view

@@ -17,6 +17,7 @@ from koers.accounts.access import (
 )
 from koers.accounts.conflicts import form_for, save_or_conflict
 from koers.accounts.locking import EditConflict
+from koers.importers import draft_pages
 from koers.indicators import exports, reading, services
 from koers.indicators.connectors import choices as connector_choices
 from koers.indicators.feeds import feed_rows
@@ -365,15 +366,9 @@ def import_preview(request, pk):
 
 
 def _file_missing(request, draft):
-    """The draft's file is gone from the storage (restored database, emptied bucket): say
-    so, and offer to upload it again or discard the draft; nothing is changed."""
-    slug = request.organisation.slug
-    context = {
-        "draft": draft,
-        "upload_url": reverse("indicators:import", kwargs={"org": slug}),
-        "discard_url": reverse("indicators:import_discard", kwargs={"org": slug, "pk": draft.pk}),
-    }
-    return render(request, "imports/file_missing.html", context)
+    return draft_pages.file_missing(
+        request, draft, upload="indicators:import", discard="indicators:import_discard"
+    )
 
 
 @member_view

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from koers.accounts.access import actor, get_for_organisation, member_view
 from koers.accounts.locking import EditConflict
 from koers.accounts.permissions import EXPORT, MANAGE_PLANS
-from koers.importers import DocumentError
+from koers.importers import DocumentError, draft_pages
 from koers.importers.limits import limit_error, megabytes
 from koers.jobs.services import uses_workers, worker_running
 from koers.plans.document.load import load_plan_document
@@ -236,16 +236,10 @@ def _reads_again(request) -> bool:
     return any(key in request.POST for key in ("map_columns", "skip_profile", "read_again"))
 
 
-def _file_missing(request, draft: DocumentImport):
-    """The draft's file is gone from the storage (restored database, emptied bucket): say
-    so, and offer to upload it again or discard the draft; nothing is changed."""
-    slug = request.organisation.slug
-    context = {
-        "draft": draft,
-        "upload_url": reverse("plans:plan_import", kwargs={"org": slug}),
-        "discard_url": reverse("plans:import_discard", kwargs={"org": slug, "pk": draft.pk}),
-    }
-    return render(request, "imports/file_missing.html", context)
+def _file_missing(request, draft):
+    return draft_pages.file_missing(
+        request, draft, upload="plans:plan_import", discard="plans:import_discard"
+    )
 
 
 def _remember_profile(request, draft: DocumentImport, chosen: dict) -> None:
