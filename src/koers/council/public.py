@@ -32,7 +32,7 @@ def _shown(questions) -> list[Question]:
             plan = question.round.plan
             if plan.pk not in plans:
                 plans[plan.pk] = cache.public_plan(plan)
-            if plans[plan.pk].row(question.item_id) is None:
+            if question.item_id not in plans[plan.pk].position:
                 continue
         elif question.indicator_id is None or not question.indicator.is_public:
             continue

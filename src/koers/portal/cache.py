@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from koers.accounts.models import Organisation
 from koers.plans.content import PlanVersion, cached
 from koers.plans.models import Plan, PlanItem
-from koers.plans.services.tree import TreeRow
+from koers.plans.services.tree import PackedRows, TreeRow
 from koers.portal import publication
 from koers.search.queries import published_items
 
@@ -35,17 +35,27 @@ def _plain(html_text: str) -> str:
     return html.unescape(TAG.sub(" ", html_text))
 
 
-@dataclass
 class PublicPlan:
-    """What the portal shows of one plan. Shared between requests: read only."""
+    """What the portal shows of one plan. Shared between requests: read only.
 
-    rows: list[TreeRow]
-    publication: "publication.Publication"
-    departments: dict[int, list[str]]
-    sdgs: dict[int, list[int]]
-    position: dict[int, int] = field(default_factory=dict)  # item id -> index in rows
-    children: dict[int, list[int]] = field(default_factory=dict)  # item id -> positions
-    by_path: dict[str, int] = field(default_factory=dict)  # item path -> index in rows
+    Its rows are packed (``tree.PackedRows``), so that a process reads a large plan back
+    from the cache in milliseconds: every read of a row makes a new :class:`TreeRow`, which
+    the page may change. The indexes hold plain values only."""
+
+    def __init__(self, rows: list[TreeRow], published, departments, sdgs):
+        self.rows = PackedRows(rows)
+        self.publication: publication.Publication = published
+        self.departments: dict[int, tuple[str, ...]] = departments  # item id -> names
+        self.sdgs: dict[int, tuple[int, ...]] = sdgs  # item id -> SDG numbers
+        self.position = {row.item.pk: index for index, row in enumerate(rows)}
+        self.by_path = {row.item.path: index for index, row in enumerate(rows)}
+        children: dict[int, list[int]] = defaultdict(list)  # item id -> positions
+        for index, row in enumerate(rows):
+            parent = self.by_path.get(row.item.path[: -PlanItem.steplen])
+            if parent is not None:
+                children[rows[parent].item.pk].append(index)
+        self.children = {item_id: tuple(found) for item_id, found in children.items()}
+        self._goals = tuple(index for index, row in enumerate(rows) if row.level == 1)
 
     def row(self, item_id: int) -> TreeRow | None:
         position = self.position.get(item_id)
@@ -61,7 +71,7 @@ class PublicPlan:
 
     @property
     def goals(self) -> list[TreeRow]:
-        return [row for row in self.rows if row.level == 1]
+        return [self.rows[position] for position in self._goals]
 
     @property
     def summary(self) -> dict:
@@ -73,14 +83,17 @@ class PublicPlan:
             "progress": round(sum(measured) / len(measured)) if measured else None,
         }
 
-    def search(self, rows: list[TreeRow], query: str, plan: Plan) -> list[TreeRow]:
-        """Those of ``rows`` (rows of this plan) whose code, title, description or published
-        progress text match the query, searched in the database (one query;
-        ``koers.search``)."""
+    def search(self, rows: Sequence[TreeRow], query: str, plan: Plan) -> Sequence[TreeRow]:
+        """Those of ``rows`` (rows of this plan, or all of them: ``self.rows``) whose code,
+        title, description or published progress text match the query, searched in the
+        database (one query; ``koers.search``)."""
         snapshot = self.publication.snapshot
         found = published_items(plan.pk, snapshot.pk if snapshot else None, query).ids()
         if found is None:
             return rows
+        if rows is self.rows:  # make only the rows found
+            positions = sorted(self.position[pk] for pk in found if pk in self.position)
+            return [self.rows[position] for position in positions]
         return [row for row in rows if row.item.pk in found]
 
 
@@ -99,21 +112,11 @@ def compute_public_plan(plan: Plan) -> PublicPlan:
     ).values_list("planitem_id", "sdggoal__number"):
         if item_id in shown:
             sdgs[item_id].append(number)
-    position = {row.item.pk: index for index, row in enumerate(rows)}
-    children: dict[int, list[int]] = defaultdict(list)
-    by_path = {row.item.path: index for index, row in enumerate(rows)}
-    for index, row in enumerate(rows):
-        parent = by_path.get(row.item.path[: -PlanItem.steplen])
-        if parent is not None:
-            children[rows[parent].item.pk].append(index)
     return PublicPlan(
-        rows=rows,
-        publication=published,
-        departments=dict(departments),
-        sdgs=dict(sdgs),
-        position=position,
-        children=dict(children),
-        by_path=by_path,
+        rows,
+        published,
+        departments={item_id: tuple(names) for item_id, names in departments.items()},
+        sdgs={item_id: tuple(numbers) for item_id, numbers in sdgs.items()},
     )
 
 

@@ -16,7 +16,7 @@ nothing unpublished, nothing of another organisation and no draft can leak.
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -32,7 +32,7 @@ from koers.accounts.scoping import enter_organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
-from koers.plans.services.tree import Figures, Money, MoneyByYear, TreeRow, plan_rows
+from koers.plans.services.tree import Figures, TreeRow, plan_rows, unpack_money
 from koers.plans.terminology import use_dutch_of
 from koers.portal.models import PublishedItem, PublishedSnapshot
 from koers.search.text import matcher
@@ -116,40 +116,72 @@ class PublishedEntry:
     """What the portal shows of one item, from the snapshot."""
 
     figures: Figures
-    milestone_data: list[dict]  # as stored; ``milestones`` reads them
+    milestone_data: tuple[tuple, ...]  # (title, planned, done, done_on as text or None)
     text: str  # the published progress text (sanitised HTML), or ""
     round_name: str  # the round of that text
 
     @property
     def milestones(self) -> list[PublicMilestone]:
         return [
-            PublicMilestone(
-                m["title"],
-                m["planned"],
-                m["done"],
-                date.fromisoformat(m["done_on"]) if m["done_on"] else None,
-            )
-            for m in self.milestone_data
+            PublicMilestone(title, planned, done, date.fromisoformat(done_on) if done_on else None)
+            for title, planned, done, done_on in self.milestone_data
         ]
 
 
-@dataclass
 class Publication:
-    """A plan's latest published snapshot (``snapshot`` is None before any publication)."""
+    """A plan's latest published snapshot (``snapshot`` is None before any publication).
 
-    snapshot: PublishedSnapshot | None
-    entries: dict[int, PublishedEntry] = field(default_factory=dict)
+    Kept in the cache with the portal's view of the plan, so its items are packed as
+    tuples of plain values (as ``tree.PackedRows``, for the same reasons): a
+    :class:`PublishedEntry` is made when read."""
+
+    def __init__(self, snapshot: PublishedSnapshot | None, stored: list | None = None):
+        """``stored``: (item id, figures as stored, progress text, round name) per item."""
+        self.snapshot = snapshot
+        self._statuses: dict[int, PlanStatus] = {}
+        self._entries: dict[int, tuple] = {}
+        plan_id = snapshot.plan_id if snapshot else None
+        for item_id, figures, text, round_name in stored or ():
+            status = figures["status"]
+            if status is not None and status["id"] not in self._statuses:
+                self._statuses[status["id"]] = PlanStatus(plan_id=plan_id, **status)
+            self._entries[item_id] = (
+                status["id"] if status is not None else None,
+                figures["percent"],
+                _packed_amounts(figures["money"]),
+                tuple(
+                    (m["title"], m["planned"], m["done"], m["done_on"])
+                    for m in figures["milestones"]
+                ),
+                text,
+                round_name,
+            )
+
+    def entry(self, item_id: int) -> PublishedEntry | None:
+        packed = self._entries.get(item_id)
+        if packed is None:
+            return None
+        status_id, percent, money, milestones, text, round_name = packed
+        figures = Figures(
+            status=self._statuses.get(status_id),
+            progress=percent,
+            money=unpack_money(money),
+            milestones_done=sum(1 for milestone in milestones if milestone[2]),
+            milestones_total=len(milestones),
+        )
+        return PublishedEntry(figures, milestones, text, round_name)
+
+    def item_ids(self) -> list[int]:
+        """The items of the snapshot, in the order they were read."""
+        return list(self._entries)
 
     @property
     def figures(self) -> dict[int, Figures]:
-        return {item_id: entry.figures for item_id, entry in self.entries.items()}
-
-    def entry(self, item_id: int) -> PublishedEntry | None:
-        return self.entries.get(item_id)
+        return {item_id: self.entry(item_id).figures for item_id in self._entries}
 
     def text(self, item_id: int) -> str:
-        entry = self.entries.get(item_id)
-        return entry.text if entry else ""
+        packed = self._entries.get(item_id)
+        return packed[4] if packed else ""
 
 
 def latest_snapshot(plan: Plan) -> PublishedSnapshot | None:
@@ -161,42 +193,20 @@ def read_publication(plan: Plan) -> Publication:
     snapshot = latest_snapshot(plan)
     if snapshot is None:
         return Publication(None)
-    statuses: dict[int, PlanStatus] = {}
-    entries = {}
-    rows = PublishedItem.objects.filter(snapshot=snapshot).values_list(
+    stored = PublishedItem.objects.filter(snapshot=snapshot).values_list(
         "item_id", "figures", "progress_text", "progress_round"
     )
-    for item_id, figures, text, round_name in rows:
-        entries[item_id] = _entry(plan, figures, text, round_name, statuses)
-    return Publication(snapshot, entries)
+    return Publication(snapshot, list(stored))
 
 
-NO_MONEY = MoneyByYear()  # shared by items without budget lines; only ever read
-
-
-def _entry(plan, figures: dict, text: str, round_name: str, statuses: dict) -> PublishedEntry:
-    status = figures["status"]
-    if status is not None and status["id"] not in statuses:
-        statuses[status["id"]] = PlanStatus(plan_id=plan.pk, **status)
-    money = NO_MONEY
-    if any(figures["money"].values()):
-        money = MoneyByYear()
-        for direction, target in (("expense", money.expense), ("receipt", money.receipt)):
-            for year, amounts in figures["money"].get(direction, {}).items():
-                target[int(year)] = Money(*(Decimal(amount) for amount in amounts))
-    milestones = figures["milestones"]
-    return PublishedEntry(
-        figures=Figures(
-            status=statuses[status["id"]] if status is not None else None,
-            progress=figures["percent"],
-            money=money,
-            milestones_done=sum(1 for m in milestones if m["done"]),
-            milestones_total=len(milestones),
-        ),
-        milestone_data=milestones,
-        text=text,
-        round_name=round_name,
-    )
+def _packed_amounts(money: dict) -> tuple[int, ...]:
+    """The stored amounts (text with two decimals, per direction and year) as
+    ``tree.pack_money`` packs them."""
+    packed: list[int] = []
+    for kind, direction in enumerate(("expense", "receipt")):
+        for year, amounts in money.get(direction, {}).items():
+            packed += (kind, int(year), *(int(Decimal(amount).scaleb(2)) for amount in amounts))
+    return tuple(packed)
 
 
 _AMOUNT = {"type": "string", "pattern": r"^-?\d{1,12}\.\d{2}$"}
@@ -443,7 +453,7 @@ def previous_snapshot(plan: Plan, latest: PublishedSnapshot) -> PublishedSnapsho
 
 def snapshot_changes(plan: Plan, published: Publication) -> list[Change]:
     """Items whose published status or percentage changed from the plan's previous snapshot
-    to its latest (``published``), in the order of ``published.entries``. Items that are
+    to its latest (``published``), in the order of ``published.item_ids()``. Items that are
     new in the latest snapshot are no change; nothing before a second publication."""
     if published.snapshot is None:
         return []
@@ -452,9 +462,10 @@ def snapshot_changes(plan: Plan, published: Publication) -> list[Change]:
         return []
     before = dict(PublishedItem.objects.filter(snapshot=previous).values_list("item_id", "figures"))
     changes = []
-    for item_id, entry in published.entries.items():
+    for item_id in published.item_ids():
         if item_id not in before:
             continue
+        entry = published.entry(item_id)
         old = before[item_id]
         old_status = old["status"]["name"] if old["status"] else None
         new_status = entry.figures.status.name if entry.figures.status else None

@@ -156,21 +156,23 @@ def _plan_html(request, org, pk) -> str:
     organisation = publication.organisation_or_404(org)
     plan = publication.published_plan_or_404(organisation, pk)
     public = cache.public_plan(plan)  # computed once per content version of the plan
-    rows, departments, sdgs = public.rows, public.departments, public.sdgs
+    departments, sdgs = public.departments, public.sdgs
     statuses = PlanStatus.objects.filter(plan=plan)
     form = PortalFilterForm(
         request.GET or None,
-        goals=[row for row in rows if row.level == 1],
+        goals=public.goals,
         departments=sorted({name for names in departments.values() for name in names}),
         statuses=statuses,
         sdgs=sorted({number for numbers in sdgs.values() for number in numbers}),
     )
-    chosen = rows
+    chosen = public.rows  # packed: the page makes only the rows it shows when unfiltered
     query = ""
     if form.is_valid():
         data = form.cleaned_data
+        if any(data.get(name) for name in ("goal", "department", "status", "sdg")):
+            chosen = list(chosen)
         if data.get("goal"):
-            goal = next((row for row in rows if str(row.item.pk) == data["goal"]), None)
+            goal = next((row for row in public.goals if str(row.item.pk) == data["goal"]), None)
             chosen = [row for row in chosen if goal and row.item.path.startswith(goal.item.path)]
         if data.get("department"):
             chosen = [

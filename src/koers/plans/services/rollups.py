@@ -15,13 +15,15 @@ from koers.plans.services.tree import (
     TreeItem,
     TreeRow,
     mark_closings,
+    pack_money,
     plan_rows,
+    unpack_money,
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Rollup:
-    """An item's figures summed up the tree. Shared between requests: read only."""
+    """An item's figures summed up the tree."""
 
     progress: float | None
     has_children: bool
@@ -30,20 +32,39 @@ class Rollup:
     money: MoneyByYear
 
 
-def compute_rollups(plan: Plan) -> dict[int, Rollup]:
-    return {
-        row.item.pk: Rollup(
-            row.progress,
-            row.has_children,
-            row.milestones_done,
-            row.milestones_total,
-            row.money,
+class PlanRollups:
+    """Every item's :class:`Rollup`, packed as tuples of plain values (as
+    ``tree.PackedRows``, for the same reasons): a :class:`Rollup` is made when read."""
+
+    def __init__(self, rows: list[TreeRow]):
+        self._position = {row.item.pk: index for index, row in enumerate(rows)}
+        self._packed = tuple(
+            (
+                row.progress,
+                row.has_children,
+                row.milestones_done,
+                row.milestones_total,
+                pack_money(row.money),
+            )
+            for row in rows
         )
-        for row in plan_rows(plan)
-    }
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+    def get(self, item_id: int) -> Rollup | None:
+        position = self._position.get(item_id)
+        if position is None:
+            return None
+        progress, has_children, done, total, money = self._packed[position]
+        return Rollup(progress, has_children, done, total, unpack_money(money))
 
 
-def plan_rollups(plan: Plan) -> dict[int, Rollup]:
+def compute_rollups(plan: Plan) -> PlanRollups:
+    return PlanRollups(plan_rows(plan))
+
+
+def plan_rollups(plan: Plan) -> PlanRollups:
     """Per item id (every item of the plan but its root), its roll-ups, from the cache."""
     return cached(plan, "rollups", lambda: compute_rollups(plan))
 

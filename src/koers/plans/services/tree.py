@@ -7,6 +7,7 @@ a subtree use :func:`plan_rows`.
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,6 +86,36 @@ class MoneyByYear:
         return any(not money.is_zero for money in self.receipt.values())
 
 
+def pack_money(money: MoneyByYear) -> tuple[int, ...]:
+    """The amounts as one flat tuple of whole cents, (0 for expenses or 1 for receipts,
+    year, initial, current, actual) per year: cheap to pickle and unpickle, and nothing for
+    the garbage collector to walk (see :class:`PackedRows`)."""
+    packed: list[int] = []
+    for kind, by_year in enumerate((money.expense, money.receipt)):
+        for year, amounts in by_year.items():
+            packed += (kind, year, _cents_of(amounts.initial), _cents_of(amounts.current))
+            packed.append(_cents_of(amounts.actual))
+    return tuple(packed)
+
+
+def unpack_money(packed: tuple[int, ...]) -> MoneyByYear:
+    """A new :class:`MoneyByYear` of :func:`pack_money`'s tuple."""
+    money = MoneyByYear()
+    targets = (money.expense, money.receipt)
+    for at in range(0, len(packed), 5):
+        kind, year, initial, current, actual = packed[at : at + 5]
+        targets[kind][year] = Money(_amount(initial), _amount(current), _amount(actual))
+    return money
+
+
+def _cents_of(amount: Decimal) -> int:
+    return int(amount.quantize(CENT).scaleb(2))
+
+
+def _amount(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
 def _total(by_year: dict[int, Money], year: int | None) -> Money:
     if year is not None:
         return by_year.get(year, Money())
@@ -134,6 +165,73 @@ class TreeItem:
     @property
     def id(self) -> int:
         return self.pk
+
+
+class PackedRows(Sequence):
+    """Tree rows kept as tuples of plain values, for the cache (``koers.plans.content``).
+
+    A plan's rows as objects are hundreds of thousands of Python objects (rows, items,
+    money per year, decimals): a process that reads them back from the cache spends most
+    of a page on unpickling them, and keeping many plans in memory makes every run of the
+    garbage collector walk them. Packed, a row is two tuples of ints, floats and strings
+    (the collector stops tracking those), and a :class:`TreeRow` is made when a row is
+    read: a page builds only the rows it shows, and may change them (they are its own).
+    """
+
+    def __init__(self, rows: list[TreeRow]):
+        self._statuses = {row.item.status_id: row.item.status for row in rows if row.item.status}
+        self._items = tuple(_pack_item(row.item) for row in rows)
+        self._figures = tuple(
+            (
+                row.level,
+                row.has_children,
+                row.progress,
+                row.milestones_done,
+                row.milestones_total,
+                pack_money(row.money),
+                row.closes,
+                row.lazy,
+            )
+            for row in rows
+        )
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[at] for at in range(*index.indices(len(self)))]
+        *values, weight, owner_name = self._items[index]
+        item = TreeItem(*values, Decimal(weight), owner_name, self._statuses.get(values[8]))
+        level, has_children, progress, done, total, money, closes, lazy = self._figures[index]
+        return TreeRow(
+            item, level, has_children, progress, done, total, unpack_money(money), closes, lazy
+        )
+
+    def path(self, index: int) -> str:
+        """The tree path of the row at ``index`` (without making the row)."""
+        return self._items[index][1]
+
+    def level(self, index: int) -> int:
+        return self._figures[index][0]
+
+
+def _pack_item(item: TreeItem) -> tuple:
+    """TreeItem's fields in order, the weight as text, the status left out (by id)."""
+    return (
+        item.pk,
+        item.path,
+        item.depth,
+        item.numchild,
+        item.code,
+        item.title,
+        item.policy,
+        item.owner_id,
+        item.status_id,
+        item.progress,
+        str(item.weight),
+        item.owner_name,
+    )
 
 
 # The TreeItem fields in order, then the owner's name parts.
