@@ -86,7 +86,11 @@ def round_detail(request, pk):
         response = _round_action(request, round_)
         if response is not None:
             return response
-    updates = round_.updates.select_related("item", "item__owner", "status")
+    # the plan named too: a page of the list walks the plan's items in path order
+    # (index plan, path) and stops after one page, whatever the size of the plan
+    updates = round_.updates.filter(item__plan_id=round_.plan_id).select_related(
+        "item", "item__owner", "status"
+    )
     department = request.GET.get("department", "")
     if department:
         updates = updates.filter(item__departments__name=department)
