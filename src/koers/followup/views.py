@@ -35,7 +35,7 @@ from koers.followup.forms import (
 from koers.followup.models import Attachment, ProgressUpdate, ReportingRound
 from koers.followup.round_summary import round_summary
 from koers.indicators import rounds as indicator_rounds
-from koers.paging import CountedPaginator
+from koers.paging import page_in_order
 from koers.plans.terminology import use_dutch_of
 from koers.plans.views.common import get_plan
 
@@ -86,11 +86,7 @@ def round_detail(request, pk):
         response = _round_action(request, round_)
         if response is not None:
             return response
-    # the plan named too: a page of the list walks the plan's items in path order
-    # (index plan, path) and stops after one page, whatever the size of the plan
-    updates = round_.updates.filter(item__plan_id=round_.plan_id).select_related(
-        "item", "item__owner", "status"
-    )
+    updates = round_.updates.select_related("item", "item__owner", "status")
     department = request.GET.get("department", "")
     if department:
         updates = updates.filter(item__departments__name=department)
@@ -98,22 +94,17 @@ def round_detail(request, pk):
         updates = updates.filter(state=ProgressUpdate.State.APPROVED)
     # counts and chart describe the department's updates (kept until an update changes)
     summary = round_summary(round_, department, approved_only=not can_manage)
-    listed = summary.total
     show = request.GET.get("show", "")
     if show == "stale":
         # unchanged since the previous round: compared in the database, by fingerprint
         stale = services.unchanged(round_) if can_manage else None
         updates = updates.filter(stale) if stale is not None else updates.none()
-        listed = summary.stale_count
     elif show == "without_owner":
         updates = updates.filter(item__owner__isnull=True)
-        listed = summary.without_owner
     elif show == "late":
         updates = updates.filter(pk__in=services.late_updates(round_).values("pk"))
-        listed = None
-    page = CountedPaginator(updates, ROUND_PAGE_SIZE, known_count=listed).get_page(
-        request.GET.get("page")
-    )
+    # in tree order, sorted here: see page_in_order
+    page = page_in_order(updates, "item__path", ROUND_PAGE_SIZE, request.GET.get("page"))
     context = {
         "round": round_,
         "plan": round_.plan,
