@@ -32,7 +32,7 @@ from koers.accounts.scoping import enter_organisation
 from koers.followup.models import ProgressUpdate, ReportingRound
 from koers.plans.document.bulk import adapter, insert_rows
 from koers.plans.models import BudgetLine, Milestone, Plan, PlanItem, PlanStatus
-from koers.plans.services.tree import Figures, TreeRow, plan_rows, unpack_money
+from koers.plans.services.tree import Figures, TreeRow, pack_amounts, plan_rows, unpack_money
 from koers.plans.terminology import use_dutch_of
 from koers.portal.models import PublishedItem, PublishedSnapshot
 from koers.search.text import matcher
@@ -142,13 +142,13 @@ class Publication:
         self._entries: dict[int, tuple] = {}
         plan_id = snapshot.plan_id if snapshot else None
         for item_id, figures, text, round_name in stored or ():
-            status = figures["status"]
+            status, money = figures["status"], figures["money"]
             if status is not None and status["id"] not in self._statuses:
                 self._statuses[status["id"]] = PlanStatus(plan_id=plan_id, **status)
             self._entries[item_id] = (
                 status["id"] if status is not None else None,
                 figures["percent"],
-                _packed_amounts(figures["money"]),
+                pack_amounts(money.get("expense", {}), money.get("receipt", {})),
                 tuple(
                     (m["title"], m["planned"], m["done"], m["done_on"])
                     for m in figures["milestones"]
@@ -197,16 +197,6 @@ def read_publication(plan: Plan) -> Publication:
         "item_id", "figures", "progress_text", "progress_round"
     )
     return Publication(snapshot, list(stored))
-
-
-def _packed_amounts(money: dict) -> tuple[int, ...]:
-    """The stored amounts (text with two decimals, per direction and year) as
-    ``tree.pack_money`` packs them."""
-    packed: list[int] = []
-    for kind, direction in enumerate(("expense", "receipt")):
-        for year, amounts in money.get(direction, {}).items():
-            packed += (kind, int(year), *(int(Decimal(amount).scaleb(2)) for amount in amounts))
-    return tuple(packed)
 
 
 _AMOUNT = {"type": "string", "pattern": r"^-?\d{1,12}\.\d{2}$"}

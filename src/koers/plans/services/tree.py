@@ -87,15 +87,24 @@ class MoneyByYear:
 
 
 def pack_money(money: MoneyByYear) -> tuple[int, ...]:
-    """The amounts as one flat tuple of whole cents, (0 for expenses or 1 for receipts,
-    year, initial, current, actual) per year: cheap to pickle and unpickle, and nothing for
-    the garbage collector to walk (see :class:`PackedRows`)."""
+    """The amounts as :func:`pack_amounts` packs them."""
+    return pack_amounts(*(_amounts_of(by_year) for by_year in (money.expense, money.receipt)))
+
+
+def pack_amounts(expense: dict, receipt: dict) -> tuple[int, ...]:
+    """Amounts per year (year, as a number or text -> initial, current and actual, as
+    Decimals or their text) as one flat tuple of whole cents, (0 for expenses or 1 for
+    receipts, year, initial, current, actual) per year: cheap to pickle and unpickle, and
+    nothing for the garbage collector to walk (see :class:`PackedRows`)."""
     packed: list[int] = []
-    for kind, by_year in enumerate((money.expense, money.receipt)):
+    for kind, by_year in enumerate((expense, receipt)):
         for year, amounts in by_year.items():
-            packed += (kind, year, _cents_of(amounts.initial), _cents_of(amounts.current))
-            packed.append(_cents_of(amounts.actual))
+            packed += (kind, int(year), *(_cents_of(Decimal(amount)) for amount in amounts))
     return tuple(packed)
+
+
+def _amounts_of(by_year: dict[int, Money]) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    return {year: (m.initial, m.current, m.actual) for year, m in by_year.items()}
 
 
 def unpack_money(packed: tuple[int, ...]) -> MoneyByYear:
@@ -211,9 +220,6 @@ class PackedRows(Sequence):
     def path(self, index: int) -> str:
         """The tree path of the row at ``index`` (without making the row)."""
         return self._items[index][1]
-
-    def level(self, index: int) -> int:
-        return self._figures[index][0]
 
 
 def _pack_item(item: TreeItem) -> tuple:
