@@ -172,7 +172,7 @@ def _plan_html(request, org, pk) -> str:
         if any(data.get(name) for name in ("goal", "department", "status", "sdg")):
             chosen = list(chosen)
         if data.get("goal"):
-            goal = next((row for row in public.goals if str(row.item.pk) == data["goal"]), None)
+            goal = public.row(int(data["goal"]))  # one of the goals: the form checked it
             chosen = [row for row in chosen if goal and row.item.path.startswith(goal.item.path)]
         if data.get("department"):
             chosen = [
