@@ -8,6 +8,8 @@ import types
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from koers.plans.services.rollups import compute_rollups
 from koers.plans.services.tree import (
@@ -20,6 +22,7 @@ from koers.plans.services.tree import (
 )
 from koers.portal import cache as portal_cache
 from koers.portal import publication
+from koers.portal.models import PublishedItem
 from tests.factories import make_plan_with_actions
 
 
@@ -82,7 +85,35 @@ def test_public_plan_reads_back_as_computed(demo):
         assert again == entry
         if entry:
             assert again.milestones == entry.milestones
-            assert public.publication.text(row.item.pk) == entry.text
+
+
+def test_published_texts_are_read_from_the_snapshot_not_kept_in_the_cache(demo):
+    """The progress texts are most of a published plan's size: the cached public plan does
+    not hold them, and a page reads the ones it shows in one query."""
+    plan = demo.plan
+    snapshot = publication.latest_snapshot(plan)
+    stored = {
+        item.item_id: item
+        for item in PublishedItem.objects.filter(snapshot=snapshot).exclude(progress_text="")
+    }
+    assert stored, "the demo publishes progress texts"
+    pickled = pickle.dumps(portal_cache.compute_public_plan(plan))
+    public = pickle.loads(pickled)
+    some = sorted(stored)[: len(stored) // 2]
+
+    for item in stored.values():
+        assert item.progress_text.encode() not in pickled
+    with CaptureQueriesContext(connection) as queries:
+        texts = public.publication.texts(some)
+    assert len(queries) == 1
+    assert sorted(texts) == some
+    assert all(
+        (texts[pk].text, texts[pk].round_name)
+        == (stored[pk].progress_text, stored[pk].progress_round)
+        for pk in some
+    )
+    assert sorted(public.publication.texts()) == sorted(stored)
+    assert publication.Publication(None).texts() == {}
 
 
 def test_rollups_read_back_as_computed(demo):

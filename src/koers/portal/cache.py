@@ -224,11 +224,10 @@ def published_changes(plan: Plan, public: PublicPlan) -> list["publication.Chang
 
 def plain_texts(item_ids: list[int], public: PublicPlan) -> dict[int, str]:
     """Per item: its description and published progress text as plain text (for the
-    snippets of search results), in one query."""
+    snippets of search results), in two queries."""
     texts = dict(PlanItem.objects.filter(pk__in=item_ids).values_list("pk", "description"))
+    progress = {pk: found.text for pk, found in public.publication.texts(item_ids).items()}
     return {
-        item_id: " ".join(
-            _plain(f"{texts.get(item_id, '')} {public.publication.text(item_id)}").split()
-        )
+        item_id: " ".join(_plain(f"{texts.get(item_id, '')} {progress.get(item_id, '')}").split())
         for item_id in item_ids
     }

@@ -16,6 +16,7 @@ nothing unpublished, nothing of another organisation and no draft can leak.
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -113,12 +114,10 @@ class PublicMilestone:
 
 @dataclass
 class PublishedEntry:
-    """What the portal shows of one item, from the snapshot."""
+    """The figures the portal shows of one item, from the snapshot."""
 
     figures: Figures
     milestone_data: tuple[tuple, ...]  # (title, planned, done, done_on as text or None)
-    text: str  # the published progress text (sanitised HTML), or ""
-    round_name: str  # the round of that text
 
     @property
     def milestones(self) -> list[PublicMilestone]:
@@ -128,20 +127,29 @@ class PublishedEntry:
         ]
 
 
+@dataclass
+class PublishedText:
+    """An item's published progress text (sanitised HTML) and the round it came from."""
+
+    text: str
+    round_name: str
+
+
 class Publication:
     """A plan's latest published snapshot (``snapshot`` is None before any publication).
 
     Kept in the cache with the portal's view of the plan, so its items are packed as
     tuples of plain values (as ``tree.PackedRows``, for the same reasons): a
-    :class:`PublishedEntry` is made when read."""
+    :class:`PublishedEntry` is made when read. The progress texts, most of a snapshot's
+    size, are not kept: a page reads the texts it shows (:meth:`texts`)."""
 
     def __init__(self, snapshot: PublishedSnapshot | None, stored: list | None = None):
-        """``stored``: (item id, figures as stored, progress text, round name) per item."""
+        """``stored``: (item id, figures as stored) per item."""
         self.snapshot = snapshot
         self._statuses: dict[int, PlanStatus] = {}
         self._entries: dict[int, tuple] = {}
         plan_id = snapshot.plan_id if snapshot else None
-        for item_id, figures, text, round_name in stored or ():
+        for item_id, figures in stored or ():
             status, money = figures["status"], figures["money"]
             if status is not None and status["id"] not in self._statuses:
                 self._statuses[status["id"]] = PlanStatus(plan_id=plan_id, **status)
@@ -153,15 +161,13 @@ class Publication:
                     (m["title"], m["planned"], m["done"], m["done_on"])
                     for m in figures["milestones"]
                 ),
-                text,
-                round_name,
             )
 
     def entry(self, item_id: int) -> PublishedEntry | None:
         packed = self._entries.get(item_id)
         if packed is None:
             return None
-        status_id, percent, money, milestones, text, round_name = packed
+        status_id, percent, money, milestones = packed
         figures = Figures(
             status=self._statuses.get(status_id),
             progress=percent,
@@ -169,7 +175,7 @@ class Publication:
             milestones_done=sum(1 for milestone in milestones if milestone[2]),
             milestones_total=len(milestones),
         )
-        return PublishedEntry(figures, milestones, text, round_name)
+        return PublishedEntry(figures, milestones)
 
     def item_ids(self) -> list[int]:
         """The items of the snapshot, in the order they were read."""
@@ -179,9 +185,20 @@ class Publication:
     def figures(self) -> dict[int, Figures]:
         return {item_id: self.entry(item_id).figures for item_id in self._entries}
 
-    def text(self, item_id: int) -> str:
-        packed = self._entries.get(item_id)
-        return packed[4] if packed else ""
+    def texts(self, item_ids: Iterable[int] | None = None) -> dict[int, PublishedText]:
+        """The published progress texts of ``item_ids`` (of every item: None) that have
+        one, in one query."""
+        if self.snapshot is None:
+            return {}
+        stored = PublishedItem.objects.filter(snapshot=self.snapshot).exclude(progress_text="")
+        if item_ids is not None:
+            stored = stored.filter(item_id__in=list(item_ids))
+        return {
+            item_id: PublishedText(text, round_name)
+            for item_id, text, round_name in stored.values_list(
+                "item_id", "progress_text", "progress_round"
+            )
+        }
 
 
 def latest_snapshot(plan: Plan) -> PublishedSnapshot | None:
@@ -189,13 +206,11 @@ def latest_snapshot(plan: Plan) -> PublishedSnapshot | None:
 
 
 def read_publication(plan: Plan) -> Publication:
-    """The plan's latest snapshot and its items, in two queries."""
+    """The plan's latest snapshot and its items' figures, in two queries."""
     snapshot = latest_snapshot(plan)
     if snapshot is None:
         return Publication(None)
-    stored = PublishedItem.objects.filter(snapshot=snapshot).values_list(
-        "item_id", "figures", "progress_text", "progress_round"
-    )
+    stored = PublishedItem.objects.filter(snapshot=snapshot).values_list("item_id", "figures")
     return Publication(snapshot, list(stored))
 
 

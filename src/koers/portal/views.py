@@ -238,6 +238,7 @@ def _item_html(request, org, pk) -> str:
         "ancestors": ancestors,
         "snapshot": published.snapshot,
         "published": published.entry(item.pk),
+        "progress": published.texts([item.pk]).get(item.pk),
         "money_years": [(year, money.expense_for(year)) for year in years],
         "money_total": money.expense_for(None),
         "departments": item.departments.all(),
@@ -266,7 +267,7 @@ def logo(request, org):
     return response
 
 
-def _public_item(row, entry, money) -> dict:
+def _public_item(row, entry, progress, money) -> dict:
     item = row.item
     milestones = [
         {
@@ -284,8 +285,8 @@ def _public_item(row, entry, money) -> dict:
         "level": row.level,
         "status": item.status.name if item.status else None,
         "progress": row.progress_percent,
-        "progress_text": entry.text if entry and entry.text else None,
-        "progress_round": entry.round_name if entry and entry.text else None,
+        "progress_text": progress.text if progress else None,
+        "progress_round": progress.round_name if progress else None,
         "milestones": milestones,
         "budget": money,
     }
@@ -303,6 +304,7 @@ def api_plan(request, org, pk):
 
 def _public_data(organisation, plan, public) -> dict:
     published = public.publication
+    texts = published.texts()
     items = []
     for row in public.rows:
         money = {
@@ -312,7 +314,8 @@ def _public_data(organisation, plan, public) -> dict:
             }
             for year in row.money.years
         }
-        items.append(_public_item(row, published.entry(row.item.pk), money))
+        entry, progress = published.entry(row.item.pk), texts.get(row.item.pk)
+        items.append(_public_item(row, entry, progress, money))
     snapshot = published.snapshot
     return {
         "organisation": organisation.name,
