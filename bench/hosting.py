@@ -17,7 +17,8 @@ Run: .venv/bin/python bench/hosting.py [--orgs 300] [--items 5000] [--seconds 60
 4. Loads the other ``--orgs - 1`` organisations in bulk: each table that belongs to the
    organisation (found through its foreign keys, history tables included) is copied with
    one ``INSERT … SELECT`` over ``generate_series``, ids shifted per copy, tree paths under
-   a new root, unique names suffixed; sequences reset, ``ANALYZE``. The member belongs to
+   a new root, unique names suffixed; sequences reset, ``VACUUM (ANALYZE)`` (as after a
+   bulk restore, so that autovacuum does not do it while measuring). The member belongs to
    every organisation.
 5. Measures "among N": the same mix, each request for a random organisation; then, in the
    same run, the portal item page alone against a Django hello-world view (as
@@ -203,8 +204,22 @@ def clone_organisations(copies: int) -> dict:
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), tenant):
             cursor.execute(statement)
-        cursor.execute("ANALYZE")
     return spans
+
+
+def vacuum() -> None:
+    """``VACUUM (ANALYZE)``, as after a bulk restore: statistics for the planner, and the
+    fresh rows marked visible and frozen now, not by autovacuum while measuring."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+def autovacuum_workers() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'"
+        )
+        return cursor.fetchone()[0]
 
 
 def _clone_table(cursor, model, tenant, spans, copies) -> None:
@@ -502,8 +517,7 @@ def main(options) -> None:
         "size": plan.items.exclude(depth=1).count(),
     }
     build_seconds = time.perf_counter() - start
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would, and as after the bulk copy
+    vacuum()  # as after the bulk copy
     assert built["portal plan page"][0] == reverse(
         "portal:plan", kwargs={"org": template["slug"], "pk": template["plan"]}
     )
@@ -516,11 +530,12 @@ def main(options) -> None:
     port = http_load.free_port()
     alone_urls = Urls(template, {})
     with Quiet(options.quiet_file) as quiet:
-        alone_load = quiet.settle()
+        alone_load = f"{quiet.settle()}, autovacuum workers {autovacuum_workers()}"
         server = start_server(port, options.workers)
         try:
             warm(port, alone_urls, cookie, [0], options.clients)
             alone = run_mix(port, alone_urls, cookie, [0], options.seconds, options.clients)
+            alone_load += f"; after the mix {autovacuum_workers()}"
             alone_single = one_at_a_time(port, alone_urls, cookie, [0], SINGLE)
         finally:
             stop_server(server)
@@ -532,9 +547,12 @@ def main(options) -> None:
     start = time.perf_counter()
     spans = clone_organisations(options.orgs - 1)
     clone_seconds = time.perf_counter() - start
+    print(f"{options.orgs - 1} copies loaded in {clone_seconds:.0f} s", flush=True)
+    start = time.perf_counter()
+    vacuum()
+    vacuum_seconds = time.perf_counter() - start
     size = database_size()
     rows = count_rows()
-    print(f"{options.orgs - 1} copies loaded in {clone_seconds:.0f} s", flush=True)
     connection.close()
 
     urls = Urls(template, spans)
@@ -547,8 +565,9 @@ def main(options) -> None:
             warm_seconds = warm(port, urls, cookie, everyone, options.clients)
             read_before = [path for k in everyone for path in visited[k]]
             http_load.hammer(port, read_before, "", len(read_before), options.clients)
-            among_load = quiet.settle()
+            among_load = f"{quiet.settle()}, autovacuum workers {autovacuum_workers()}"
             among = run_mix(port, urls, cookie, everyone, options.seconds, options.clients)
+            among_load += f"; after the mix {autovacuum_workers()}"
             among_single = one_at_a_time(port, urls, cookie, everyone, SINGLE)
             quarter = max(options.seconds / 4, 5)
             hello_rps, hello_errors = throughput(
@@ -583,7 +602,8 @@ def main(options) -> None:
     print(f"- rows: {rows}")
     print(
         f"- load time: {build_seconds:.0f} s for the first organisation (services), "
-        f"{clone_seconds:.0f} s for the other {options.orgs - 1} (bulk)"
+        f"{clone_seconds:.0f} s for the other {options.orgs - 1} (bulk), "
+        f"then VACUUM (ANALYZE) {vacuum_seconds:.0f} s"
     )
     print(f"- database size: {size}")
     print(f"- warm-up (every page of every organisation once): {warm_seconds:.0f} s")
