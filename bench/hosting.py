@@ -18,9 +18,9 @@ Run: .venv/bin/python bench/hosting.py [--orgs 300] [--items 5000] [--seconds 60
    organisation (found through its foreign keys, history tables included) is copied with
    one ``INSERT … SELECT`` over ``generate_series``, one copy after the other (so that an
    organisation's rows lie together, as its services wrote them), ids shifted per copy,
-   tree paths under a new root, unique names suffixed; sequences reset, ``VACUUM (ANALYZE)`` (as after a
-   bulk restore, so that autovacuum does not do it while measuring). The member belongs to
-   every organisation.
+   tree paths under a new root, unique names suffixed; sequences reset, then
+   ``VACUUM (ANALYZE)`` (as after a bulk restore, so that autovacuum does not do it while
+   measuring). The member belongs to every organisation.
 5. Measures "among N": the same mix, each request for a random organisation; then, in the
    same run, the portal item page alone against a Django hello-world view (as
    http_load.py) for a quarter of ``--seconds`` each.
