@@ -546,7 +546,7 @@ def main(options) -> None:
         finally:
             stop_server(server)
     print(
-        f"alone: {sum(map(len, alone['times'].values())):,} requests ({alone_load} before)",
+        f"alone: {sum(map(len, alone['times'].values())):,} requests (before: {alone_load})",
         flush=True,
     )
 
