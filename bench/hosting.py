@@ -1,10 +1,12 @@
 """Benchmark: one installation hosting many organisations, on PostgreSQL, under gunicorn.
 
 Run: .venv/bin/python bench/hosting.py [--orgs 300] [--items 5000] [--seconds 60]
-     [--clients 50] [--workers CPUS]
+     [--clients 50] [--workers CPUS] [--shared-buffers 25%]
 
 1. Starts a throwaway PostgreSQL server (Debian's initdb/pg_ctl in a temporary directory,
-   as the test suite does: tests/pg_cluster.py) and migrates it.
+   as the test suite does: tests/pg_cluster.py) and migrates it. ``shared_buffers`` is a
+   quarter of the memory, as docs/deployment.md recommends (PostgreSQL's own default,
+   128 MB, is made for small machines: ``--shared-buffers 128MB``).
 2. Builds one organisation as bench/http_load.py does: a synthetic plan of about ``--items``
    items (goals, action plans, actions with milestones, budget lines and Dutch texts),
    a closed and published round whose updates were all approved, the plan published, a
@@ -13,7 +15,8 @@ Run: .venv/bin/python bench/hosting.py [--orgs 300] [--items 5000] [--seconds 60
 3. Measures "alone": gunicorn with ``--workers`` sync workers (default: as many as cores),
    ``--clients`` concurrent clients for ``--seconds`` on a mix of pages of that one
    organisation: portal item page, portal plan page, portal search, tree page, round page
-   and the API (plan, item). Every page's median and p95.
+   and the API (plan, item). Every page's median and p95. Just before, a Django
+   hello-world view for a quarter of ``--seconds``: how fast the machine is right then.
 4. Loads the other ``--orgs - 1`` organisations in bulk: each table that belongs to the
    organisation (found through its foreign keys, history tables included) is copied with
    one ``INSERT … SELECT`` over ``generate_series``, one copy after the other (so that an
@@ -21,12 +24,14 @@ Run: .venv/bin/python bench/hosting.py [--orgs 300] [--items 5000] [--seconds 60
    tree paths under a new root, unique names suffixed; sequences reset, then
    ``VACUUM (ANALYZE)`` (as after a bulk restore, so that autovacuum does not do it while
    measuring). The member belongs to every organisation.
-5. Measures "among N": the same mix, each request for a random organisation; then, in the
-   same run, the portal item page alone against a Django hello-world view (as
-   http_load.py) for a quarter of ``--seconds`` each.
+5. Measures "among N": the hello-world view again, the same mix, each request for a
+   random organisation; then, in the same run, the portal item page alone against the
+   hello-world view (as http_load.py) for a quarter of ``--seconds`` each.
 
 Prints: load time, database size, each page's median and p95 alone vs among N and their
-ratio (aim: ≤ 1.2), the portal item page's throughput as a share of hello-world (aim:
+ratio (aim: ≤ 1.2), the throughput alone vs among N, also measured against the
+hello-world view just before each (a machine shared with other work is not equally fast
+for half an hour), the portal item page's throughput as a share of hello-world (aim:
 ≥ 30 %), and errors (must be 0). Settings used: KOERS_CACHE_URL=db://koers_cache (one
 cache for every process, as docs/deployment.md recommends for several processes), the API
 rate limit raised out of the way.
@@ -58,6 +63,11 @@ ARGS.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="guni
 ARGS.add_argument(
     "--cache-url", default="db://koers_cache", help="KOERS_CACHE_URL of the web processes"
 )
+ARGS.add_argument(
+    "--shared-buffers",
+    default="25%",
+    help="PostgreSQL's shared_buffers: a size (128MB, 4GB) or a share of the memory (25%%)",
+)
 ARGS.add_argument("--keep", action="store_true", help="keep the temporary files directory")
 ARGS.add_argument(
     "--quiet-file",
@@ -65,9 +75,19 @@ ARGS.add_argument(
     help="created while measuring, so that other work on the machine can wait for it to go",
 )
 
+
+def shared_buffers(wanted: str) -> str:
+    """``25%`` → a quarter of this machine's memory, in MB; a size stays as it is."""
+    if not wanted.endswith("%"):
+        return wanted
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{total * float(wanted[:-1]) / 100 // 2**20:.0f}MB"
+
+
 if __name__ == "__main__":
     OPTIONS = ARGS.parse_args()
-    _database = pg_cluster.start()
+    OPTIONS.shared_buffers = shared_buffers(OPTIONS.shared_buffers)
+    _database = pg_cluster.start({"shared_buffers": OPTIONS.shared_buffers})
     import psycopg
 
     with psycopg.connect(
@@ -433,6 +453,10 @@ def one_at_a_time(port, urls: Urls, cookie, orgs: list[int], requests: int) -> d
     return times
 
 
+def requests(mix: dict) -> int:
+    return sum(map(len, mix["times"].values()))
+
+
 def warm(port, urls: Urls, cookie, orgs: list[int], clients: int) -> float:
     """Every page once per organisation (the plan's figures computed into the shared
     cache): the first request after a change, not what is measured."""
@@ -441,6 +465,11 @@ def warm(port, urls: Urls, cookie, orgs: list[int], clients: int) -> float:
     paths = [urls.pick(page, k, rng) for k in orgs for page in PAGES]
     http_load.hammer(port, paths, cookie, len(paths), clients)
     return time.perf_counter() - start
+
+
+def hello(rng: random.Random) -> str:
+    """The Django hello-world view (bench_settings): the floor every page stands on."""
+    return "/bench-hello/"
 
 
 def throughput(port, paths_for, cookie, seconds: float, clients: int) -> tuple[float, int]:
@@ -534,19 +563,22 @@ def main(options) -> None:
     connection.close()
 
     port = http_load.free_port()
+    quarter = max(options.seconds / 4, 5)
     alone_urls = Urls(template, {})
     with Quiet(options.quiet_file) as quiet:
         alone_load = f"{quiet.settle()}, autovacuum workers {autovacuum_workers()}"
         server = start_server(port, options.workers)
         try:
             warm(port, alone_urls, cookie, [0], options.clients)
+            alone_hello, _ = throughput(port, hello, "", quarter, options.clients)
             alone = run_mix(port, alone_urls, cookie, [0], options.seconds, options.clients)
             alone_load += f"; after the mix {autovacuum_workers()}"
             alone_single = one_at_a_time(port, alone_urls, cookie, [0], SINGLE)
         finally:
             stop_server(server)
     print(
-        f"alone: {sum(map(len, alone['times'].values())):,} requests (before: {alone_load})",
+        f"alone: {requests(alone):,} requests, hello-world just before {alone_hello:,.0f} "
+        f"requests/s (before: {alone_load})",
         flush=True,
     )
 
@@ -572,13 +604,11 @@ def main(options) -> None:
             read_before = [path for k in everyone for path in visited[k]]
             http_load.hammer(port, read_before, "", len(read_before), options.clients)
             among_load = f"{quiet.settle()}, autovacuum workers {autovacuum_workers()}"
+            among_hello, _ = throughput(port, hello, "", quarter, options.clients)
             among = run_mix(port, urls, cookie, everyone, options.seconds, options.clients)
             among_load += f"; after the mix {autovacuum_workers()}"
             among_single = one_at_a_time(port, urls, cookie, everyone, SINGLE)
-            quarter = max(options.seconds / 4, 5)
-            hello_rps, hello_errors = throughput(
-                port, lambda rng: "/bench-hello/", "", quarter, options.clients
-            )
+            hello_rps, hello_errors = throughput(port, hello, "", quarter, options.clients)
             item_rps, item_errors = throughput(
                 port,
                 lambda rng: rng.choice(visited[rng.choice(everyone)]),
@@ -601,7 +631,8 @@ def main(options) -> None:
         f"\n## {options.orgs:,} organisations x {template['size']:,} items "
         f"(PostgreSQL {connection.pg_version // 10000}, gunicorn {options.workers} sync "
         f"workers, {options.clients} clients, {options.seconds:.0f} s per mix, "
-        f"{os.cpu_count()} CPUs, cache {options.cache_url}, "
+        f"{os.cpu_count()} CPUs, shared_buffers {options.shared_buffers}, "
+        f"cache {options.cache_url}, "
         f"{os.environ['KOERS_CACHE_MAX_ENTRIES']} entries, "
         f"{os.environ['KOERS_CACHE_MEMO_ENTRIES']} kept per process)\n"
     )
@@ -630,6 +661,13 @@ def main(options) -> None:
             f"| {page} | {len(a):,} | {am:.0f} | {ap:.0f} | {len(b):,} | {bm:.0f} | {bp:.0f} "
             f"| {bm / am:.2f} | {bp / ap:.2f} |"
         )
+    a, b = requests(alone), requests(among)
+    print(
+        f"\n- throughput: alone {a:,} requests, among {options.orgs:,} {b:,}: "
+        f"**{a / b:.2f}x** fewer; hello-world just before each: {alone_hello:,.0f} and "
+        f"{among_hello:,.0f} requests/s, so against the machine's speed then: "
+        f"**{(a / alone_hello) / (b / among_hello):.2f}x**"
+    )
     print(
         f"\nOne client at a time ({SINGLE} requests per page, random organisation): what a "
         "page costs without a queue\n"

@@ -33,8 +33,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start() -> dict:
-    """Start a server on a free loopback port; it is stopped and removed at exit."""
+def start(settings: dict[str, str] | None = None) -> dict:
+    """Start a server on a free loopback port; it is stopped and removed at exit.
+
+    ``settings``: further server settings (``{"shared_buffers": "4GB"}``)."""
     bindir = _bindir()
     base = Path(tempfile.mkdtemp(prefix="koers-pg-"))
     data, log = base / "data", base / "server.log"
@@ -64,6 +66,8 @@ def start() -> dict:
         f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off"
     )
+    for name, value in (settings or {}).items():
+        options += f" -c {name}={value}"
     run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start")
 
     def stop() -> None:
