@@ -453,7 +453,8 @@ def one_at_a_time(port, urls: Urls, cookie, orgs: list[int], requests: int) -> d
     return times
 
 
-def requests(mix: dict) -> int:
+def answered(mix: dict) -> int:
+    """How many requests a mix made, every page together."""
     return sum(map(len, mix["times"].values()))
 
 
@@ -577,7 +578,7 @@ def main(options) -> None:
         finally:
             stop_server(server)
     print(
-        f"alone: {requests(alone):,} requests, hello-world just before {alone_hello:,.0f} "
+        f"alone: {answered(alone):,} requests, hello-world just before {alone_hello:,.0f} "
         f"requests/s (before: {alone_load})",
         flush=True,
     )
@@ -661,7 +662,7 @@ def main(options) -> None:
             f"| {page} | {len(a):,} | {am:.0f} | {ap:.0f} | {len(b):,} | {bm:.0f} | {bp:.0f} "
             f"| {bm / am:.2f} | {bp / ap:.2f} |"
         )
-    a, b = requests(alone), requests(among)
+    a, b = answered(alone), answered(among)
     print(
         f"\n- throughput: alone {a:,} requests, among {options.orgs:,} {b:,}: "
         f"**{a / b:.2f}x** fewer; hello-world just before each: {alone_hello:,.0f} and "
